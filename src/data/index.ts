@@ -1,0 +1,2 @@
+export * from './cohort/index.js';
+export * from './synthetic/index.js';

@@ -1,0 +1,3 @@
+export * from './cell/index.js';
+export * from './batch/index.js';
+export * from './aggregate/index.js';
