@@ -74,12 +74,14 @@ export function toContiguousRgb(image: RgbImage, fn = 'toContiguousRgb'): RgbIma
   const [h, w, c] = image.shape as [number, number, number];
   if (c !== 3) throw new TypeError(`${fn}: expected last dimension 3, got ${c}`);
   if (h < 1 || w < 1) throw new TypeError(`${fn}: expected a non-empty image, got shape [${h}, ${w}, 3]`);
-  if (!(image.data instanceof Uint8Array) && !(image.data instanceof Uint8ClampedArray)) {
-    throw new TypeError(`${fn}: expected uint8 data, got ${Object.prototype.toString.call(image.data)}`);
+  // Uint8ClampedArray (canvas ImageData) is accepted and viewed as Uint8Array without a copy.
+  const data: unknown = image.data;
+  if (!(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {
+    throw new TypeError(`${fn}: expected uint8 data, got ${Object.prototype.toString.call(data)}`);
   }
   const [s0, s1, s2] = image.stride as [number, number, number];
-  if (s0 === w * 3 && s1 === 3 && s2 === 1 && image.offset === 0 && image.data.length === h * w * 3) {
-    return image.data instanceof Uint8Array ? image : ndarray(new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.length), [h, w, 3]);
+  if (s0 === w * 3 && s1 === 3 && s2 === 1 && image.offset === 0 && data.length === h * w * 3) {
+    return data instanceof Uint8Array ? image : ndarray(new Uint8Array(data.buffer, data.byteOffset, data.length), [h, w, 3]);
   }
   const out = new Uint8Array(h * w * 3);
   let k = 0;

@@ -1,0 +1,67 @@
+import { ImageDecodeError } from './imageDecodeError.js';
+import type { ImageDecoder } from './imageDecoder.js';
+import { describeImageSource } from './imageSource.js';
+import { jimpDecoder } from './jimpDecoder.js';
+import type { RgbImage } from './rgbImage.js';
+import { loadSharp, sharpDecoder } from './sharpDecoder.js';
+
+/**
+ * Which decoder to use: `'jimp'` (pure JS, everywhere), `'sharp'` (Node, optional dependency;
+ * an error with the install command when absent), `'auto'` (sharp when installed, else jimp),
+ * or any {@link ImageDecoder}.
+ */
+export type DecoderChoice = 'jimp' | 'sharp' | 'auto' | ImageDecoder;
+
+/** Options of {@link decodeImageBytes} and {@link decodeImage}. */
+export interface DecodeImageOptions {
+  /** The decoder. Defaults to `'jimp'` (same pixels in every runtime). */
+  decoder?: DecoderChoice;
+  /** Name of the source in error messages. Defaults to the path/URL/File name, or `<N bytes>`. */
+  name?: string;
+  /** Aborts reading a URL or file ({@link decodeImage} only). Defaults to none. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Resolve a {@link DecoderChoice} to a decoder.
+ *
+ * @param choice - see {@link DecoderChoice}; defaults to `'jimp'`
+ * @returns the decoder ('auto' gives sharp when it can be loaded, else jimp)
+ * @throws TypeError naming the value for an unknown choice
+ * @example
+ * const decoder = await resolveDecoder('auto');
+ * console.log(decoder.name); // 'sharp' in Node with sharp installed, else 'jimp'
+ */
+export async function resolveDecoder(choice: DecoderChoice = 'jimp'): Promise<ImageDecoder> {
+  if (choice === 'jimp') return jimpDecoder;
+  if (choice === 'sharp') return sharpDecoder;
+  if (choice === 'auto') return (await loadSharp()) === null ? jimpDecoder : sharpDecoder;
+  if (choice !== null && typeof choice === 'object' && typeof choice.decode === 'function') return choice;
+  throw new TypeError(`resolveDecoder: expected 'jimp', 'sharp', 'auto' or an ImageDecoder, got ${String(choice)}`);
+}
+
+/**
+ * Decode encoded image bytes (JPEG, PNG, …) to an 8-bit RGB image.
+ *
+ * Conventions (every decoder, see {@link ImageDecoder}): grayscale → R = G = B; palette expanded;
+ * 16-bit → 8-bit; alpha dropped (not composited); EXIF orientation applied; CMYK converted naively
+ * without ICC management. jimp and sharp agree exactly on PNG and within a few levels on JPEG.
+ *
+ * @param bytes - the encoded file contents, length ≥ 1
+ * @param options - see {@link DecodeImageOptions}
+ * @returns an {@link RgbImage} [H, W, 3], uint8 in [0, 255], contiguous row-major
+ * @throws {@link ImageDecodeError} naming `options.name` for empty, truncated, corrupt or non-image bytes
+ * @throws TypeError when `bytes` is not a Uint8Array
+ * @example
+ * const img = await decodeImageBytes(pngBytes, { name: 'upload.png' });
+ * const [h, w] = img.shape; // e.g. [224, 224]
+ */
+export async function decodeImageBytes(bytes: Uint8Array, options: DecodeImageOptions = {}): Promise<RgbImage> {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new TypeError(`decodeImageBytes: expected a Uint8Array of encoded image bytes, got ${Object.prototype.toString.call(bytes)}`);
+  }
+  const name = options.name ?? describeImageSource(bytes);
+  if (bytes.byteLength === 0) throw new ImageDecodeError(name, 'empty file (0 bytes)');
+  const decoder = await resolveDecoder(options.decoder);
+  return decoder.decode(bytes, name);
+}

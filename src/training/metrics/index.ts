@@ -1,0 +1,7 @@
+export { confusionMatrix } from './confusionMatrix.js';
+export type { ConfusionMatrix, ThresholdOptions } from './confusionMatrix.js';
+export { sensitivity } from './sensitivity.js';
+export { specificity } from './specificity.js';
+export { balancedAccuracy } from './balancedAccuracy.js';
+export { rocAuc } from './rocAuc.js';
+export type { NumberArray } from './binaryInputs.js';
