@@ -1,0 +1,76 @@
+import { createMask, toContiguousMask } from '../../io/rgbImage.js';
+import type { Mask } from '../../io/rgbImage.js';
+import { checkConnectivity } from './connectedComponents.js';
+import type { Connectivity } from './connectedComponents.js';
+
+/** Options of {@link fillHoles}. */
+export interface FillHolesOptions {
+  /**
+   * Connectivity of the *background*: background pixels joined this way to the image border are
+   * not holes. Defaults to 4 (SciPy's `binary_fill_holes` default structure).
+   */
+  connectivity?: Connectivity;
+}
+
+/**
+ * Fill the holes of a binary mask: background regions not connected to the image border
+ * (SciPy `ndimage.binary_fill_holes`).
+ *
+ * @param mask - [H, W] uint8, non-zero = foreground
+ * @param options - see {@link FillHolesOptions}
+ * @returns a new [H, W] 0/1 mask, a superset of the input
+ * @example
+ * const solid = fillHoles(ring); // the ring's inside becomes foreground
+ */
+export function fillHoles(mask: Mask, options: FillHolesOptions = {}): Mask {
+  const connectivity = options.connectivity ?? 4;
+  checkConnectivity(connectivity, 'fillHoles');
+  const m = toContiguousMask(mask, 'fillHoles');
+  const [h, w] = m.shape as [number, number];
+  const out = createMask(w, h);
+  fillHolesInto(m.data, out.data, w, h, connectivity === 8);
+  return out;
+}
+
+/**
+ * Flat-buffer hole filling: `dst` (0/1) = `src` plus every background pixel that the border's
+ * background cannot reach. `dst` may alias nothing in `src`.
+ * @internal
+ */
+export function fillHolesInto(src: Uint8Array, dst: Uint8Array, w: number, h: number, eight: boolean): void {
+  const n = w * h;
+  // dst: 2 = outside (reached from the border), set later to 0; everything else becomes 1
+  const stack = new Int32Array(n);
+  let top = 0;
+  const seed = (p: number): void => {
+    if (src[p] === 0 && dst[p] !== 2) {
+      dst[p] = 2;
+      stack[top++] = p;
+    }
+  };
+  dst.fill(0);
+  for (let x = 0; x < w; x++) {
+    seed(x);
+    seed((h - 1) * w + x);
+  }
+  for (let y = 0; y < h; y++) {
+    seed(y * w);
+    seed(y * w + w - 1);
+  }
+  while (top > 0) {
+    const p = stack[--top]!;
+    const y = (p / w) | 0;
+    const x = p - y * w;
+    if (x > 0) seed(p - 1);
+    if (x < w - 1) seed(p + 1);
+    if (y > 0) seed(p - w);
+    if (y < h - 1) seed(p + w);
+    if (eight) {
+      if (x > 0 && y > 0) seed(p - w - 1);
+      if (x < w - 1 && y > 0) seed(p - w + 1);
+      if (x > 0 && y < h - 1) seed(p + w - 1);
+      if (x < w - 1 && y < h - 1) seed(p + w + 1);
+    }
+  }
+  for (let i = 0; i < n; i++) dst[i] = dst[i] === 2 ? 0 : 1;
+}

@@ -1,0 +1,52 @@
+import ndarray from 'ndarray';
+import { describe, expect, it } from 'vitest';
+import { gaussianBlur } from '../../../src/segmentation/filters/index.js';
+
+const K = [1, 4, 6, 4, 1];
+
+describe('gaussianBlur', () => {
+  it('impulse response is the [1,4,6,4,1]/16 outer product with round-half-up', () => {
+    const img = ndarray(new Uint8Array(81), [9, 9]);
+    img.set(4, 4, 255);
+    const out = gaussianBlur(img);
+    for (let i = 0; i < 5; i++) {
+      for (let j = 0; j < 5; j++) {
+        expect(out.get(2 + i, 2 + j)).toBe(Math.floor((255 * K[i]! * K[j]! * 256 + 32768) / 65536));
+      }
+    }
+    expect(out.get(0, 0)).toBe(0);
+  });
+
+  it('constant images stay constant (the kernel sums to one)', () => {
+    const img = ndarray(new Uint8Array(35).fill(123), [5, 7]);
+    expect(Array.from(gaussianBlur(img).data)).toEqual(new Array(35).fill(123));
+  });
+
+  it('reflect-101 border on a single row: hand-computed values', () => {
+    // row [0, 0, 255]; column direction is length 1 so only the horizontal pass acts
+    const out = gaussianBlur(ndarray(new Uint8Array([0, 0, 255]), [1, 3]));
+    // x=2 reads [0(i=0), 0(i=1), 255, 0(i=1), 0(i=0)] → 6/16·255 = 95.6 → 96
+    // x=1 reads indices -1..3 → [1, 0, 1, 2, 1] → 4/16·255 = 63.75 → 64
+    // x=0 reads indices -2..2 → [2, 1, 0, 1, 2] → (1+1)/16·255 = 31.9 → 32
+    expect(Array.from(out.data)).toEqual([32, 64, 96]);
+  });
+
+  it('1x1 image and ksize 1 are identities', () => {
+    expect(gaussianBlur(ndarray(new Uint8Array([42]), [1, 1])).data[0]).toBe(42);
+    const img = ndarray(new Uint8Array([1, 2, 3, 4]), [2, 2]);
+    expect(Array.from(gaussianBlur(img, { ksize: 1 }).data)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('non-tabulated kernels still sum to one; strided input is read correctly', () => {
+    const img = ndarray(new Uint8Array(100).fill(50), [10, 10]);
+    expect(new Set(gaussianBlur(img, { ksize: 9, sigma: 2 }).data)).toEqual(new Set([50]));
+    const t = ndarray(new Uint8Array([0, 0, 255, 0, 0, 0]), [3, 2]).transpose(1, 0); // [2,3], row 0 = [0,255,0]
+    expect(gaussianBlur(t, { ksize: 3 }).get(0, 1)).toBe(Math.floor((255 * 128 * 128 + 32768) / 65536)); // both passes: 128/256 each
+  });
+
+  it('rejects bad inputs with the function name', () => {
+    expect(() => gaussianBlur(ndarray(new Uint8Array(4), [2, 2]), { ksize: 4 })).toThrow(/gaussianBlur: .*odd/);
+    expect(() => gaussianBlur(ndarray(new Uint8Array(12), [2, 2, 3]))).toThrow(/gaussianBlur/);
+    expect(() => gaussianBlur(ndarray(new Uint8Array(4), [2, 2]), { sigma: -1 })).toThrow(/gaussianBlur: .*sigma/);
+  });
+});

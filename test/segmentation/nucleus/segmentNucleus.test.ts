@@ -1,0 +1,134 @@
+import ndarray from 'ndarray';
+import { describe, expect, it } from 'vitest';
+import { createRgbImage } from '../../../src/io/rgbImage.js';
+import type { RgbImage } from '../../../src/io/rgbImage.js';
+import { colorBalance, nucleusMap, segmentNucleus } from '../../../src/segmentation/nucleus/index.js';
+import { gaussianBlur } from '../../../src/segmentation/filters/index.js';
+import { thresholdOtsu } from '../../../src/segmentation/threshold/index.js';
+import { fillHoles, largestComponent } from '../../../src/segmentation/morphology/index.js';
+import { convexHull, fillPolygon, perimeter, traceContour } from '../../../src/segmentation/geometry/index.js';
+import { createMask } from '../../../src/io/rgbImage.js';
+import { syntheticCell } from './syntheticCell.js';
+
+const iou = (a: Uint8Array, b: Uint8Array): number => {
+  let i = 0, u = 0;
+  for (let k = 0; k < a.length; k++) {
+    if (a[k] && b[k]) i++;
+    if (a[k] || b[k]) u++;
+  }
+  return u ? i / u : 1;
+};
+const solid = (w: number, h: number, rgb: readonly number[]): RgbImage =>
+  createRgbImage(w, h, Uint8Array.from({ length: w * h * 3 }, (_, i) => rgb[i % 3]!));
+
+describe('segmentNucleus', () => {
+  it('finds the nucleus of a synthetic cell', () => {
+    const { image, truth } = syntheticCell();
+    const seg = segmentNucleus(image);
+    expect(seg.status).toBe('ok');
+    expect(iou(seg.nucleus.data, truth)).toBeGreaterThan(0.9);
+    const m = seg.measurements;
+    expect(m.area).toBe(seg.nucleus.data.reduce((a, b) => a + b, 0));
+    expect(m.areaConvex).toBeGreaterThanOrEqual(m.area);
+    expect(m.perimeterConvex).toBeLessThanOrEqual(m.perimeter);
+    expect(seg.threshold).toBe(m.threshold);
+    expect(seg.contour.length).toBeGreaterThan(20);
+    // hull ⊇ nucleus, roc = hull − nucleus
+    for (let i = 0; i < truth.length; i++) {
+      if (seg.nucleus.data[i]) expect(seg.hull.data[i]).toBe(1);
+      expect(seg.roc.data[i]).toBe(seg.hull.data[i]! & (1 - seg.nucleus.data[i]!));
+    }
+  });
+
+  it('equals the composition of the public building blocks (the fused pipeline changes nothing)', () => {
+    const { image } = syntheticCell({ notch: 8, lobe: 6, size: 100 });
+    const seg = segmentNucleus(image);
+    const balanced = colorBalance(image);
+    expect(Array.from(seg.balanced.data)).toEqual(Array.from(balanced.data));
+    const blurred = gaussianBlur(nucleusMap(balanced));
+    const t = thresholdOtsu(blurred.data);
+    expect(seg.threshold).toBe(t);
+    const [h, w] = blurred.shape as [number, number];
+    const fg = createMask(w, h, Uint8Array.from(blurred.data, (v) => (v > t ? 1 : 0)));
+    const nucleus = fillHoles(largestComponent(fg));
+    expect(Array.from(seg.nucleus.data)).toEqual(Array.from(nucleus.data));
+    const contour = traceContour(nucleus);
+    expect(seg.contour).toEqual(contour);
+    expect(seg.measurements.perimeter).toBe(perimeter(contour));
+    const hull = fillPolygon(convexHull(contour), w, h);
+    for (let i = 0; i < hull.data.length; i++) hull.data[i] = hull.data[i]! | nucleus.data[i]!;
+    expect(Array.from(seg.hull.data)).toEqual(Array.from(hull.data));
+  });
+
+  it('a notched nucleus gets a non-empty ROC inside the notch', () => {
+    const seg = segmentNucleus(syntheticCell({ notch: 10 }).image);
+    expect(seg.status).toBe('ok');
+    const rocArea = seg.roc.data.reduce((a, b) => a + b, 0);
+    expect(rocArea).toBeGreaterThan(30);
+    expect(seg.measurements.areaConvex - seg.measurements.area).toBe(rocArea);
+  });
+
+  it("componentPolicy: 'largest' keeps one lobe, 'dropSmall' keeps both", () => {
+    const { image } = syntheticCell({ size: 120, radius: 18, lobe: 12 });
+    const largest = segmentNucleus(image);
+    const both = segmentNucleus(image, { componentPolicy: 'dropSmall' });
+    expect(both.measurements.area).toBeGreaterThan(largest.measurements.area + 300);
+    // the contour (and perimeter) stay those of the largest component
+    expect(both.measurements.perimeter).toBe(largest.measurements.perimeter);
+    const tiny = segmentNucleus(image, { componentPolicy: 'dropSmall', dropSmallFraction: 0.9 });
+    expect(tiny.measurements.area).toBe(largest.measurements.area);
+  });
+
+  it.each([
+    ['blank white', solid(32, 32, [255, 255, 255]), 'no-nucleus'],
+    ['all black', solid(32, 32, [0, 0, 0]), 'no-nucleus'],
+    ['grey', solid(7, 5, [128, 128, 128]), 'no-nucleus'],
+    ['one white pixel', solid(1, 1, [255, 255, 255]), 'no-nucleus'],
+    ['single purple colour', solid(16, 8, [118, 62, 158]), 'no-nucleus'],
+    ['one purple pixel', solid(1, 1, [118, 62, 158]), 'no-nucleus'],
+  ])('%s image: status %s, empty masks, no NaN', (_name, image, status) => {
+    const seg = segmentNucleus(image);
+    expect(seg.status).toBe(status);
+    expect(seg.nucleus.data.every((v) => v === 0)).toBe(true);
+    expect(seg.hull.data.every((v) => v === 0)).toBe(true);
+    expect(seg.roc.data.every((v) => v === 0)).toBe(true);
+    expect(Object.values(seg.measurements).every(Number.isFinite)).toBe(true);
+    expect(seg.measurements.area).toBe(0);
+    expect(seg.contour).toEqual([]);
+  });
+
+  it('one-row and one-column images with contrast do not throw', () => {
+    const row = createRgbImage(5, 1, Uint8Array.from([232, 202, 212, 118, 62, 158, 118, 62, 158, 232, 202, 212, 232, 202, 212]));
+    const seg = segmentNucleus(row);
+    expect(['ok', 'no-nucleus']).toContain(seg.status);
+    expect(Object.values(seg.measurements).every(Number.isFinite)).toBe(true);
+    const col = ndarray(row.data, [5, 1, 3]);
+    expect(() => segmentNucleus(col)).not.toThrow();
+  });
+
+  it('a nucleus touching the image border is segmented (border pixels count)', () => {
+    const { image, truth } = syntheticCell({ size: 80, radius: 14, cx: 4 });
+    const seg = segmentNucleus(image);
+    expect(seg.status).toBe('ok');
+    expect(seg.nucleus.get(40, 0)).toBe(1);
+    expect(iou(seg.nucleus.data, truth)).toBeGreaterThan(0.85);
+  });
+
+  it('reads strided (non-contiguous) images the same as contiguous ones', () => {
+    const { image } = syntheticCell();
+    const [h, w] = image.shape as [number, number, number];
+    // the same pixels stored column-major, viewed as [H, W, 3]
+    const cm = new Uint8Array(h * w * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < 3; c++) cm[(x * h + y) * 3 + c] = image.get(y, x, c);
+    const view = ndarray(cm, [h, w, 3], [3, 3 * h, 1]);
+    expect(segmentNucleus(view).measurements).toEqual(segmentNucleus(image).measurements);
+  });
+
+  it('rejects bad inputs and options, naming the function', () => {
+    const { image } = syntheticCell({ size: 16, radius: 4 });
+    expect(() => segmentNucleus(ndarray(new Uint8Array(16), [4, 4]) as unknown as RgbImage)).toThrow(/segmentNucleus/);
+    expect(() => segmentNucleus(image, { componentPolicy: 'all' as 'largest' })).toThrow(/segmentNucleus: .*componentPolicy/);
+    expect(() => segmentNucleus(image, { dropSmallFraction: 2 })).toThrow(/segmentNucleus: .*dropSmallFraction/);
+    expect(() => segmentNucleus(image, { blurSize: 4 })).toThrow(/segmentNucleus: .*blurSize/);
+  });
+});
