@@ -1,0 +1,8 @@
+export { AGGREGATE_STATISTICS, aggregateColumnNames, aggregateFeatures, quantileColumnName } from './aggregateFeatures.js';
+export type {
+  AggregatedFeatures,
+  AggregateFeaturesOptions,
+  AggregateRow,
+  AggregateStatistic,
+  PatientFeatures,
+} from './aggregateFeatures.js';
