@@ -13,7 +13,7 @@ import type { RgbImage } from './rgbImage.js';
  * decoding conventions (alpha dropped, EXIF orientation applied, CMYK converted naively).
  *
  * @param source - see {@link ImageSource}
- * @param options - see {@link DecodeImageOptions}; `decoder` defaults to `'jimp'`
+ * @param options - see {@link DecodeImageOptions}; `decoder` defaults to `'auto'`
  * @returns an {@link RgbImage} [H, W, 3], uint8, contiguous row-major
  * @throws {@link ImageDecodeError} naming the file/URL (or `options.name`) when it cannot be read or decoded
  * @example

@@ -1,3 +1,4 @@
+import { canvasDecoder, isCanvasDecoderAvailable } from './canvasDecoder.js';
 import { ImageDecodeError } from './imageDecodeError.js';
 import type { ImageDecoder } from './imageDecoder.js';
 import { describeImageSource } from './imageSource.js';
@@ -6,15 +7,20 @@ import type { RgbImage } from './rgbImage.js';
 import { loadSharp, sharpDecoder } from './sharpDecoder.js';
 
 /**
- * Which decoder to use: `'jimp'` (pure JS, everywhere), `'sharp'` (Node, optional dependency;
- * an error with the install command when absent), `'auto'` (sharp when installed, else jimp),
+ * Which decoder to use: `'jimp'` (pure JS, Node), `'sharp'` (Node, optional dependency;
+ * an error with the install command when absent), `'canvas'` (browsers' own codecs),
+ * `'auto'` (sharp in Node when installed, the canvas decoder in browsers, else jimp),
  * or any {@link ImageDecoder}.
+ *
+ * sharp decodes JPEG with libjpeg-turbo, as OpenCV does, so with sharp the segmentation and features
+ * reproduce the OpenCV reference exactly; jimp's pure-JS JPEG decoder differs by a few levels, which moves
+ * the Otsu threshold on some images (see docs/segmentation.md).
  */
-export type DecoderChoice = 'jimp' | 'sharp' | 'auto' | ImageDecoder;
+export type DecoderChoice = 'jimp' | 'sharp' | 'canvas' | 'auto' | ImageDecoder;
 
 /** Options of {@link decodeImageBytes} and {@link decodeImage}. */
 export interface DecodeImageOptions {
-  /** The decoder. Defaults to `'jimp'` (same pixels in every runtime). */
+  /** The decoder. Defaults to `'auto'`: sharp in Node when installed, the canvas decoder in browsers, else jimp. */
   decoder?: DecoderChoice;
   /** Name of the source in error messages. Defaults to the path/URL/File name, or `<N bytes>`. */
   name?: string;
@@ -25,19 +31,23 @@ export interface DecodeImageOptions {
 /**
  * Resolve a {@link DecoderChoice} to a decoder.
  *
- * @param choice - see {@link DecoderChoice}; defaults to `'jimp'`
- * @returns the decoder ('auto' gives sharp when it can be loaded, else jimp)
+ * @param choice - see {@link DecoderChoice}; defaults to `'auto'`
+ * @returns the decoder ('auto' gives sharp when it can be loaded, the canvas decoder in browsers, else jimp)
  * @throws TypeError naming the value for an unknown choice
  * @example
  * const decoder = await resolveDecoder('auto');
  * console.log(decoder.name); // 'sharp' in Node with sharp installed, else 'jimp'
  */
-export async function resolveDecoder(choice: DecoderChoice = 'jimp'): Promise<ImageDecoder> {
+export async function resolveDecoder(choice: DecoderChoice = 'auto'): Promise<ImageDecoder> {
   if (choice === 'jimp') return jimpDecoder;
   if (choice === 'sharp') return sharpDecoder;
-  if (choice === 'auto') return (await loadSharp()) === null ? jimpDecoder : sharpDecoder;
+  if (choice === 'canvas') return canvasDecoder;
+  if (choice === 'auto') {
+    if ((await loadSharp()) !== null) return sharpDecoder;
+    return isCanvasDecoderAvailable() ? canvasDecoder : jimpDecoder;
+  }
   if (choice !== null && typeof choice === 'object' && typeof choice.decode === 'function') return choice;
-  throw new TypeError(`resolveDecoder: expected 'jimp', 'sharp', 'auto' or an ImageDecoder, got ${String(choice)}`);
+  throw new TypeError(`resolveDecoder: expected 'jimp', 'sharp', 'canvas', 'auto' or an ImageDecoder, got ${String(choice)}`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { canvasDecoder, isCanvasDecoderAvailable } from '../../src/io/canvasDecoder.js';
 import { decodeImageBytes, resolveDecoder } from '../../src/io/decodeImageBytes.js';
 import { encodePng } from '../../src/io/encodePng.js';
 import { ImageDecodeError } from '../../src/io/imageDecodeError.js';
@@ -8,8 +9,9 @@ import { createRgbImage } from '../../src/io/rgbImage.js';
 import { sharpDecoder } from '../../src/io/sharpDecoder.js';
 
 describe('resolveDecoder', () => {
-  it('maps names to decoders, defaulting to jimp; auto prefers sharp when installed', async () => {
-    expect(await resolveDecoder()).toBe(jimpDecoder);
+  it('maps names to decoders, defaulting to auto; auto prefers sharp when installed', async () => {
+    expect(await resolveDecoder()).toBe(sharpDecoder); // sharp is a dev dependency here
+    expect(await resolveDecoder('canvas')).toBe(canvasDecoder);
     expect(await resolveDecoder('jimp')).toBe(jimpDecoder);
     expect(await resolveDecoder('sharp')).toBe(sharpDecoder);
     expect(await resolveDecoder('auto')).toBe(sharpDecoder); // sharp is a dev dependency here
@@ -21,7 +23,14 @@ describe('resolveDecoder', () => {
   });
 
   it('rejects unknown choices naming the value', async () => {
-    await expect(resolveDecoder('opencv' as 'jimp')).rejects.toThrow("resolveDecoder: expected 'jimp', 'sharp', 'auto' or an ImageDecoder, got opencv");
+    await expect(resolveDecoder('opencv' as 'jimp')).rejects.toThrow("resolveDecoder: expected 'jimp', 'sharp', 'canvas', 'auto' or an ImageDecoder, got opencv");
+  });
+
+  it('canvas decoder refuses to run outside a browser, naming the source', async () => {
+    expect(isCanvasDecoderAvailable()).toBe(false);
+    const err = await canvasDecoder.decode(new Uint8Array([1, 2, 3]), 'cell.png').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImageDecodeError);
+    expect((err as Error).message).toContain('cannot decode image cell.png: the canvas decoder needs a browser');
   });
 });
 
