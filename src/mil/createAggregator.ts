@@ -1,0 +1,108 @@
+import type * as tf from '@tensorflow/tfjs';
+import { AttentionPooling } from './attentionPooling.js';
+import type { BagBatch } from './bagBatch.js';
+import { GatedAttentionPooling } from './gatedAttentionPooling.js';
+import { logSumExpPooling } from './logSumExpPooling.js';
+import { maxPooling } from './maxPooling.js';
+import { meanPooling } from './meanPooling.js';
+import { topKMeanPooling } from './topKMeanPooling.js';
+
+/** Names accepted by {@link createAggregator}. */
+export const AGGREGATOR_NAMES = ['mean', 'max', 'logSumExp', 'topKMean', 'attention', 'gatedAttention'] as const;
+
+/** One of {@link AGGREGATOR_NAMES}. */
+export type AggregatorName = (typeof AGGREGATOR_NAMES)[number];
+
+/** Options of {@link createAggregator}; each applies to the aggregators named in its description. */
+export interface CreateAggregatorOptions {
+  /** `logSumExp`: temperature T > 0. Defaults to `1`. */
+  readonly temperature?: number;
+  /** `topKMean`: k ≥ 1. Defaults to `3`. */
+  readonly k?: number;
+  /** `attention`, `gatedAttention`: hidden size L. Defaults to `128`. */
+  readonly units?: number;
+  /** `attention`, `gatedAttention`: biases in the attention network. Defaults to `true`. */
+  readonly useBias?: boolean;
+  /** `attention`, `gatedAttention`: initialiser seed. Defaults to unseeded. */
+  readonly seed?: number;
+  /** `attention`, `gatedAttention`: layer name. Defaults to a unique tfjs name. */
+  readonly name?: string;
+}
+
+/** Output of {@link Aggregator.pool}. */
+export interface AggregatorOutput {
+  /** [B, D] float32 bag embeddings. */
+  readonly output: tf.Tensor2D;
+  /** [ΣN] float32 attention weights (sum 1 per bag) for the attention aggregators, `null` for the others. */
+  readonly attention: tf.Tensor1D | null;
+}
+
+/** A bag aggregator with a uniform interface. */
+export interface Aggregator {
+  /** Which aggregator this is. */
+  readonly name: AggregatorName;
+  /**
+   * The tfjs layer holding the trainable weights (attention aggregators), `null` for parameter-free ones. Its
+   * weights exist after the first `pool` (tfjs refuses to `dispose()` a layer that was never built).
+   */
+  readonly layer: AttentionPooling | GatedAttentionPooling | null;
+  /** Pools a ragged or padded batch (not disposed); the returned tensors belong to the caller. */
+  pool(batch: BagBatch): AggregatorOutput;
+}
+
+/**
+ * Creates a bag aggregator by name, for configuration-driven models.
+ *
+ * Shape key: B bags, ΣN instances, D instance dimension. `mean`, `max`, `logSumExp`, `topKMean` are the functions
+ * {@link meanPooling}, {@link maxPooling}, {@link logSumExpPooling}, {@link topKMeanPooling}; `attention` and
+ * `gatedAttention` wrap new {@link AttentionPooling} / {@link GatedAttentionPooling} layers (dispose them with
+ * `aggregator.layer.dispose()`).
+ *
+ * @param name - One of {@link AGGREGATOR_NAMES}.
+ * @param options - See {@link CreateAggregatorOptions}; options that do not apply to `name` are ignored.
+ * @returns An {@link Aggregator}.
+ * @throws If `name` is unknown or an option is out of range.
+ * @example
+ * ```ts
+ * const agg = createAggregator('gatedAttention', { units: 64 });
+ * const { output, attention } = agg.pool(batch); // [B, D], [ΣN]
+ * ```
+ */
+export function createAggregator(name: AggregatorName, options: CreateAggregatorOptions = {}): Aggregator {
+  const layerArgs = {
+    ...(options.units === undefined ? {} : { units: options.units }),
+    ...(options.useBias === undefined ? {} : { useBias: options.useBias }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.name === undefined ? {} : { name: options.name }),
+  };
+  switch (name) {
+    case 'mean':
+      return { name, layer: null, pool: (batch) => ({ output: meanPooling(batch), attention: null }) };
+    case 'max':
+      return { name, layer: null, pool: (batch) => ({ output: maxPooling(batch), attention: null }) };
+    case 'logSumExp': {
+      const lse = options.temperature === undefined ? {} : { temperature: options.temperature };
+      if (lse.temperature !== undefined && !(lse.temperature > 0 && Number.isFinite(lse.temperature))) {
+        throw new Error(`createAggregator: temperature must be a finite number > 0, got ${lse.temperature}`);
+      }
+      return { name, layer: null, pool: (batch) => ({ output: logSumExpPooling(batch, lse), attention: null }) };
+    }
+    case 'topKMean': {
+      const top = options.k === undefined ? {} : { k: options.k };
+      if (top.k !== undefined && !(Number.isInteger(top.k) && top.k >= 1)) {
+        throw new Error(`createAggregator: k must be an integer ≥ 1, got ${top.k}`);
+      }
+      return { name, layer: null, pool: (batch) => ({ output: topKMeanPooling(batch, top), attention: null }) };
+    }
+    case 'attention': {
+      const layer = new AttentionPooling(layerArgs);
+      return { name, layer, pool: (batch) => layer.pool(batch) };
+    }
+    case 'gatedAttention': {
+      const layer = new GatedAttentionPooling(layerArgs);
+      return { name, layer, pool: (batch) => layer.pool(batch) };
+    }
+    default:
+      throw new Error(`createAggregator: unknown aggregator '${String(name)}' (expected ${AGGREGATOR_NAMES.join(', ')})`);
+  }
+}

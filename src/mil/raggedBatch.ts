@@ -1,0 +1,171 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * A batch of B bags of different sizes, packed without padding.
+ *
+ * Shape key: B = number of bags, N_b = instances in bag b, ΣN = N_0 + … + N_{B−1}, D = instance dimension.
+ *
+ * - `instances`: [ΣN, D] float32, the instance embeddings of all bags stacked.
+ * - `bagIds`: [ΣN] int32 (host array), `bagIds[i]` is the bag of instance i, in [0, B). Ids need not be sorted:
+ *   the instances of a bag may be anywhere in `instances`; within a bag, their order is the order of appearance.
+ * - `bagSizes`: [B] int32 (host array), N_b ≥ 1 (empty bags are rejected when the batch is made).
+ *
+ * The bag structure lives on the host so that pooling builds its segment matrices without reading the device.
+ * The caller owns `instances`: dispose it with {@link disposeRaggedBatch} (or `instances.dispose()`).
+ */
+export interface RaggedBatch {
+  /** [ΣN, D] float32 instance embeddings. */
+  readonly instances: tf.Tensor2D;
+  /** [ΣN] int32 bag index of every instance, in [0, numBags). */
+  readonly bagIds: Int32Array;
+  /** [B] int32 number of instances of every bag (all ≥ 1). */
+  readonly bagSizes: Int32Array;
+  /** B, the number of bags (≥ 1). */
+  readonly numBags: number;
+}
+
+/** The instances of one bag: a [N, D] tensor or N rows of D numbers. */
+export type BagInstances = tf.Tensor2D | readonly (readonly number[])[];
+
+/** Options of {@link raggedBatchFromIds}. */
+export interface RaggedBatchFromIdsOptions {
+  /** Number of bags B. Defaults to `max(bagIds) + 1`. Every bag in [0, B) must own at least one instance. */
+  readonly numBags?: number;
+}
+
+function bagShape(bag: BagInstances, index: number): [number, number] {
+  if (bag instanceof tf.Tensor) {
+    if (bag.rank !== 2) {
+      throw new Error(`createRaggedBatch: bag ${index} must be a rank-2 tensor [N, D], got shape [${bag.shape.join(', ')}]`);
+    }
+    return [bag.shape[0], bag.shape[1]];
+  }
+  if (!Array.isArray(bag)) {
+    throw new Error(`createRaggedBatch: bag ${index} must be a tensor or an array of rows, got ${typeof bag}`);
+  }
+  const rows = bag as readonly (readonly number[])[];
+  const width = rows[0]?.length ?? 0;
+  rows.forEach((row, r) => {
+    if (!Array.isArray(row) || row.length !== width) {
+      throw new Error(`createRaggedBatch: bag ${index} row ${r} has length ${Array.isArray(row) ? row.length : 'n/a'}, expected ${width}`);
+    }
+    row.forEach((v, c) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new Error(`createRaggedBatch: bag ${index} row ${r} column ${c} is not a finite number: ${String(v)}`);
+      }
+    });
+  });
+  return [rows.length, width];
+}
+
+/**
+ * Packs per-bag instances into a {@link RaggedBatch} (bag b's instances are contiguous, bag ids sorted).
+ *
+ * @param bags - B ≥ 1 bags, each [N_b, D] with N_b ≥ 1 and the same D ≥ 1 (tensors or nested arrays).
+ *   Input tensors are not disposed.
+ * @returns A batch whose `instances` [ΣN, D] float32 is a new tensor owned by the caller.
+ * @throws If there is no bag, a bag is empty, a bag is not 2-D, dimensions differ or a value is not finite.
+ * @example
+ * ```ts
+ * const batch = createRaggedBatch([[[1, 2], [3, 4]], [[5, 6]]]); // B = 2, ΣN = 3, D = 2
+ * batch.bagIds; // Int32Array [0, 0, 1]
+ * disposeRaggedBatch(batch);
+ * ```
+ */
+export function createRaggedBatch(bags: readonly BagInstances[]): RaggedBatch {
+  if (!Array.isArray(bags) || bags.length === 0) {
+    throw new Error(`createRaggedBatch: expected at least one bag, got ${Array.isArray(bags) ? 0 : typeof bags}`);
+  }
+  const shapes = bags.map((bag, i) => bagShape(bag, i));
+  const dim = shapes[0]?.[1] ?? 0;
+  shapes.forEach(([n, d], i) => {
+    if (n === 0) {
+      throw new Error(`createRaggedBatch: bag ${i} is empty; every bag needs at least one instance`);
+    }
+    if (d !== dim) {
+      throw new Error(`createRaggedBatch: bag ${i} has dimension ${d}, expected ${dim} (the dimension of bag 0)`);
+    }
+  });
+  if (dim === 0) {
+    throw new Error('createRaggedBatch: instance dimension D must be ≥ 1, got 0');
+  }
+  const bagSizes = Int32Array.from(shapes, ([n]) => n);
+  const total = bagSizes.reduce((a, b) => a + b, 0);
+  const bagIds = new Int32Array(total);
+  let offset = 0;
+  bagSizes.forEach((n, b) => {
+    bagIds.fill(b, offset, offset + n);
+    offset += n;
+  });
+  const instances = tf.tidy(() =>
+    tf.concat(
+      bags.map((bag) =>
+        bag instanceof tf.Tensor ? tf.cast(bag, 'float32') : tf.tensor2d(bag as number[][], undefined, 'float32'),
+      ),
+      0,
+    ),
+  ) as tf.Tensor2D; // [ΣN, D]
+  return { instances, bagIds, bagSizes, numBags: bags.length };
+}
+
+/**
+ * Wraps already packed instances and their bag ids as a {@link RaggedBatch}.
+ *
+ * @param instances - [ΣN, D] tensor (not copied: the batch references it, the caller keeps owning it).
+ * @param bagIds - [ΣN] integer bag ids in [0, B), in any order (host array or int32 tensor, read synchronously).
+ * @param options - See {@link RaggedBatchFromIdsOptions}.
+ * @throws If shapes disagree, an id is not an integer or out of range, or a bag in [0, B) has no instance.
+ * @example
+ * ```ts
+ * const x = tf.tensor2d([[1], [2], [3]]);
+ * const batch = raggedBatchFromIds(x, [1, 0, 1]); // bag 0 = {2}, bag 1 = {1, 3}
+ * ```
+ */
+export function raggedBatchFromIds(
+  instances: tf.Tensor2D,
+  bagIds: Int32Array | readonly number[] | tf.Tensor1D,
+  options: RaggedBatchFromIdsOptions = {},
+): RaggedBatch {
+  if (!(instances instanceof tf.Tensor) || instances.rank !== 2) {
+    const shape = instances instanceof tf.Tensor ? `[${instances.shape.join(', ')}]` : typeof instances;
+    throw new Error(`raggedBatchFromIds: instances must be a rank-2 tensor [ΣN, D], got ${shape}`);
+  }
+  const ids = bagIds instanceof tf.Tensor ? Array.from(bagIds.dataSync()) : Array.from(bagIds);
+  if (bagIds instanceof tf.Tensor && bagIds.rank !== 1) {
+    throw new Error(`raggedBatchFromIds: bagIds must be rank 1, got shape [${bagIds.shape.join(', ')}]`);
+  }
+  if (ids.length !== instances.shape[0]) {
+    throw new Error(`raggedBatchFromIds: got ${ids.length} bag ids for ${instances.shape[0]} instances`);
+  }
+  if (ids.length === 0) {
+    throw new Error('raggedBatchFromIds: expected at least one instance, got 0');
+  }
+  if (instances.shape[1] === 0) {
+    throw new Error('raggedBatchFromIds: instance dimension D must be ≥ 1, got 0');
+  }
+  ids.forEach((id, i) => {
+    if (!Number.isInteger(id) || id < 0) {
+      throw new Error(`raggedBatchFromIds: bag id at ${i} must be a non-negative integer, got ${id}`);
+    }
+  });
+  const maxId = ids.reduce((a, b) => Math.max(a, b), 0);
+  const numBags = options.numBags ?? maxId + 1;
+  if (!Number.isInteger(numBags) || numBags < 1) {
+    throw new Error(`raggedBatchFromIds: numBags must be a positive integer, got ${numBags}`);
+  }
+  if (maxId >= numBags) {
+    throw new Error(`raggedBatchFromIds: bag id ${maxId} is out of range [0, ${numBags})`);
+  }
+  const bagSizes = new Int32Array(numBags);
+  for (const id of ids) bagSizes[id] = (bagSizes[id] ?? 0) + 1;
+  const empty = bagSizes.indexOf(0);
+  if (empty >= 0) {
+    throw new Error(`raggedBatchFromIds: bag ${empty} has no instance; every bag in [0, ${numBags}) needs at least one`);
+  }
+  return { instances, bagIds: Int32Array.from(ids), bagSizes, numBags };
+}
+
+/** Disposes the tensor of a {@link RaggedBatch} (its host arrays need no disposal). */
+export function disposeRaggedBatch(batch: RaggedBatch): void {
+  batch.instances.dispose();
+}
