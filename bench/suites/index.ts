@@ -1,0 +1,20 @@
+import type { BenchSuiteEntry } from '../suite.js';
+
+/**
+ * The benchmark suites by name. To add one: write `bench/suites/<name>.ts` exporting a
+ * `BenchSuite` and list it here; `npm run bench -- <name>` then runs it.
+ */
+export const SUITES: Readonly<Record<string, BenchSuiteEntry>> = {
+  segmentation: {
+    description: 'ms/image of segmentation + features (with/without decoding, 1 thread / worker pool)',
+    load: async () => (await import('./segmentation.js')).segmentationSuite,
+  },
+  color: {
+    description: 'CPU ms/image of each colour conversion (typed arrays, 224x224)',
+    load: async () => (await import('./color.js')).colorSuite,
+  },
+  mil: {
+    description: 'forward + backward time of each MIL aggregator: one ragged batch vs a loop over bags (cpu, wasm)',
+    load: async () => (await import('./mil.js')).milSuite,
+  },
+};
