@@ -2,12 +2,13 @@
  * lymphomix: lymphocytosis classification (reactive vs malignant) from a patient's bag of
  * blood-smear images and clinical data.
  *
- * The layers, bottom to top: `io`, `segmentation`, `features`, `data`, `mil`, `training`.
+ * The layers, bottom to top: `io`, `segmentation`, `features`, `data`, `backend`, `mil`, `models`, `training`.
  * @packageDocumentation
  */
 export * from './io/index.js';
 export * from './segmentation/index.js';
 export * from './features/index.js';
 export * from './data/index.js';
+export * from './backend/index.js';
 export * from './mil/index.js';
 export * from './training/index.js';
