@@ -165,9 +165,14 @@ function encodeValues(
     }
     return toLittleEndianBytes(out);
   }
-  const numbers: number[] | ArrayLike<number> = data as ArrayLike<number>;
-  for (let i = 0; i < n; i++) {
-    if (typeof numbers[i] !== 'number') throw fail('data', `value at index ${i} is not a number for ${dtype}`);
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    throw fail('data', `bigint values need an I64 or U64 dtype, not ${dtype}`);
+  }
+  const numbers = data as ArrayLike<number>;
+  if (!ArrayBuffer.isView(numbers)) {
+    for (let i = 0; i < n; i++) {
+      if (typeof numbers[i] !== 'number') throw fail('data', `value at index ${i} is not a number for ${dtype}`);
+    }
   }
   switch (dtype) {
     case 'F64':
@@ -175,9 +180,12 @@ function encodeValues(
     case 'F32':
       return toLittleEndianBytes(numbers instanceof Float32Array ? numbers : Float32Array.from(numbers));
     case 'F16':
-      return toLittleEndianBytes(Uint16Array.from(numbers, float32ToFloat16Bits));
-    case 'BF16':
-      return toLittleEndianBytes(Uint16Array.from(numbers, float32ToBfloat16Bits));
+    case 'BF16': {
+      const encode = dtype === 'F16' ? float32ToFloat16Bits : float32ToBfloat16Bits;
+      const out = new Uint16Array(n);
+      for (let i = 0; i < n; i++) out[i] = encode(numbers[i]!);
+      return toLittleEndianBytes(out);
+    }
     case 'F8_E4M3':
     case 'F8_E5M2':
       throw fail('data', `encoding ${dtype} values is not supported: pass the stored bytes as { dtype, shape, bytes }`);

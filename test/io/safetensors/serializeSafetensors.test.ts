@@ -162,6 +162,8 @@ describe('serializeSafetensors', () => {
       expect(err(() => serializeSafetensors({ w: { dtype: 'BOOL', shape: [1], data: [2] } })).message).toMatch(/for BOOL/);
       expect(err(() => serializeSafetensors({ w: { dtype: 'U64', shape: [1], data: [-1] } })).message).toMatch(/value -1 at index 0 is outside the U64 range/);
       expect(err(() => serializeSafetensors({ w: { dtype: 'I64', shape: [1], data: [0.5] } })).message).toMatch(/not an integer for I64/);
+      expect(err(() => serializeSafetensors({ w: { dtype: 'F32', shape: [1], data: new BigInt64Array(1) } })).message).toMatch(/bigint values need an I64 or U64 dtype, not F32/);
+      expect(err(() => serializeSafetensors({ w: { dtype: 'F16', shape: [1], data: [1n] } })).message).toMatch(/value at index 0 is not a number for F16/);
     });
     it('FP8 values, unknown dtypes, the reserved name and non-string metadata', () => {
       expect(err(() => serializeSafetensors({ w: { dtype: 'F8_E4M3', shape: [1], data: [1] } })).message).toMatch(/pass the stored bytes/);
