@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { jimpDecoder } from '../../../src/io/jimpDecoder.js';
 import { createRgbImage } from '../../../src/io/rgbImage.js';
 import type { RgbImage } from '../../../src/io/rgbImage.js';
 import { cellFeaturesFromSegmentation, FEATURE_NAMES, MEASUREMENT_NAMES } from '../../../src/features/cell/index.js';
@@ -40,11 +41,15 @@ interface Result {
   cell: CellFeatures;
 }
 
-async function run(keys: string[], imagePath: (key: string) => string): Promise<Result[]> {
+async function run(
+  keys: string[],
+  imagePath: (key: string) => string,
+  decode: (path: string) => Promise<RgbImage> = decodeRgb,
+): Promise<Result[]> {
   const masksDir = sharedPath('reference', 'golden-masks');
   const out: Result[] = [];
   for (const key of keys) {
-    const image = await decodeRgb(imagePath(key));
+    const image = await decode(imagePath(key));
     const truth = await decodeMask(join(masksDir, maskFile(key)));
     const seg = segmentNucleus(image);
     let inter = 0, union = 0, diff = 0;
@@ -92,6 +97,36 @@ describe('golden: 295 real JPEGs vs the OpenCV reference', () => {
     console.log(`[golden jpeg] features within 2%: worst ${worst[0]} on ${(worst[1] * 100).toFixed(1)}% of images`);
     for (const name of FEATURE_NAMES) expect(shares[name], name).toBeGreaterThanOrEqual(MIN_SHARE);
     expect(results.every((r) => r.cell.status === 'ok')).toBe(true);
+  });
+});
+
+describe('golden: the same 295 JPEGs decoded with jimp (pure JS, another IDCT than libjpeg-turbo)', () => {
+  let results: Result[] = [];
+  beforeAll(async () => {
+    const decode = async (path: string): Promise<RgbImage> => jimpDecoder.decode(new Uint8Array(readFileSync(path)), path);
+    results = await run(Object.keys(golden), (key) => join(DLMI_DIR, key), decode);
+  }, 300_000);
+
+  it('nucleus mask IoU still meets median ≥ 0.98 and ≥ 0.95 on 95% of the images; features are reported', () => {
+    const ious = results.map((r) => r.iou);
+    const share = ious.filter((v) => v >= 0.95).length / ious.length;
+    const thresholds = results.filter((r) => r.cell.measurements.threshold !== golden[r.key]!.threshold).length;
+    const within: string[] = [];
+    for (const name of ['solidity', 'perimeter', 'circularity', 'lab.a.meanRatioNucleus', 'hsv.h.stdRatioRoc'] as const) {
+      let n = 0, ok = 0;
+      for (const r of results) {
+        const ref = golden[r.key]![name];
+        const got = name === 'perimeter' ? r.cell.measurements.perimeter : r.cell.features?.[name];
+        if (typeof ref !== 'number' || got === undefined) continue;
+        n++;
+        if (relErr(got, ref) <= REL_TOL) ok++;
+      }
+      within.push(`${name} ${((100 * ok) / n).toFixed(1)}%`);
+    }
+    console.log(`[golden jimp] n=${ious.length} IoU median=${quantile(ious, 0.5).toFixed(4)} min=${Math.min(...ious).toFixed(4)} share≥0.95=${share.toFixed(3)} thresholds differing=${thresholds}`);
+    console.log(`[golden jimp] share of images within 2%: ${within.join(', ')}`);
+    expect(quantile(ious, 0.5)).toBeGreaterThanOrEqual(0.98);
+    expect(share).toBeGreaterThanOrEqual(MIN_SHARE);
   });
 });
 
