@@ -26,8 +26,8 @@ export type {
   MappedWeight,
   MapWeightsOptions,
   MapWeightsResult,
+  MapWeightsSource,
   SourceTensor,
-  WeightSource,
   WeightSpec,
   WeightSpecEntry,
 } from './mapWeights.js';

@@ -21,7 +21,14 @@ export interface SourceTensor {
 }
 
 /** Where {@link mapWeights} reads source tensors: a parsed safetensors file (decoded lazily) or tensors by name. */
-export type WeightSource = SafetensorsFile | ReadonlyMap<string, SourceTensor> | Readonly<Record<string, SourceTensor>>;
+export type MapWeightsSource = SafetensorsFile | ReadonlyMap<string, SourceTensor> | Readonly<Record<string, SourceTensor>>;
+
+/**
+ * Former name of {@link MapWeightsSource}, kept for imports from this file; the io index exports only
+ * `MapWeightsSource` (training exports another `WeightSource`).
+ * @deprecated Use {@link MapWeightsSource}.
+ */
+export type WeightSource = MapWeightsSource;
 
 /**
  * How one target weight is made.
@@ -93,7 +100,7 @@ class MissingSourceError extends Error {
  *   'fc/bias': 'fc.bias',
  * }, { ignore: [/num_batches_tracked$/] });
  */
-export function mapWeights(source: WeightSource, spec: WeightSpec, options: MapWeightsOptions = {}): MapWeightsResult {
+export function mapWeights(source: MapWeightsSource, spec: WeightSpec, options: MapWeightsOptions = {}): MapWeightsResult {
   const strict = options.strict ?? true;
   const ignore = options.ignore ?? [];
   const read = sourceReader(source);
@@ -167,7 +174,7 @@ function toFloat32(data: ArrayLike<number> | ArrayLike<bigint>): Float32Array {
   return out;
 }
 
-function sourceReader(source: WeightSource): { get(name: string): MappedWeight | undefined; names(): string[] } {
+function sourceReader(source: MapWeightsSource): { get(name: string): MappedWeight | undefined; names(): string[] } {
   if (source instanceof SafetensorsFile) {
     const cache = new Map<string, MappedWeight>();
     return {

@@ -96,8 +96,8 @@ function encodeTensor(
 ): { name: string; dtype: SafetensorsDtype; shape: number[]; bytes: Uint8Array } {
   const fail = (field: string, reason: string): SafetensorsError => new SafetensorsError(SOURCE, reason, { tensor: name, field });
   if (typeof input !== 'object' || input === null) throw fail('tensor', 'must be an object');
-  const shape = [...(Array.isArray(input.shape) ? (input.shape as unknown[]) : [])] as number[];
   if (!Array.isArray(input.shape)) throw fail('shape', 'must be an array');
+  const shape = [...input.shape];
   let size = 1;
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) throw fail('shape', `entries must be non-negative integers, got ${String(d)}`);
