@@ -4,3 +4,4 @@ export * from './optimizers/index.js';
 export * from './schedules/index.js';
 export * from './callbacks/index.js';
 export * from './metrics/index.js';
+export * from './baselines/index.js';

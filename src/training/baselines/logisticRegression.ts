@@ -1,0 +1,249 @@
+/** Options of {@link fitLogisticRegression}. */
+export interface LogisticRegressionOptions {
+  /**
+   * Inverse L2 regularisation strength C > 0, as scikit-learn's `LogisticRegression(C=…)`: the objective is
+   * ½‖w‖² + C·Σᵢ sᵢ·ℓ(yᵢ, xᵢ) with per-sample weights sᵢ; the intercept is not penalised. Defaults to 1.
+   */
+  c?: number;
+  /**
+   * `'balanced'` weighs each sample by n / (2·n_class), scikit-learn's `class_weight='balanced'` (the
+   * balanced-accuracy-consistent choice); `'none'` weighs every sample 1. Defaults to `'balanced'`.
+   */
+  classWeight?: 'balanced' | 'none';
+  /**
+   * Standardise each column to zero mean and unit variance with statistics of the training rows (stored in the model
+   * and applied by `predictProbability`); constant columns are centred only. Defaults to `true`.
+   */
+  standardize?: boolean;
+  /** Maximum Newton iterations. Defaults to 100. */
+  maxIterations?: number;
+  /** Stop when the largest gradient component falls below this. Defaults to 1e-8. */
+  tolerance?: number;
+}
+
+/** A fitted binary logistic regression (plain JavaScript numbers, no tensors). */
+export interface LogisticRegressionModel {
+  /** Weights [F] on the standardised columns. */
+  readonly coefficients: Float64Array;
+  /** Intercept (bias). */
+  readonly intercept: number;
+  /** Column means [F] subtracted before the weights (zeros without standardisation). */
+  readonly mean: Float64Array;
+  /** Column scales [F] dividing after centring (ones without standardisation). */
+  readonly scale: Float64Array;
+  /** Newton iterations used. */
+  readonly iterations: number;
+  /** Whether the gradient tolerance was reached within `maxIterations`. */
+  readonly converged: boolean;
+  /**
+   * Probability of class 1 for each row.
+   * @param rows - [M][F] feature rows (the training columns, in order)
+   * @returns [M] probabilities in (0, 1)
+   */
+  predictProbability(rows: readonly ArrayLike<number>[]): Float64Array;
+}
+
+/** σ(z) without overflow for large |z|. */
+function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** log(1 + e^z) without overflow: max(z, 0) + log1p(e^−|z|). */
+function softplus(z: number): number {
+  return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+/** Solves A·x = b for a symmetric positive-definite A [n×n] (row-major) by Cholesky; A and b are not modified. */
+function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
+      if (i === j) {
+        if (!(s > 0)) throw new Error('fitLogisticRegression: the Hessian is not positive definite (increase regularisation)');
+        l[i * n + i] = Math.sqrt(s);
+      } else {
+        l[i * n + j] = s / l[j * n + j]!;
+      }
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
+    y[i] = s / l[i * n + i]!;
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i]!;
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
+    x[i] = s / l[i * n + i]!;
+  }
+  return x;
+}
+
+/**
+ * Fits an L2-regularised binary logistic regression by Newton's method (with step halving), the classical baseline
+ * for tabular inputs such as metadata + mean-aggregated handmade features. Matches scikit-learn's
+ * `LogisticRegression(C, class_weight)` objective (lbfgs solver) up to the solver's tolerance.
+ *
+ * Shape key: M rows, F features. The objective is strictly convex (L2 on every weight, and the intercept's
+ * direction is fixed by the data), so the optimum is unique.
+ *
+ * @param rows - [M][F] finite feature rows, M ≥ 2, every row of the same length F ≥ 1
+ * @param labels - [M] labels 0 or 1, both classes present
+ * @param options - see {@link LogisticRegressionOptions}
+ * @returns the fitted model
+ * @throws RangeError naming the row or label that is invalid
+ * @example
+ * const model = fitLogisticRegression([[0], [1], [2], [3]], [0, 0, 1, 1]);
+ * model.predictProbability([[2.5]])[0]; // > 0.5
+ */
+export function fitLogisticRegression(
+  rows: readonly ArrayLike<number>[],
+  labels: ArrayLike<number>,
+  options: LogisticRegressionOptions = {},
+): LogisticRegressionModel {
+  const c = options.c ?? 1;
+  const maxIterations = options.maxIterations ?? 100;
+  const tolerance = options.tolerance ?? 1e-8;
+  if (!(c > 0) || !Number.isFinite(c)) throw new RangeError(`fitLogisticRegression: c must be a finite number > 0, got ${c}`);
+  if (!Number.isInteger(maxIterations) || maxIterations < 1) {
+    throw new RangeError(`fitLogisticRegression: maxIterations must be an integer ≥ 1, got ${maxIterations}`);
+  }
+  const m = rows.length;
+  if (m < 2) throw new RangeError(`fitLogisticRegression: expected at least 2 rows, got ${m}`);
+  if (labels.length !== m) throw new RangeError(`fitLogisticRegression: ${m} rows but ${labels.length} labels`);
+  const f = rows[0]!.length;
+  if (f < 1) throw new RangeError('fitLogisticRegression: rows have no columns');
+  let positives = 0;
+  for (let i = 0; i < m; i++) {
+    const row = rows[i]!;
+    if (row.length !== f) throw new RangeError(`fitLogisticRegression: row ${i} has ${row.length} columns, expected ${f}`);
+    for (let j = 0; j < f; j++) {
+      if (!Number.isFinite(row[j])) throw new RangeError(`fitLogisticRegression: row ${i} column ${j} is not finite (${row[j]})`);
+    }
+    const y = labels[i];
+    if (y !== 0 && y !== 1) throw new RangeError(`fitLogisticRegression: label ${i} must be 0 or 1, got ${y}`);
+    positives += y;
+  }
+  if (positives === 0 || positives === m) {
+    throw new RangeError(`fitLogisticRegression: both classes must be present, got ${positives} positives of ${m}`);
+  }
+
+  // Standardisation statistics of the training rows (population sd, as scikit-learn's StandardScaler).
+  const mean = new Float64Array(f);
+  const scale = new Float64Array(f).fill(1);
+  if (options.standardize ?? true) {
+    for (const row of rows) for (let j = 0; j < f; j++) mean[j]! += row[j]! / m;
+    const sq = new Float64Array(f);
+    for (const row of rows) for (let j = 0; j < f; j++) sq[j]! += (row[j]! - mean[j]!) ** 2 / m;
+    for (let j = 0; j < f; j++) scale[j] = sq[j]! > 1e-24 ? Math.sqrt(sq[j]!) : 1;
+  }
+  // Design matrix with a leading column of ones (the intercept), row-major [M, F + 1].
+  const n = f + 1;
+  const x = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    x[i * n] = 1;
+    for (let j = 0; j < f; j++) x[i * n + 1 + j] = (rows[i]![j]! - mean[j]!) / scale[j]!;
+  }
+  const weights = new Float64Array(m);
+  const balanced = (options.classWeight ?? 'balanced') === 'balanced';
+  for (let i = 0; i < m; i++) weights[i] = balanced ? m / (2 * (labels[i] === 1 ? positives : m - positives)) : 1;
+
+  // Objective J(β) = ½‖β₁..‖² + C·Σ sᵢ·[softplus(zᵢ) − yᵢ·zᵢ], z = Xβ (the BCE from logits).
+  const objective = (beta: Float64Array): number => {
+    let loss = 0;
+    for (let i = 0; i < m; i++) {
+      let z = 0;
+      for (let k = 0; k < n; k++) z += x[i * n + k]! * beta[k]!;
+      loss += weights[i]! * (softplus(z) - labels[i]! * z);
+    }
+    let reg = 0;
+    for (let k = 1; k < n; k++) reg += beta[k]! ** 2;
+    return 0.5 * reg + c * loss;
+  };
+
+  let beta = new Float64Array(n);
+  let current = objective(beta);
+  let iterations = 0;
+  let converged = false;
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n * n);
+  for (; iterations < maxIterations; iterations++) {
+    grad.fill(0);
+    hess.fill(0);
+    for (let i = 0; i < m; i++) {
+      let z = 0;
+      for (let k = 0; k < n; k++) z += x[i * n + k]! * beta[k]!;
+      const p = sigmoid(z);
+      const g = c * weights[i]! * (p - labels[i]!); // ∂J/∂z
+      const h = c * weights[i]! * p * (1 - p); // ∂²J/∂z²
+      for (let a = 0; a < n; a++) {
+        const xa = x[i * n + a]!;
+        grad[a]! += g * xa;
+        const hxa = h * xa;
+        for (let b = 0; b <= a; b++) hess[a * n + b]! += hxa * x[i * n + b]!;
+      }
+    }
+    for (let k = 1; k < n; k++) {
+      grad[k]! += beta[k]!;
+      hess[k * n + k]! += 1;
+    }
+    hess[0] = hess[0]! + 1e-12; // the intercept is unpenalised: keep the Cholesky well defined
+    for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) hess[a * n + b] = hess[b * n + a]!;
+    let maxGrad = 0;
+    for (let k = 0; k < n; k++) maxGrad = Math.max(maxGrad, Math.abs(grad[k]!));
+    if (maxGrad < tolerance) {
+      converged = true;
+      break;
+    }
+    const step = solveSpd(hess, grad, n);
+    // Step halving until the objective decreases (Newton on a convex objective; rarely needed).
+    let t = 1;
+    let next = beta;
+    let value = current;
+    for (let tries = 0; tries < 30; tries++, t /= 2) {
+      const cand = new Float64Array(n);
+      for (let k = 0; k < n; k++) cand[k] = beta[k]! - t * step[k]!;
+      const v = objective(cand);
+      if (v <= current) {
+        next = cand;
+        value = v;
+        break;
+      }
+    }
+    if (next === beta) {
+      converged = true; // no decrease possible at float64 precision
+      break;
+    }
+    beta = next;
+    current = value;
+  }
+
+  const coefficients = beta.slice(1);
+  const intercept = beta[0]!;
+  return {
+    coefficients,
+    intercept,
+    mean,
+    scale,
+    iterations,
+    converged,
+    predictProbability(predictRows: readonly ArrayLike<number>[]): Float64Array {
+      const out = new Float64Array(predictRows.length);
+      for (const [i, row] of predictRows.entries()) {
+        if (row.length !== f) {
+          throw new RangeError(`LogisticRegressionModel.predictProbability: row ${i} has ${row.length} columns, expected ${f}`);
+        }
+        let z = intercept;
+        for (let j = 0; j < f; j++) z += coefficients[j]! * ((row[j]! - mean[j]!) / scale[j]!);
+        out[i] = sigmoid(z);
+      }
+      return out;
+    },
+  };
+}
