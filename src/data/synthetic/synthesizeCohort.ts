@@ -34,9 +34,9 @@ export interface SynthesizeCohortOptions {
    */
   patientNoise?: number;
   /**
-   * Scales the class differences of the metadata (≥ 0; 0: metadata carry no signal): malignant patients have a
-   * lymphocyte count e^0.6 ≈ 1.8 times higher (log-normal) and are 10 years older on average, and are male with
-   * probability 0.6 instead of 0.5. Defaults to 1.
+   * Scales the class differences of the metadata (≥ 0; 0: both classes share one distribution): malignant patients
+   * have a lymphocyte count e^0.6 ≈ 1.8 times higher (log-normal, with a wider spread) and are 10 years older on
+   * average, and are male with probability 0.6 instead of 0.5. Defaults to 1.
    */
   metadataEffect?: number;
   /** Scales the spread of the metadata within a class (> 0). Defaults to 1. */
@@ -197,7 +197,7 @@ function yearsBetween(birth: number, at: number): number {
  *   fraction is drawn per patient from `abnormalFraction` ranges that overlap between the classes, and every
  *   patient has baseline offsets shared by its cells (`patientNoise`);
  * - **metadata**: lymphocyte count (log-normal, median 4.6 × 10^9/L for reactive patients, × e^(0.6·metadataEffect)
- *   for malignant ones, log-sd 0.3 / 0.7), age (normal, mean 60 / 60 + 10·metadataEffect years, sd 16 / 12,
+ *   for malignant ones, log-sd 0.3 / 0.3 + 0.4·min(metadataEffect, 1)), age (normal, mean 60 / 60 + 10·metadataEffect years, sd 16 / 16 − 4·min(metadataEffect, 1),
  *   clamped to [18, 99]) and gender (P(male) 0.5 / 0.5 + 0.1·metadataEffect).
  *
  * Metadata are drawn eagerly (cheap); pixels lazily: `patient.renderImage(i)` renders image i from its own seeded
@@ -235,9 +235,14 @@ export function synthesizeCohort(options: SynthesizeCohortOptions = {}): Synthet
   return labels.map((label, index) => {
     const rng = root.fork(1, index);
     const malignant = label === 1;
-    const logCount = malignant ? rng.normal(Math.log(4.6) + 0.6 * me, 0.7 * mn) : rng.normal(Math.log(4.6), 0.3 * mn);
+    // The class difference of the spreads grows with the effect up to 1 as well (log-sd 0.3 → 0.7, age sd 16 → 12),
+    // so that metadataEffect 0 gives both classes the same distributions.
+    const spread = Math.min(me, 1);
+    const logCount = malignant
+      ? rng.normal(Math.log(4.6) + 0.6 * me, (0.3 + 0.4 * spread) * mn)
+      : rng.normal(Math.log(4.6), 0.3 * mn);
     const lymphCount = Math.round(clamp(Math.exp(logCount), 0.5, 300) * 100) / 100;
-    const ageYears = clamp(malignant ? rng.normal(60 + 10 * me, 12 * mn) : rng.normal(60, 16 * mn), 18, 99);
+    const ageYears = clamp(malignant ? rng.normal(60 + 10 * me, (16 - 4 * spread) * mn) : rng.normal(60, 16 * mn), 18, 99);
     const birth = Math.round((refTime - ageYears * 365.25 * DAY_MS) / DAY_MS) * DAY_MS;
     const gender: 'M' | 'F' = rng.bernoulli(clamp(0.5 + (malignant ? 0.1 * me : 0), 0, 1)) ? 'M' : 'F';
     const imageCount = rng.int(o.imagesPerPatient.min, o.imagesPerPatient.max + 1);
