@@ -1,0 +1,28 @@
+/**
+ * Image backbones in tfjs with PyTorch-compatible weights: ResNet18 (torchvision), ConvNeXt atto … tiny and
+ * ViT-S/16 (timm) returning pooled instance embeddings [N, D]; loading of `.safetensors` checkpoints; LoRA
+ * adapters for the ViT; frozen-mode embedding of a cohort with an on-disk cache.
+ * @module
+ */
+export { Backbone, IMAGENET_MEAN, IMAGENET_STD } from './backbone.js';
+export type {
+  BackboneCommonConfig,
+  BackboneInputRange,
+  BackboneLayerArgs,
+  DeclareParamOptions,
+  LoadTorchWeightsOptions,
+  WeightInitializer,
+} from './backbone.js';
+export { ResNetBackbone, RESNET18_CONFIG } from './resNetBackbone.js';
+export type { ResNetConfig } from './resNetBackbone.js';
+export { ConvNextBackbone, CONVNEXT_CONFIGS } from './convNextBackbone.js';
+export type { ConvNextConfig } from './convNextBackbone.js';
+export { VitBackbone, VIT_SMALL_CONFIG, LORA_TARGETS } from './vitBackbone.js';
+export type { LoraConfig, LoraTarget, VitConfig } from './vitBackbone.js';
+export { createBackbone, BACKBONE_NAMES } from './createBackbone.js';
+export type { BackboneArchitecture, BackboneName, CreateBackboneOptions } from './createBackbone.js';
+export { loadBackbone } from './loadBackbone.js';
+export type { LoadBackboneOptions } from './loadBackbone.js';
+export { backboneFingerprint } from './backboneFingerprint.js';
+export { embedImages } from './embedImages.js';
+export type { EmbedImagesOptions, EmbedImagesResult, EmbedProgress, EmbeddedImage } from './embedImages.js';
