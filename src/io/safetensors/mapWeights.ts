@@ -24,13 +24,6 @@ export interface SourceTensor {
 export type MapWeightsSource = SafetensorsFile | ReadonlyMap<string, SourceTensor> | Readonly<Record<string, SourceTensor>>;
 
 /**
- * Former name of {@link MapWeightsSource}, kept for imports from this file; the io index exports only
- * `MapWeightsSource` (training exports another `WeightSource`).
- * @deprecated Use {@link MapWeightsSource}.
- */
-export type WeightSource = MapWeightsSource;
-
-/**
  * How one target weight is made.
  *
  * `from` is a source tensor name, or a function that builds the weight (still in PyTorch layout) from

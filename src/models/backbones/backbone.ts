@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { WeightLayout } from '../../io/safetensors/convertLayout.js';
 import { mapWeights } from '../../io/safetensors/mapWeights.js';
-import type { MappedWeight, WeightSource, WeightSpec, WeightSpecEntry } from '../../io/safetensors/mapWeights.js';
+import type { MappedWeight, MapWeightsSource, WeightSpec, WeightSpecEntry } from '../../io/safetensors/mapWeights.js';
 import { SafetensorsFile } from '../../io/safetensors/safetensorsFile.js';
 import type { WeightMappingProblem } from '../../io/safetensors/weightMappingError.js';
 
@@ -92,7 +92,7 @@ function tfjsShape(torchShape: readonly number[], layout: WeightLayout): number[
   }
 }
 
-function sourceHas(source: WeightSource, name: string): boolean {
+function sourceHas(source: MapWeightsSource, name: string): boolean {
   if (source instanceof SafetensorsFile) return source.has(name);
   if (source instanceof Map) return source.has(name);
   return Object.prototype.hasOwnProperty.call(source, name);
@@ -284,7 +284,7 @@ export abstract class Backbone extends tf.layers.Layer {
    * @returns the problems found (always empty when strict)
    * @throws `WeightMappingError` (strict) naming every missing, unexpected or wrongly shaped tensor; then no weight changes
    */
-  loadTorchWeights(source: WeightSource, options: LoadTorchWeightsOptions = {}): WeightMappingProblem[] {
+  loadTorchWeights(source: MapWeightsSource, options: LoadTorchWeightsOptions = {}): WeightMappingProblem[] {
     const spec: Record<string, WeightSpecEntry> = {};
     for (const [name, info] of this.#params) {
       if (info.optional && !sourceHas(source, name)) continue;
