@@ -11,4 +11,5 @@ export * from './features/index.js';
 export * from './data/index.js';
 export * from './backend/index.js';
 export * from './mil/index.js';
+export * from './models/index.js';
 export * from './training/index.js';

@@ -17,4 +17,12 @@ export const SUITES: Readonly<Record<string, BenchSuiteEntry>> = {
     description: 'forward + backward time of each MIL aggregator: one ragged batch vs a loop over bags (cpu, wasm)',
     load: async () => (await import('./mil.js')).milSuite,
   },
+  training: {
+    description: 'mixture-of-experts epoch time: ragged mini-batches vs batch size 1 + accumulation; whole 5-fold CV (cpu)',
+    load: async () => (await import('./training.js')).trainingSuite,
+  },
+  embedding: {
+    description: 'images/s of the backbones (ResNet18, ConvNeXt-tiny; random weights, 224x224) on cpu and wasm',
+    load: async () => (await import('./embedding.js')).embeddingSuite,
+  },
 };

@@ -5,3 +5,5 @@ export * from './schedules/index.js';
 export * from './callbacks/index.js';
 export * from './metrics/index.js';
 export * from './baselines/index.js';
+export * from './fit/index.js';
+export * from './crossValidate/index.js';

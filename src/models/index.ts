@@ -1,0 +1,14 @@
+/**
+ * Models: the mixture of experts of the challenge report (image expert, scalar expert over handmade features and
+ * metadata, gate), its building layers and its checkpoints.
+ * @module
+ */
+export * from './patientBag.js';
+export * from './standardize.js';
+export * from './mixtureGate.js';
+export * from './mixtureOfExpertsConfig.js';
+export * from './mixtureOfExperts.js';
+export * from './modelCheckpointError.js';
+export * from './loadMixtureOfExperts.js';
+export * from './mixtureEnsemble.js';
+export * from './backbones/index.js';

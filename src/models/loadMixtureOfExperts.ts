@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs';
+import { resolveModelHandler } from '../io/modelIo/index.js';
+import { ModelCheckpointError } from './modelCheckpointError.js';
+import { MIXTURE_FORMAT, MIXTURE_FORMAT_VERSION, MixtureOfExperts } from './mixtureOfExperts.js';
+import type { MixtureOfExpertsConfig } from './mixtureOfExpertsConfig.js';
+
+function joinWeightData(data: tf.io.WeightData | undefined): ArrayBuffer {
+  if (data === undefined) return new ArrayBuffer(0);
+  if (!Array.isArray(data)) return data as ArrayBuffer;
+  const total = data.reduce((s, b) => s + b.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const b of data) {
+    out.set(new Uint8Array(b), offset);
+    offset += b.byteLength;
+  }
+  return out.buffer;
+}
+
+/**
+ * Loads a model saved by `MixtureOfExperts.save`, checking it thoroughly: the topology must be a lymphomix
+ * mixture-of-experts checkpoint of a known version with a valid configuration; the weights in the file must be
+ * exactly the weights that configuration builds (same names, shapes, float32); the weight bytes must match the
+ * manifest and every value must be finite. Predictions of the loaded model equal those of the saved one.
+ *
+ * @param source - A folder or `model.json` path (Node, through io's file-system handler), a URL (http(s),
+ *   `indexeddb://`, …) or a `tf.io.IOHandler` (e.g. `tf.io.fromMemory(artifacts)`).
+ * @returns A new model owned by the caller (`dispose()` it).
+ * @throws {@link ModelCheckpointError} saying what does not match (io's `ModelIoError` when the files cannot be read).
+ * @example
+ * ```ts
+ * const model = await loadMixtureOfExperts('models/moe');
+ * const { probability } = await model.predict(bags);
+ * ```
+ */
+export async function loadMixtureOfExperts(source: string | URL | tf.io.IOHandler): Promise<MixtureOfExperts> {
+  let handler: tf.io.IOHandler;
+  if (typeof source === 'string' || source instanceof URL) {
+    const resolved = resolveModelHandler(source);
+    const routed = typeof resolved === 'string' ? tf.io.getLoadHandlers(resolved)[0] : resolved;
+    if (routed === undefined) throw new ModelCheckpointError(`no IO handler can load ${String(source)}`);
+    handler = routed;
+  } else {
+    handler = source;
+  }
+  if (handler.load === undefined) throw new ModelCheckpointError('the IO handler cannot load');
+  const artifacts = await handler.load();
+  const topology = artifacts.modelTopology as Record<string, unknown> | undefined;
+  if (topology === undefined || topology === null || typeof topology !== 'object' || ArrayBuffer.isView(topology) || topology instanceof ArrayBuffer) {
+    throw new ModelCheckpointError('not a lymphomix checkpoint: no JSON modelTopology');
+  }
+  if (topology['format'] !== MIXTURE_FORMAT || topology['className'] !== MixtureOfExperts.className) {
+    throw new ModelCheckpointError(
+      `not a mixture-of-experts checkpoint: format '${String(topology['format'])}', className '${String(topology['className'])}' ` +
+        `(expected '${MIXTURE_FORMAT}', '${MixtureOfExperts.className}')`,
+    );
+  }
+  const version = topology['formatVersion'];
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > MIXTURE_FORMAT_VERSION) {
+    throw new ModelCheckpointError(`unsupported format version ${String(version)} (this library reads 1 to ${MIXTURE_FORMAT_VERSION})`);
+  }
+  const config = topology['config'];
+  if (typeof config !== 'object' || config === null) throw new ModelCheckpointError('the checkpoint has no config object');
+  let model: MixtureOfExperts;
+  try {
+    model = new MixtureOfExperts(config as MixtureOfExpertsConfig);
+  } catch (error) {
+    throw new ModelCheckpointError(`invalid config: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  try {
+    const specs = artifacts.weightSpecs ?? [];
+    const expected = model.namedWeights();
+    const byName = new Map(specs.map((s) => [s.name, s]));
+    const missing = expected.filter((w) => !byName.has(w.name)).map((w) => w.name);
+    const known = new Set(expected.map((w) => w.name));
+    const unexpected = specs.filter((s) => !known.has(s.name)).map((s) => s.name);
+    if (missing.length > 0 || unexpected.length > 0) {
+      throw new ModelCheckpointError(
+        `weights do not match the configuration: missing [${missing.join(', ')}], unexpected [${unexpected.join(', ')}]`,
+      );
+    }
+    for (const w of expected) {
+      const spec = byName.get(w.name) as tf.io.WeightsManifestEntry;
+      if (spec.dtype !== 'float32' || spec.quantization !== undefined || !tf.util.arraysEqual(spec.shape, w.variable.shape as number[])) {
+        throw new ModelCheckpointError(
+          `weight ${w.name} is ${spec.dtype}[${spec.shape.join(', ')}]${spec.quantization ? ' (quantised)' : ''}, ` +
+            `the configuration needs float32[${w.variable.shape.join(', ')}]`,
+        );
+      }
+    }
+    const buffer = joinWeightData(artifacts.weightData);
+    const needed = specs.reduce((s, spec) => s + 4 * spec.shape.reduce((a, b) => a * b, 1), 0);
+    if (buffer.byteLength !== needed) {
+      throw new ModelCheckpointError(`corrupted weights: ${buffer.byteLength} bytes of weight data, the manifest needs ${needed}`);
+    }
+    const decoded = tf.io.decodeWeights(buffer, specs);
+    try {
+      for (const w of expected) {
+        const t = decoded[w.name] as tf.Tensor;
+        const values = t.dataSync();
+        for (let i = 0; i < values.length; i++) {
+          if (!Number.isFinite(values[i])) throw new ModelCheckpointError(`corrupted weights: ${w.name} holds a non-finite value at ${i}`);
+        }
+        w.variable.write(t);
+      }
+    } finally {
+      tf.dispose(decoded);
+    }
+    return model;
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}

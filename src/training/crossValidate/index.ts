@@ -1,0 +1,8 @@
+export { crossValidate } from './crossValidate.js';
+export type {
+  BinaryMetrics,
+  CrossValidateOptions,
+  CrossValidateProgress,
+  CrossValidationResult,
+  FoldResult,
+} from './crossValidate.js';

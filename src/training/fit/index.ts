@@ -1,0 +1,4 @@
+export { fitMixtureOfExperts } from './fitMixtureOfExperts.js';
+export type { EpochLog, FitHistory, FitOptions, FitProgress } from './fitMixtureOfExperts.js';
+export { poolImagesOnHost } from './poolImagesOnHost.js';
+export type { HostPoolableAggregator } from './poolImagesOnHost.js';

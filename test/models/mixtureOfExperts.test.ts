@@ -1,0 +1,167 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  MixtureOfExperts,
+  ModelCheckpointError,
+  createMixtureBatch,
+  disposeMixtureBatch,
+  disposeMixtureOutput,
+  loadMixtureOfExperts,
+  resolveMixtureConfig,
+} from '../../src/models/index.js';
+import { randomBags, useCpu } from './modelTestUtils.js';
+
+const bags = randomBags({ patients: 6, imageDim: 5, handmadeDim: 4, seed: 3 });
+
+async function saveToMemory(model: MixtureOfExperts): Promise<tf.io.ModelArtifacts> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return saved as tf.io.ModelArtifacts;
+}
+
+describe('MixtureOfExperts', () => {
+  beforeAll(useCpu);
+
+  it('predicts named outputs per patient, with π differing between patients', async () => {
+    const model = new MixtureOfExperts({ imageDim: 5, handmadeDim: 4, imageAggregator: 'attention', seed: 2 });
+    model.adaptNormalization(bags);
+    const p = await model.predict(bags, { batchSize: 4 });
+    expect(p.probability).toHaveLength(6);
+    expect(p.gate).not.toBeNull();
+    const gate = Array.from(p.gate as Float32Array);
+    expect(Math.max(...gate) - Math.min(...gate)).toBeGreaterThan(1e-4);
+    gate.forEach((pi) => expect(pi > 0 && pi < 1).toBe(true));
+    // ŷ = π ŷ_image + (1 − π) ŷ_scalar
+    p.probability.forEach((y, i) => {
+      const pi = gate[i] as number;
+      const mixed = pi * (p.experts.image?.[i] as number) + (1 - pi) * (p.experts.scalar?.[i] as number);
+      expect(y).toBeCloseTo(mixed, 5);
+    });
+    expect(p.lymphCount).toHaveLength(6);
+    expect(p.attention.image?.map((a) => a.length)).toEqual(bags.map((b) => b.images?.rows));
+    p.attention.image?.forEach((a) => expect(a.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5));
+    expect(p.attention.handmade).toBeNull();
+    model.dispose();
+  });
+
+  it('builds each configured variant: single experts, softmax gate, concatenation baseline, gate inputs', async () => {
+    const variants = [
+      { config: { experts: ['image'] as const, imageDim: 5 }, gate: false, slots: ['image.head'] },
+      { config: { experts: ['scalar'] as const, handmadeDim: 4, handmadeUnits: 0 }, gate: false, slots: ['scalar.head'] },
+      { config: { imageDim: 5, handmadeDim: 4, combination: 'softmax' as const }, gate: true, slots: ['gate/kernel'] },
+      { config: { imageDim: 5, handmadeDim: 4, combination: 'concat' as const }, gate: false, slots: ['concat.head'] },
+      { config: { imageDim: 5, handmadeDim: 4, gateInputs: ['age'] as const, multitask: false, imageHiddenUnits: 3 }, gate: true, slots: ['image.hidden'] },
+    ];
+    for (const v of variants) {
+      const model = new MixtureOfExperts({ ...v.config, experts: v.config.experts ? [...v.config.experts] : ['image', 'scalar'], ...('gateInputs' in v.config ? { gateInputs: [...v.config.gateInputs] } : {}) });
+      const names = model.namedWeights().map((w) => w.name);
+      for (const slot of v.slots) expect(names.some((n) => n.startsWith(slot))).toBe(true);
+      const p = await model.predict(bags);
+      expect(p.gate !== null).toBe(v.gate);
+      expect(Array.from(p.probability).every((y) => y >= 0 && y <= 1)).toBe(true);
+      model.dispose();
+    }
+    const softmax = new MixtureOfExperts({ imageDim: 5, handmadeDim: 4, combination: 'softmax' });
+    expect(softmax.namedWeights().find((w) => w.name === 'gate/kernel')?.variable.shape).toEqual([4, 2]);
+    softmax.dispose();
+    const ageOnly = new MixtureOfExperts({ imageDim: 5, handmadeDim: 4, gateInputs: ['age'] });
+    expect(ageOnly.namedWeights().find((w) => w.name === 'gate/kernel')?.variable.shape).toEqual([1, 1]);
+    ageOnly.dispose();
+  });
+
+  it('rejects invalid configurations with a message naming the problem', () => {
+    expect(() => resolveMixtureConfig({ experts: ['image'] })).toThrow(/image expert needs imageDim > 0/);
+    expect(() => resolveMixtureConfig({ handmadeDim: 3, experts: ['scalar'], gateInputs: ['image'] })).toThrow(/gate input 'image' is not available/);
+    expect(() => resolveMixtureConfig({ experts: [] })).toThrow(/experts must be distinct/);
+    expect(() => resolveMixtureConfig({ imageDim: 2, combination: 'max' as never })).toThrow(/combination must be/);
+    expect(() => resolveMixtureConfig({ imageDim: -1 })).toThrow(/imageDim must be an integer ≥ 0, got -1/);
+  });
+
+  it('checks its batch: missing bags, wrong widths, empty bags name the patient', () => {
+    const model = new MixtureOfExperts({ imageDim: 5, handmadeDim: 4 });
+    const noImages = createMixtureBatch(bags, { handmadeDim: 4 });
+    expect(() => model.call(noImages)).toThrow(/expected image bags \[ΣN, 5\] for 6 patients, got none/);
+    disposeMixtureBatch(noImages);
+    expect(() => createMixtureBatch([{ id: 'P7', age: 1, lymphCount: 1, images: { data: new Float32Array(0), rows: 0, cols: 5 } }], { imageDim: 5 })).toThrow(
+      /patient P7 images must be \[N ≥ 1, 5\]/,
+    );
+    expect(() => createMixtureBatch([{ id: 'P8', age: Number.NaN, lymphCount: 1 }])).toThrow(/patient P8 needs a finite age/);
+    expect(() => createMixtureBatch([])).toThrow(/expected at least one patient/);
+    model.dispose();
+  });
+
+  it('round-trips through save and load (memory and file system) with identical predictions', async () => {
+    const model = new MixtureOfExperts({ imageDim: 5, handmadeDim: 4, imageAggregator: 'gatedAttention', handmadeAggregator: 'attention', seed: 9 });
+    model.adaptNormalization(bags);
+    const before = await model.predict(bags);
+    const fromMemory = await loadMixtureOfExperts(tf.io.fromMemory(await saveToMemory(model)));
+    const dir = await mkdtemp(join(tmpdir(), 'lymphomix-moe-'));
+    try {
+      await model.save(dir);
+      const fromDisk = await loadMixtureOfExperts(dir);
+      for (const loaded of [fromMemory, fromDisk]) {
+        const after = await loaded.predict(bags);
+        expect(Array.from(after.probability)).toEqual(Array.from(before.probability));
+        expect(Array.from(after.gate as Float32Array)).toEqual(Array.from(before.gate as Float32Array));
+        expect(loaded.config).toEqual(model.config);
+        loaded.dispose();
+      }
+      // a truncated weight file is reported, not loaded
+      const manifest = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { paths: string[] }[] };
+      const shard = join(dir, manifest.weightsManifest[0]?.paths[0] as string);
+      const bytes = await readFile(shard);
+      await writeFile(shard, bytes.subarray(0, bytes.length - 8));
+      await expect(loadMixtureOfExperts(dir)).rejects.toThrow(/.+/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      model.dispose();
+    }
+  });
+
+  it('refuses corrupted or mismatched checkpoints with a clear error', async () => {
+    const model = new MixtureOfExperts({ imageDim: 5, handmadeDim: 4 });
+    const artifacts = await saveToMemory(model);
+    const topology = artifacts.modelTopology as Record<string, unknown>;
+    const load = (a: tf.io.ModelArtifacts): Promise<MixtureOfExperts> => loadMixtureOfExperts(tf.io.fromMemory(a));
+    // another configuration's weights
+    const other = { ...artifacts, modelTopology: { ...topology, config: { ...(topology['config'] as object), handmadeDim: 3 } } };
+    await expect(load(other)).rejects.toThrow(/weight handmade.standardize\/mean is float32\[4\], the configuration needs float32\[3\]/);
+    const fewer = { ...artifacts, weightSpecs: (artifacts.weightSpecs ?? []).slice(1) };
+    await expect(load(fewer)).rejects.toThrow(/missing \[metadata.standardize\/mean\]/);
+    // truncated and NaN-filled weight data
+    const data = artifacts.weightData as ArrayBuffer;
+    await expect(load({ ...artifacts, weightData: data.slice(0, data.byteLength - 4) })).rejects.toThrow(ModelCheckpointError);
+    const nan = new Float32Array(data.slice(0));
+    nan[0] = Number.NaN;
+    await expect(load({ ...artifacts, weightData: nan.buffer })).rejects.toThrow(/corrupted weights: metadata.standardize\/mean holds a non-finite value/);
+    // not a mixture checkpoint, future version, invalid config
+    await expect(load({ ...artifacts, modelTopology: { class_name: 'Sequential' } })).rejects.toThrow(/not a mixture-of-experts checkpoint/);
+    await expect(load({ ...artifacts, modelTopology: { ...topology, formatVersion: 99 } })).rejects.toThrow(/unsupported format version 99/);
+    await expect(load({ ...artifacts, modelTopology: { ...topology, config: { experts: ['nose'] } } })).rejects.toThrow(/invalid config/);
+    model.dispose();
+  });
+
+  it('leaks no tensor in call, predict, save/load and dispose', async () => {
+    const start = tf.memory().numTensors;
+    const model = new MixtureOfExperts({ imageDim: 5, handmadeDim: 4, imageAggregator: 'attention' });
+    const afterBuild = tf.memory().numTensors;
+    const batch = createMixtureBatch(bags, { imageDim: 5, handmadeDim: 4 });
+    disposeMixtureOutput(model.call(batch));
+    disposeMixtureBatch(batch);
+    await model.predict(bags);
+    expect(tf.memory().numTensors).toBe(afterBuild);
+    const loaded = await loadMixtureOfExperts(tf.io.fromMemory(await saveToMemory(model)));
+    loaded.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    await expect(model.predict(bags)).rejects.toThrow(/MixtureOfExperts.predict: the model has been disposed/);
+  });
+});
