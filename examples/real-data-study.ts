@@ -3,7 +3,7 @@
  * CNN) on a challenge-layout cohort, repeated over several reshuffles (seeds).
  *
  * Usage: `npx tsx examples/real-data-study.ts <cohortDir> <featureCacheDir> [--seeds 5] [--workers 2] [--epochs 50]
- *   [--models 3] [--validation 0] [--lr 0.001] [--batch 8] [--units 16] [--weight-decay 0.01]`
+ *   [--models 3] [--validation 0] [--lr 0.001] [--batch 8] [--units 16] [--weight-decay 0.01] [--baseline | --baseline-only]`
  *
  * - Extracts the 51 handmade features of every image with `extractFeaturesBatch` (decoder 'auto': sharp when
  *   installed, as the reference segmentation), cached in `<featureCacheDir>` (a rerun reads the cache).
@@ -14,7 +14,8 @@
  *   learning-rate plateau and early stopping (0: both monitor the training loss, i.e. a fixed number of epochs);
  *   `--lr`, `--batch`, `--units` (hidden units of the scalar expert), `--weight-decay` (AdamW).
  * - Prints balanced accuracy, AUC, sensitivity and specificity per seed (mean ± sd over the folds), then the mean
- *   and sd of the per-seed balanced accuracies.
+ *   and sd of the per-seed balanced accuracies. `--baseline` first prints the same figures for the plain logistic
+ *   regression (`crossValidateLogisticRegression`) on the same inputs and folds; `--baseline-only` stops after it.
  * @module
  */
 import { resolve } from 'node:path';
@@ -24,6 +25,7 @@ import { loadCohort } from '../src/data/index.js';
 import { FEATURE_NAMES, extractFeaturesBatch } from '../src/features/index.js';
 import type { PatientBag } from '../src/models/index.js';
 import { crossValidate } from '../src/training/crossValidate/index.js';
+import { crossValidateLogisticRegression } from '../src/training/baselines/index.js';
 
 /** Parsed command line. */
 interface StudyArgs {
@@ -38,6 +40,8 @@ interface StudyArgs {
   batch: number;
   units: number;
   weightDecay: number;
+  /** Also print the logistic-regression baseline (`--baseline`), or only it (`--baseline-only`). */
+  baseline: 'no' | 'also' | 'only';
 }
 
 function parseArgs(argv: readonly string[]): StudyArgs | string {
@@ -54,9 +58,12 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
     'weight-decay': 0.01,
   };
   const real = new Set(['lr', 'weight-decay']);
+  let baseline: StudyArgs['baseline'] = 'no';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
-    if (a.startsWith('--')) {
+    if (a === '--baseline' || a === '--baseline-only') {
+      baseline = a === '--baseline' ? 'also' : 'only';
+    } else if (a.startsWith('--')) {
       const key = a.slice(2);
       const value = Number(argv[++i]);
       const min = key === 'workers' || key === 'validation' || key === 'weight-decay' ? 0 : 1;
@@ -79,6 +86,7 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
     batch: flags['batch'] as number,
     units: flags['units'] as number,
     weightDecay: flags['weight-decay'] as number,
+    baseline,
   };
 }
 
@@ -137,7 +145,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (typeof args === 'string') {
     process.stderr.write(
       `real-data-study: ${args}\nusage: real-data-study <cohortDir> <featureCacheDir> [--seeds 5] [--workers 2] [--epochs 50] ` +
-        '[--models 3] [--validation 0] [--lr 0.001] [--batch 8] [--units 16] [--weight-decay 0.01]\n',
+        '[--models 3] [--validation 0] [--lr 0.001] [--batch 8] [--units 16] [--weight-decay 0.01] [--baseline | --baseline-only]\n',
     );
     return 2;
   }
@@ -150,6 +158,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       `${args.models} model(s) per fold, ≤ ${args.epochs} epochs, inner validation ${args.validation}%, lr ${args.lr}, ` +
       `batch ${args.batch}, ${args.units} hidden units, weight decay ${args.weightDecay}`,
   );
+  if (args.baseline !== 'no') {
+    // The plain logistic regression on the same inputs and folds: per-patient mean of the raw handmade features,
+    // age, log(1 + count), standardised and class-weighted on the training folds (fitLogisticRegression, C = 1).
+    const rows = bags.map((b) => {
+      const h = b.handmade!;
+      const mean = new Array<number>(h.cols).fill(0);
+      for (let r = 0; r < h.rows; r++) for (let c = 0; c < h.cols; c++) mean[c]! += h.data[r * h.cols + c]! / h.rows;
+      return [...mean, b.age, Math.log1p(b.lymphCount)];
+    });
+    const seeds = Array.from({ length: args.seeds }, (_, i) => i);
+    const lr = crossValidateLogisticRegression(rows, bags.map((b) => b.label!), { seeds });
+    const per = lr.balancedAccuracy.map((v, i) => `seed ${i} ${v.toFixed(3)} (AUC ${lr.auc[i]!.toFixed(3)})`).join(', ');
+    console.log(`baseline logistic regression: ${per}`);
+    console.log(`baseline balanced accuracy over ${seeds.length} reshuffles: ${lr.summary.mean.toFixed(3)} ± ${lr.summary.sd.toFixed(3)}`);
+    if (args.baseline === 'only') return 0;
+  }
   const perSeed: number[] = [];
   for (let seed = 0; seed < args.seeds; seed++) {
     const t0 = Date.now();

@@ -16,27 +16,16 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { synthesizeCohort } from '../src/data/index.js';
 import { FEATURE_NAMES, aggregateFeatures, extractCellFeatures } from '../src/features/index.js';
-import { balancedAccuracy, fitLogisticRegression, stratifiedKFold } from '../src/training/index.js';
+import { crossValidateLogisticRegression } from '../src/training/index.js';
 
-/** Cross-validated balanced accuracy (mean and sd over reshuffles) of a logistic regression on `rows`. */
+/** Cross-validated balanced accuracy (mean and sd over `reps` reshuffles, seeds 0…reps−1) of the logistic regression. */
 export function crossValidatedBalancedAccuracy(
   rows: readonly number[][],
   labels: readonly (0 | 1)[],
-  options: { reps: number; nSplits?: number },
+  options: { reps: number },
 ): { mean: number; sd: number } {
-  const scores: number[] = [];
-  for (let rep = 0; rep < options.reps; rep++) {
-    const predictions = new Array<number>(rows.length).fill(0);
-    for (const { train, test } of stratifiedKFold(labels, { nSplits: options.nSplits ?? 5, shuffle: true, seed: rep })) {
-      const model = fitLogisticRegression(train.map((i) => rows[i]!), train.map((i) => labels[i]!));
-      const p = model.predictProbability(test.map((i) => rows[i]!));
-      test.forEach((i, k) => (predictions[i] = p[k]!));
-    }
-    scores.push(balancedAccuracy(labels, predictions));
-  }
-  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(scores.length - 1, 1));
-  return { mean, sd };
+  const seeds = Array.from({ length: options.reps }, (_, i) => i);
+  return crossValidateLogisticRegression(rows, labels, { seeds }).summary;
 }
 
 /** Per-patient [features…], [metadata…] and labels of a synthetic cohort, segmenting every image in memory. */

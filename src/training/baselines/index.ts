@@ -1,1 +1,2 @@
 export * from './logisticRegression.js';
+export * from './crossValidateLogisticRegression.js';
