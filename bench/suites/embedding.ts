@@ -1,10 +1,18 @@
 /**
- * `npm run bench -- embedding [--batch 2] [--reps 2] [--size 224] [--backend cpu,wasm] [--models resnet18,convnext_tiny]`
- * (or `npx tsx bench/suites/embedding.ts [options]`)
+ * `npm run bench -- embedding [--batch 2] [--reps 2] [--size 224] [--backend cpu,wasm] [--models resnet18,convnext_tiny]
+ * [--pool 2] [--images 24]` (or `npx tsx bench/suites/embedding.ts [options]`)
  *
  * Images/s of the frozen backbones' forward pass (`Backbone.embed`) at full size with random weights: one batch
  * of `batch` random [size, size, 3] images in [0, 255], median of `reps` timed runs after one warm-up, on each
- * tfjs backend. Weights do not change the cost, so random ones stand in for pretrained ones.
+ * tfjs backend (wasm runs one thread in Node). Weights do not change the cost, so random ones stand in for
+ * pretrained ones.
+ *
+ * Then `embedImagesPool` with `pool` worker threads (one wasm instance each, `--pool 0` skips it) on `images`
+ * random PNGs of size x size (encoded once, decoded in the threads, no cache), forward passes of `batch`
+ * images: "with start-up" is images / wall time of the whole call (threads start, build the backbone and
+ * fingerprint it); images/s is the steady state: the images finished after every thread's first forward pass,
+ * divided by the time from that pass to the last one (from `onProgress` timestamps). It needs
+ * `images > 2 · pool · batch`.
  * @module
  */
 import { cpus, loadavg } from 'node:os';
@@ -14,7 +22,10 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { encodePng } from '../../src/io/encodePng.js';
+import { createRgbImage } from '../../src/io/rgbImage.js';
 import { BACKBONE_NAMES, createBackbone, type BackboneName } from '../../src/models/backbones/createBackbone.js';
+import { embedImagesPool } from '../../src/models/backbones/embedImagesPool.js';
 import type { BenchSuite } from '../suite.js';
 import { formatTable, intOption, parseOptions } from '../table.js';
 
@@ -31,6 +42,8 @@ async function run(args: readonly string[]): Promise<void> {
   const size = intOption(options, 'size', 224);
   const backends = (options.get('backend') ?? 'cpu,wasm').split(',');
   const models = (options.get('models') ?? 'resnet18,convnext_tiny').split(',') as BackboneName[];
+  const pool = intOption(options, 'pool', 2);
+  const count = intOption(options, 'images', 24);
   for (const m of models) {
     if (!BACKBONE_NAMES.includes(m)) throw new Error(`embedding bench: unknown model ${m} (${BACKBONE_NAMES.join(', ')})`);
   }
@@ -57,12 +70,51 @@ async function run(args: readonly string[]): Promise<void> {
       const times: number[] = [];
       for (let r = 0; r < reps; r++) times.push(await once());
       const ms = median(times);
-      rows.push([backend, name, backbone.embeddingSize, ms / batch, (1000 * batch) / ms]);
+      rows.push([backend === 'wasm' ? 'wasm (1 thread)' : backend, name, backbone.embeddingSize, ms / batch, (1000 * batch) / ms, '']);
       x.dispose();
       backbone.dispose();
     }
   }
-  console.log(formatTable(['backend', 'backbone', 'D', 'ms/image', 'images/s'], rows));
+  if (pool > 0 && count > 2 * pool * batch) {
+    let state = 12345;
+    const rand = (): number => (state = (state * 1103515245 + 12345) % 2147483648) % 256;
+    const images = await Promise.all(
+      Array.from({ length: count }, () => encodePng(createRgbImage(size, size, Uint8Array.from({ length: size * size * 3 }, rand)))),
+    );
+    for (const name of models) {
+      // seed ≥ 1: tfjs initialisers treat seed 0 as none, so every thread would draw other weights
+      const spec = { name, options: { inputSize: size, seed: 1 } };
+      // Steady state from the progress events: once every thread has finished its first forward pass (start-up
+      // included), images finished after that instant / the time until the last one.
+      const marks: { t: number; done: number }[] = [];
+      const t0 = performance.now();
+      const { images: out, embeddingSize } = await embedImagesPool(spec, images, {
+        workers: pool,
+        batchSize: batch,
+        onProgress: ({ done }) => marks.push({ t: performance.now(), done }),
+      });
+      const wall = performance.now() - t0;
+      const failed = out.find((e) => e.error !== null);
+      if (failed !== undefined) throw new Error(`embedding bench: ${failed.error ?? ''}`);
+      const warm = marks[Math.min(pool, marks.length) - 1];
+      const last = marks.at(-1);
+      const steady = warm !== undefined && last !== undefined && last.done > warm.done ? (last.t - warm.t) / (last.done - warm.done) : NaN;
+      rows.push([
+        `wasm pool (${pool} workers)`,
+        name,
+        embeddingSize,
+        steady,
+        1000 / steady,
+        `${((1000 * count) / wall).toFixed(2)} (${count} images in ${(wall / 1000).toFixed(1)} s)`,
+      ]);
+    }
+  }
+  console.log(formatTable(['backend', 'backbone', 'D', 'ms/image', 'images/s', 'images/s with start-up'], rows));
+  console.log(
+    `\nload ${loadavg()[0]?.toFixed(2)} at the end. cpu/wasm rows: forward pass only; pool rows: decode + hash + forward in ` +
+      'the threads, steady state after every thread\'s first pass (see the module doc).\n' +
+      'Reference (issue 5): PyTorch 1.13 on these machines, both cores: ResNet18 ≈ 10 images/s, ConvNeXt-tiny ≈ 4.7 images/s.',
+  );
 }
 
 /** The backbone embedding throughput suite. */
@@ -70,7 +122,9 @@ export const embeddingSuite: BenchSuite = {
   usage:
     '  --batch N     images per forward pass (default 2)\n  --reps N      timed repetitions (default 2)\n' +
     '  --size N      image side in pixels (default 224)\n  --backend L   comma-separated tfjs backends (default cpu,wasm)\n' +
-    `  --models L    comma-separated backbones (default resnet18,convnext_tiny; any of ${BACKBONE_NAMES.join(', ')})`,
+    `  --models L    comma-separated backbones (default resnet18,convnext_tiny; any of ${BACKBONE_NAMES.join(', ')})\n` +
+    '  --pool N      worker threads of the embedImagesPool rows (default 2; 0: no pool rows)\n' +
+    '  --images N    images embedded by the pool (default 24; more than 2 x pool x batch)',
   run,
 };
 

@@ -22,7 +22,7 @@ export const SUITES: Readonly<Record<string, BenchSuiteEntry>> = {
     load: async () => (await import('./training.js')).trainingSuite,
   },
   embedding: {
-    description: 'images/s of the backbones (ResNet18, ConvNeXt-tiny; random weights, 224x224) on cpu and wasm',
+    description: 'images/s of the backbones (ResNet18, ConvNeXt-tiny; random weights, 224x224): cpu, wasm 1 thread, wasm worker pool',
     load: async () => (await import('./embedding.js')).embeddingSuite,
   },
 };

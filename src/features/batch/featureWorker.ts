@@ -6,6 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { ImageOutcome } from './processImageBytes.js';
 import type { FeatureWorkerData, FeatureWorkerReply, FeatureWorkerTask } from './worker.js';
+import { findWorkerModule, toModuleUrl, workerThreadEntry } from './workerThreadEntry.js';
 
 /** A live worker thread that processes one image at a time. */
 export interface FeatureWorker {
@@ -30,30 +31,17 @@ export interface FeatureWorker {
  * @throws Error listing the candidates when none exists
  */
 export async function resolveFeatureWorkerUrl(base?: string): Promise<URL> {
-  const { existsSync } = await import('node:fs');
-  const { fileURLToPath, pathToFileURL } = await import('node:url');
+  const { pathToFileURL } = await import('node:url');
   const from = base ?? moduleUrl(pathToFileURL);
-  const candidates = ['./worker.js', './features/batch/worker.js', './worker.ts'].map((p) => new URL(p, from));
-  for (const url of candidates) {
-    if (existsSync(fileURLToPath(url))) return url;
-  }
-  throw new Error(
-    `resolveFeatureWorkerUrl: no worker entry found (tried ${candidates.map((u) => u.href).join(', ')}); ` +
-      'pass workerUrl to extractFeaturesBatch',
+  return findWorkerModule(
+    ['./worker.js', './features/batch/worker.js', './worker.ts'],
+    from,
+    'resolveFeatureWorkerUrl',
+    'pass workerUrl to extractFeaturesBatch',
   );
 }
 
-/**
- * A module specifier as a URL: URLs (`file:`, `data:`, …) as they are, paths resolved against the
- * working directory (a Windows drive letter counts as a path).
- */
-export async function toModuleUrl(spec: string | URL): Promise<URL> {
-  if (spec instanceof URL) return spec;
-  if (/^[a-z][a-z0-9+.-]+:/i.test(spec)) return new URL(spec);
-  const { pathToFileURL } = await import('node:url');
-  const { resolve } = await import('node:path');
-  return pathToFileURL(resolve(spec));
-}
+export { toModuleUrl };
 
 function moduleUrl(pathToFileURL: (path: string) => URL): string {
   // ESM (source, dist/index.js) has import.meta.url; the CommonJS build (dist/index.cjs) has __filename.
@@ -61,42 +49,6 @@ function moduleUrl(pathToFileURL: (path: string) => URL): string {
   if (typeof url === 'string' && url.length > 0) return url;
   if (typeof __filename === 'string') return pathToFileURL(__filename).href;
   throw new Error('resolveFeatureWorkerUrl: cannot locate this module; pass workerUrl to extractFeaturesBatch');
-}
-
-/**
- * The URL a `Worker` should start: `entry` itself for JavaScript, or for a TypeScript
- * entry a `data:` bootstrap that registers tsx's ESM loader in the worker and then imports
- * it (workers do not inherit vitest's transform, and `--import tsx` via `execArgv` does not
- * reach a worker's own loader). tsx is a development dependency: a TypeScript entry without
- * tsx installed fails with a message that says so.
- */
-async function workerEntry(entry: URL): Promise<URL> {
-  if (!/\.[cm]?ts$/.test(entry.pathname)) return entry;
-  const { createRequire } = await import('node:module');
-  const { pathToFileURL } = await import('node:url');
-  const { dirname, join } = await import('node:path');
-  const { readFileSync } = await import('node:fs');
-  let api: string;
-  try {
-    const require = createRequire(entry);
-    const pkgPath = require.resolve('tsx/package.json');
-    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
-      exports: Record<string, { import?: { default?: string } }>;
-    };
-    const rel = pkg.exports['./esm/api']?.import?.default;
-    if (rel === undefined) throw new Error('tsx has no ./esm/api export');
-    api = pathToFileURL(join(dirname(pkgPath), rel)).href;
-  } catch (error) {
-    throw new Error(
-      `extractFeaturesBatch: the worker entry ${entry.href} is TypeScript and tsx could not be loaded ` +
-        `(${error instanceof Error ? error.message : String(error)}); build the package or pass workers: 0`,
-    );
-  }
-  const code =
-    `const { register } = await import(${JSON.stringify(api)});\n` +
-    `register();\n` +
-    `await import(${JSON.stringify(entry.href)});\n`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 /**
@@ -108,7 +60,7 @@ async function workerEntry(entry: URL): Promise<URL> {
  */
 export async function startFeatureWorker(data: FeatureWorkerData, entry: URL): Promise<FeatureWorker> {
   const { Worker: WorkerClass } = await import('node:worker_threads');
-  const worker: Worker = new WorkerClass(await workerEntry(entry), { workerData: data });
+  const worker: Worker = new WorkerClass(await workerThreadEntry(entry, 'extractFeaturesBatch'), { workerData: data });
   let alive = true;
   let nextId = 0;
   let pending: { id: number; resolve: (o: ImageOutcome) => void } | undefined;

@@ -16,7 +16,7 @@ export interface ConvNextConfig extends BackboneCommonConfig {
   convMlp: boolean;
   /** Initial layer-scale `gamma` of random weights (timm's `ls_init_value`). */
   layerScaleInit: number;
-  /** Seed of the random initial weights. */
+  /** Seed of the random initial weights; initialiser i uses seed + i (i ≥ 1: tfjs treats seed 0 as unseeded). */
   seed: number;
 }
 
@@ -72,7 +72,7 @@ export class ConvNextBackbone extends Backbone {
     this.config = Object.freeze({ ...config, depths: [...depths], dims: [...dims] });
     this.embeddingSize = dims[3]!;
     let seed = config.seed;
-    const trunc = (): WeightInitializer => tf.initializers.truncatedNormal({ stddev: 0.02, seed: seed++ });
+    const trunc = (): WeightInitializer => tf.initializers.truncatedNormal({ stddev: 0.02, seed: ++seed });
     const norm = (p: string, c: number): void => {
       this.declareParam(`${p}.weight`, [c], 'identity', { init: tf.initializers.ones() });
       this.declareParam(`${p}.bias`, [c], 'identity');

@@ -9,7 +9,7 @@ export interface ResNetConfig extends BackboneCommonConfig {
   widths: readonly number[];
   /** Basic blocks per stage. ResNet18: [2, 2, 2, 2]. */
   depths: readonly number[];
-  /** Seed of the random initial weights. */
+  /** Seed of the random initial weights; initialiser i uses seed + i (i ≥ 1: tfjs treats seed 0 as unseeded). */
   seed: number;
 }
 
@@ -62,7 +62,7 @@ export class ResNetBackbone extends Backbone {
     this.config = Object.freeze({ ...config, widths: [...widths], depths: [...depths] });
     this.embeddingSize = widths[3]!;
     let seed = config.seed;
-    const he = (): WeightInitializer => tf.initializers.heNormal({ seed: seed++ });
+    const he = (): WeightInitializer => tf.initializers.heNormal({ seed: ++seed });
     const bn = (prefix: string, c: number): void => {
       this.declareParam(`${prefix}.weight`, [c], 'identity', { init: tf.initializers.ones() });
       this.declareParam(`${prefix}.bias`, [c], 'identity');

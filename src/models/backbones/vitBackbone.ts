@@ -33,7 +33,7 @@ export interface VitConfig extends BackboneCommonConfig {
   mlpRatio: number;
   /** LoRA adapters, or null for none. */
   lora: LoraConfig | null;
-  /** Seed of the random initial weights. */
+  /** Seed of the random initial weights; initialiser i uses seed + i (i ≥ 1: tfjs treats seed 0 as unseeded). */
   seed: number;
 }
 
@@ -121,7 +121,7 @@ export class VitBackbone extends Backbone {
     const frozen = lora !== null;
     const trainable = !frozen;
     const trunc = (): ReturnType<typeof tf.initializers.zeros> =>
-      tf.initializers.truncatedNormal({ stddev: 0.02, seed: seed++ });
+      tf.initializers.truncatedNormal({ stddev: 0.02, seed: ++seed });
     const norm = (n: string): void => {
       this.declareParam(`${n}.weight`, [dim], 'identity', { init: tf.initializers.ones(), trainable });
       this.declareParam(`${n}.bias`, [dim], 'identity', { trainable });
@@ -132,7 +132,7 @@ export class VitBackbone extends Backbone {
       if (lora !== null && target !== null && targets.includes(target)) {
         const bound = 1 / Math.sqrt(inp); // peft's kaiming_uniform(a = √5)
         this.declareParam(`${n}.lora_A.weight`, [lora.rank, inp], 'linear', {
-          init: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: seed++ }),
+          init: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: ++seed }),
           optional: true,
         });
         this.declareParam(`${n}.lora_B.weight`, [out, lora.rank], 'linear', { optional: true });

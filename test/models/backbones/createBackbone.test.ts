@@ -136,3 +136,19 @@ describe('createBackbone normalisation', () => {
     b.dispose();
   });
 });
+
+describe('createBackbone: reproducible random weights', () => {
+  it('the default seed 0 gives the same weights twice (tfjs treats an initialiser seed of 0 as unseeded)', async () => {
+    const options = { inputSize: 32, architecture: { widths: [4, 4, 4, 4] } } as const;
+    const a = createBackbone('resnet18', options);
+    const b = createBackbone('resnet18', options);
+    a.embed(tf.zeros([1, 32, 32, 3])).dispose();
+    b.embed(tf.zeros([1, 32, 32, 3])).dispose();
+    const wa = a.getWeights();
+    const wb = b.getWeights();
+    expect(wa.length).toBeGreaterThan(0);
+    for (let i = 0; i < wa.length; i++) expect(Array.from(await wa[i]!.data())).toEqual(Array.from(await wb[i]!.data()));
+    a.dispose();
+    b.dispose();
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Starting Node worker threads from this library, built or from source: finding a worker module beside the
+ * calling module and, for a TypeScript entry (tests under vitest, scripts under tsx), a bootstrap that loads it
+ * through tsx. Shared by the feature-extraction pool (`featureWorker.ts`) and the embedding pool
+ * (`models/backbones/embeddingWorker.ts`). Node-only: `node:*` modules are imported dynamically so that browser
+ * bundles never load them.
+ * @module
+ */
+
+/**
+ * The first of `candidates` (module specifiers relative to `base`) that exists on disk.
+ *
+ * @param candidates - relative specifiers, most preferred first, e.g. `['./worker.js', './worker.ts']`
+ * @param base - `file:` URL the candidates are relative to (usually the calling module's URL)
+ * @param fnName - the function named in the error message
+ * @param hint - what the user can do instead, appended to the error message
+ * @returns the `file:` URL of the first candidate that exists
+ * @throws Error naming `fnName` and listing the candidates when none exists
+ * @example
+ * const url = await findWorkerModule(['./worker.js', './worker.ts'], import.meta.url, 'resolveMyWorker', 'pass workerUrl');
+ */
+export async function findWorkerModule(
+  candidates: readonly string[],
+  base: string,
+  fnName: string,
+  hint: string,
+): Promise<URL> {
+  const { existsSync } = await import('node:fs');
+  const { fileURLToPath } = await import('node:url');
+  const urls = candidates.map((p) => new URL(p, base));
+  for (const url of urls) {
+    if (existsSync(fileURLToPath(url))) return url;
+  }
+  throw new Error(`${fnName}: no worker entry found (tried ${urls.map((u) => u.href).join(', ')}); ${hint}`);
+}
+
+/**
+ * A module specifier as a URL: URLs (`file:`, `data:`, …) as they are, paths resolved against the
+ * working directory (a Windows drive letter counts as a path).
+ *
+ * @param spec - a URL, a URL string or a path
+ * @returns the URL
+ * @example
+ * (await toModuleUrl('test/fixtures/fake.mjs')).href; // 'file:///…/test/fixtures/fake.mjs'
+ */
+export async function toModuleUrl(spec: string | URL): Promise<URL> {
+  if (spec instanceof URL) return spec;
+  if (/^[a-z][a-z0-9+.-]+:/i.test(spec)) return new URL(spec);
+  const { pathToFileURL } = await import('node:url');
+  const { resolve } = await import('node:path');
+  return pathToFileURL(resolve(spec));
+}
+
+/**
+ * The URL a `Worker` should start: `entry` itself for JavaScript, or for a TypeScript
+ * entry a `data:` bootstrap that registers tsx's ESM loader in the worker and then imports
+ * it (workers do not inherit vitest's transform, and `--import tsx` via `execArgv` does not
+ * reach a worker's own loader). tsx is a development dependency: a TypeScript entry without
+ * tsx installed fails with a message that says so.
+ *
+ * @param entry - the worker module's `file:` URL (`.js`, `.mjs`, `.cjs`, `.ts`, `.mts` or `.cts`)
+ * @param fnName - the pool function named in the error message, e.g. `'extractFeaturesBatch'`
+ * @returns the URL to pass to `new Worker(…)`
+ * @throws Error naming `fnName` when the entry is TypeScript and tsx cannot be loaded
+ * @example
+ * const worker = new Worker(await workerThreadEntry(entry, 'extractFeaturesBatch'), { workerData });
+ */
+export async function workerThreadEntry(entry: URL, fnName: string): Promise<URL> {
+  if (!/\.[cm]?ts$/.test(entry.pathname)) return entry;
+  const { createRequire } = await import('node:module');
+  const { pathToFileURL } = await import('node:url');
+  const { dirname, join } = await import('node:path');
+  const { readFileSync } = await import('node:fs');
+  let api: string;
+  try {
+    const require = createRequire(entry);
+    const pkgPath = require.resolve('tsx/package.json');
+    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
+      exports: Record<string, { import?: { default?: string } }>;
+    };
+    const rel = pkg.exports['./esm/api']?.import?.default;
+    if (rel === undefined) throw new Error('tsx has no ./esm/api export');
+    api = pathToFileURL(join(dirname(pkgPath), rel)).href;
+  } catch (error) {
+    throw new Error(
+      `${fnName}: the worker entry ${entry.href} is TypeScript and tsx could not be loaded ` +
+        `(${error instanceof Error ? error.message : String(error)}); build the package or pass workers: 0`,
+    );
+  }
+  const code =
+    `const { register } = await import(${JSON.stringify(api)});\n` +
+    `register();\n` +
+    `await import(${JSON.stringify(entry.href)});\n`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+}

@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import type { RgbImage } from '../../io/rgbImage.js';
+import type { Backbone } from './backbone.js';
+
+/**
+ * Embed decoded images in one forward pass, with the steps of `embedImages`: resize to the backbone's
+ * `inputSize` (bilinear, half-pixel centres) when needed, normalise with the backbone's `mean`/`std` for
+ * `inputRange: 'normalized'` backbones, `backbone.embed`.
+ *
+ * @param backbone - the backbone (its weights are not changed)
+ * @param images - contiguous {@link RgbImage}s [H, W, 3], uint8, any sizes; may be empty
+ * @returns one [D] float32 array per image (each with its own buffer), in order; no tensor is left allocated
+ * @example
+ * const [z] = await embedPixelBatch(backbone, [await decodeImageBytes(bytes)]); // z: Float32Array [D]
+ */
+export async function embedPixelBatch(backbone: Backbone, images: readonly RgbImage[]): Promise<Float32Array[]> {
+  if (images.length === 0) return [];
+  const size = backbone.inputSize;
+  const d = backbone.embeddingSize;
+  const pixels = new Float32Array(images.length * size * size * 3);
+  images.forEach((image, i) => pixels.set(resizeToSquare(image, size), i * size * size * 3));
+  const z = tf.tidy(() => {
+    const x = tf.tensor4d(pixels, [images.length, size, size, 3]); // [N, S, S, 3] in [0, 255]
+    return backbone.embed(backbone.inputRange === 'uint8' ? x : normalizeFor(backbone, x)); // [N, D]
+  });
+  const values = (await z.data()) as Float32Array;
+  z.dispose();
+  return images.map((_, i) => values.slice(i * d, (i + 1) * d));
+}
+
+/** (x / 255 − mean) / std with the backbone's statistics, for backbones built with `inputRange: 'normalized'`. */
+function normalizeFor(backbone: Backbone, x: tf.Tensor4D): tf.Tensor4D {
+  const mean = tf.tensor1d(backbone.mean.map((m) => m * 255));
+  const std = tf.tensor1d(backbone.std.map((s) => s * 255));
+  return tf.div(tf.sub(x, mean), std) as tf.Tensor4D;
+}
+
+/** The image as float32 [size, size, 3] in [0, 255], resized bilinearly (half-pixel centres) when needed. */
+function resizeToSquare(image: RgbImage, size: number): Float32Array {
+  const [h, w] = image.shape as [number, number, number];
+  if (h === size && w === size) return Float32Array.from(image.data);
+  return tf.tidy(() => {
+    const x = tf.tensor3d(image.data, [h, w, 3], 'int32');
+    return tf.image.resizeBilinear(x, [size, size], false, true).dataSync() as Float32Array;
+  });
+}

@@ -1,0 +1,220 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { build } from 'tsup';
+import type { Options } from 'tsup';
+import tsupConfig from '../../../tsup.config.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../src/backend/initBackend.js';
+import { encodePng } from '../../../src/io/encodePng.js';
+import { createRgbImage } from '../../../src/io/rgbImage.js';
+import type { BackboneSpec } from '../../../src/models/backbones/backboneSpec.js';
+import { buildBackbone } from '../../../src/models/backbones/backboneSpec.js';
+import { embedImages } from '../../../src/models/backbones/embedImages.js';
+import type { EmbedProgress } from '../../../src/models/backbones/embedImages.js';
+import { embedImagesPool } from '../../../src/models/backbones/embedImagesPool.js';
+import { embedPixelBatch } from '../../../src/models/backbones/embedPixelBatch.js';
+import { resolveEmbeddingWorkerUrl } from '../../../src/models/backbones/embeddingThread.js';
+import { DLMI_DIR } from '../../helpers/shared.js';
+import { FIXTURE_DIR } from './backboneFixtures.js';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
+const RAW = fileURLToPath(new URL('./fixtures/rawDecoder.mjs', import.meta.url));
+const SIZE = 64;
+// The committed PyTorch fixture (test/fixtures/backbones/resnet18_small.safetensors) and its architecture.
+const SPEC: BackboneSpec = {
+  name: 'resnet18',
+  options: { inputSize: SIZE, architecture: { widths: [8, 16, 24, 32] } },
+  weights: join(FIXTURE_DIR, 'resnet18_small.safetensors'),
+};
+
+let dir: string;
+let paths: string[];
+let raws: Uint8Array[];
+let seed = 11;
+const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % 256;
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  dir = await mkdtemp(join(tmpdir(), 'lymphomix-embed-pool-'));
+  paths = [];
+  for (let i = 0; i < 4; i++) {
+    const path = join(dir, `img${i}.png`);
+    await writeFile(path, await encodePng(createRgbImage(SIZE, SIZE, Uint8Array.from({ length: SIZE * SIZE * 3 }, rand))));
+    paths.push(path);
+  }
+  // another size: resized to 64x64 in the threads
+  const other = join(dir, 'other.png');
+  await writeFile(other, await encodePng(createRgbImage(48, 40, Uint8Array.from({ length: 48 * 40 * 3 }, rand))));
+  paths.push(other);
+  // two real 224x224 JPEG crops when the shared cohort is there
+  const patient = join(DLMI_DIR, 'P0');
+  if (existsSync(patient)) paths.push(...readdirSync(patient).filter((f) => f.endsWith('.jpg')).slice(0, 2).map((f) => join(patient, f)));
+  await writeFile(join(dir, 'broken.png'), 'not an image');
+  raws = Array.from({ length: 4 }, () => Uint8Array.from({ length: SIZE * SIZE * 3 }, rand));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await tf.setBackend('cpu');
+});
+
+describe('embedImagesPool', () => {
+  it('equals embedImages on wasm, in order; bad images get the same errors and never abort; caller bytes stay', async () => {
+    expect(tf.getBackend()).toBe('wasm');
+    const bytes = await encodePng(createRgbImage(SIZE, SIZE, Uint8Array.from({ length: SIZE * SIZE * 3 }, rand)));
+    const sources = [paths[0]!, join(dir, 'missing.png'), ...paths.slice(1), join(dir, 'broken.png'), bytes];
+    const backbone = await buildBackbone(SPEC);
+    const direct = await embedImages(backbone, sources, { batchSize: 2 });
+    backbone.dispose();
+    const progress: EmbedProgress[] = [];
+    const pooled = await embedImagesPool(SPEC, sources, { workers: 2, batchSize: 2, onProgress: (p) => progress.push(p) });
+    expect(bytes.byteLength).toBeGreaterThan(0); // not detached
+    expect(pooled.backboneId).toBe(direct.backboneId);
+    expect(pooled.embeddingSize).toBe(32);
+    expect(pooled.images.map((e) => e.error)).toEqual(direct.images.map((e) => e.error));
+    expect(pooled.images[1]!.error).toMatch(/cannot read .*missing\.png/);
+    expect(pooled.images.at(-2)!.error).toMatch(/cannot decode .*broken\.png/);
+    expect(pooled.images.map((e) => e.hash)).toEqual(direct.images.map((e) => e.hash));
+    pooled.images.forEach((e, i) => expect(e.embedding).toEqual(direct.images[i]!.embedding)); // bit for bit
+    expect(pooled.images.filter((e) => e.embedding !== null)).toHaveLength(sources.length - 2);
+    expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
+    expect(progress.at(-1)).toEqual({ done: sources.length, total: sources.length, cached: 0, failed: 2 });
+  });
+
+  it('shares the cache of embedImages: each resumes the other', async () => {
+    const cacheDir = join(dir, 'cache');
+    const first = await embedImagesPool(SPEC, paths, { workers: 2, batchSize: 2, cacheDir });
+    const folder = join(cacheDir, first.backboneId);
+    expect((await readdir(folder)).sort()).toEqual([...new Set(first.images.map((e) => `${e.hash}.f32`))].sort());
+    const backbone = await buildBackbone(SPEC);
+    const byEmbedImages = await embedImages(backbone, paths, { cacheDir });
+    expect(byEmbedImages.images.every((e) => e.cached)).toBe(true);
+    // an interrupted run: one entry missing; embedImages writes it, the pool reads everything
+    await unlink(join(folder, `${first.images[2]!.hash}.f32`));
+    const repaired = await embedImages(backbone, paths, { cacheDir });
+    expect(repaired.images.map((e) => e.cached)).toEqual(paths.map((_, i) => i !== 2));
+    await unlink(join(folder, `${first.images[0]!.hash}.f32`));
+    const progress: EmbedProgress[] = [];
+    const second = await embedImagesPool(SPEC, paths, { workers: 1, cacheDir, onProgress: (p) => progress.push(p) });
+    expect(second.images.map((e) => e.cached)).toEqual(paths.map((_, i) => i !== 0));
+    second.images.forEach((e, i) => expect(e.embedding).toEqual(first.images[i]!.embedding));
+    expect(progress.at(-1)).toEqual({ done: paths.length, total: paths.length, cached: paths.length - 1, failed: 0 });
+    backbone.dispose();
+  });
+
+  it('a crashing thread fails only its images in flight and is replaced; decoderModule matches workers: 0', async () => {
+    const crash = new Uint8Array([0x7e, 1, 2]);
+    const sources = [raws[0]!, raws[1]!, crash, raws[2]!, new Uint8Array(5), raws[3]!];
+    // one thread: the images after the crash can only be embedded by its replacement
+    const pooled = await embedImagesPool(SPEC, sources, { workers: 1, batchSize: 1, decoderModule: RAW });
+    expect(pooled.images.map((e) => e.embedding === null)).toEqual([false, false, true, false, true, false]);
+    expect(pooled.images[2]!.error).toMatch(/^cannot embed <3 bytes>: worker thread exited \(code 3\)/);
+    expect(pooled.images[4]!.error).toMatch(/^cannot decode <5 bytes>: raw decoder: not a square RGB image/);
+    const here = await embedImagesPool(SPEC, sources.filter((s) => s !== crash), { workers: 0, decoderModule: RAW });
+    expect(here.backboneId).toBe(pooled.backboneId);
+    here.images.forEach((e, i) => expect(e.embedding).toEqual(pooled.images[i < 2 ? i : i + 1]!.embedding));
+  });
+
+  it('a decode function runs in the calling thread and gives the same embeddings', async () => {
+    const { decodeImageBytes } = await import('./fixtures/rawDecoder.mjs' as string) as {
+      decodeImageBytes: (b: Uint8Array) => Promise<ReturnType<typeof createRgbImage>>;
+    };
+    const a = await embedImagesPool(SPEC, raws, { workers: 2, decode: decodeImageBytes });
+    const b = await embedImagesPool(SPEC, raws, { workers: 0, decode: decodeImageBytes });
+    expect(a.images.every((e) => e.embedding !== null)).toBe(true);
+    a.images.forEach((e, i) => expect(e.embedding).toEqual(b.images[i]!.embedding));
+  });
+
+  it('an empty list still reports D and the backbone id; random-weight specs agree with embedImages', async () => {
+    const spec: BackboneSpec = { name: 'convnext_atto', options: { inputSize: 32, seed: 3, architecture: { dims: [4, 8, 8, 8], depths: [1, 1, 1, 1] } } };
+    const empty = await embedImagesPool(spec, [], { workers: 1 });
+    const backbone = await buildBackbone(spec);
+    const direct = await embedImages(backbone, []);
+    backbone.dispose();
+    expect(empty).toEqual({ images: [], embeddingSize: 8, backboneId: direct.backboneId });
+  });
+
+  it('checks its inputs early, naming itself and the value', async () => {
+    await expect(embedImagesPool({ name: 'resnet99' as 'resnet18' }, [])).rejects.toThrow(/embedImagesPool: unknown backbone "resnet99"/);
+    await expect(embedImagesPool(SPEC, [], { batchSize: 0 })).rejects.toThrow(/embedImagesPool: batchSize must be a positive integer, got 0/);
+    await expect(embedImagesPool(SPEC, [], { workers: -1 })).rejects.toThrow(/embedImagesPool: workers must be an integer ≥ 0, got -1/);
+    await expect(embedImagesPool(SPEC, [], { decoderModule: RAW, decode: async () => createRgbImage(1, 1) })).rejects.toThrow(
+      /embedImagesPool: pass decode .* or decoderModule .*, not both/,
+    );
+    await expect(embedImagesPool({ ...SPEC, weights: 42 as unknown as string }, [])).rejects.toThrow(/spec\.weights must be/);
+    await expect(embedImagesPool({ ...SPEC, weights: join(dir, 'none.safetensors') }, paths, { workers: 1 })).rejects.toThrow(
+      /embedImagesPool: cannot build the resnet18 backbone in a worker thread: .*none\.safetensors/,
+    );
+  });
+
+  it('leaks no tensor in the calling thread (threads and workers: 0)', async () => {
+    const before = tf.memory().numTensors;
+    await embedImagesPool(SPEC, paths.slice(0, 2), { workers: 1 });
+    await embedImagesPool(SPEC, paths.slice(0, 2), { workers: 0 });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('embedPixelBatch (the threads\' forward pass)', () => {
+  it('equals embedImages on decoded images of any size, normalised backbones included; empty in, empty out; no leak', async () => {
+    for (const inputRange of ['uint8', 'normalized'] as const) {
+      const backbone = await buildBackbone({ ...SPEC, options: { ...SPEC.options, inputRange } });
+      const images = [createRgbImage(SIZE, SIZE, raws[0]), createRgbImage(32, 32, raws[1]!.subarray(0, 32 * 32 * 3))];
+      const before = tf.memory().numTensors;
+      const got = await embedPixelBatch(backbone, images);
+      expect(tf.memory().numTensors).toBe(before);
+      const want = await embedImages(backbone, [raws[0]!, raws[1]!.subarray(0, 32 * 32 * 3)], {
+        decode: async (b) => createRgbImage(b.length === SIZE * SIZE * 3 ? SIZE : 32, b.length === SIZE * SIZE * 3 ? SIZE : 32, b),
+      });
+      got.forEach((z, i) => expect(z).toEqual(want.images[i]!.embedding));
+      expect(got[0]!.buffer).not.toBe(got[1]!.buffer);
+      expect(await embedPixelBatch(backbone, [])).toEqual([]);
+      backbone.dispose();
+    }
+  });
+});
+
+describe('resolveEmbeddingWorkerUrl', () => {
+  it('finds the TypeScript source when running from source, and names the candidates when there is none', async () => {
+    const url = await resolveEmbeddingWorkerUrl(pathToFileURL(join(repo, 'src/models/backbones/embeddingThread.ts')).href);
+    expect(fileURLToPath(url)).toBe(join(repo, 'src/models/backbones/embeddingWorker.ts'));
+    await expect(resolveEmbeddingWorkerUrl(pathToFileURL(join(dir, 'index.js')).href)).rejects.toThrow(
+      /resolveEmbeddingWorkerUrl: no worker entry found \(tried .*embeddingWorker\.js, .*models\/backbones\/embeddingWorker\.js, .*embeddingWorker\.ts\)/,
+    );
+  });
+});
+
+describe('the built embedding worker (as tsup bundles it into dist/)', () => {
+  it('is found beside a bundled index.js and embeds without any TypeScript loader, like the source worker', async () => {
+    // Under node_modules/.cache so that its external imports (@tensorflow/*, jimp, ndarray) resolve as from dist/.
+    const cache = join(repo, 'node_modules', '.cache');
+    await mkdir(cache, { recursive: true });
+    const dist = await mkdtemp(join(cache, 'lymphomix-embedding-worker-test-'));
+    try {
+      await build({
+        ...(tsupConfig as Options),
+        entry: { 'models/backbones/embeddingWorker': join(repo, 'src/models/backbones/embeddingWorker.ts') },
+        outDir: dist,
+        format: ['esm'],
+        dts: false,
+        clean: false,
+        sourcemap: false,
+        silent: true,
+        config: false,
+      });
+      await writeFile(join(dist, 'package.json'), '{"type":"module"}\n');
+      const entry = await resolveEmbeddingWorkerUrl(pathToFileURL(join(dist, 'index.js')).href);
+      expect(fileURLToPath(entry)).toBe(join(dist, 'models/backbones/embeddingWorker.js'));
+      const built = await embedImagesPool(SPEC, paths.slice(0, 3), { workers: 1, workerUrl: entry });
+      const source = await embedImagesPool(SPEC, paths.slice(0, 3), { workers: 1 });
+      expect(built.backboneId).toBe(source.backboneId);
+      built.images.forEach((e, i) => expect(e.embedding).toEqual(source.images[i]!.embedding));
+    } finally {
+      await rm(dist, { recursive: true, force: true });
+    }
+  });
+});
