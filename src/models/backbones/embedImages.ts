@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs';
 import { decodeImageBytes } from '../../io/decodeImageBytes.js';
 import type { ImageSource } from '../../io/imageSource.js';
 import { describeImageSource } from '../../io/imageSource.js';
@@ -8,6 +7,7 @@ import type { RgbImage } from '../../io/rgbImage.js';
 import { toContiguousRgb } from '../../io/rgbImage.js';
 import type { Backbone } from './backbone.js';
 import { backboneFingerprint } from './backboneFingerprint.js';
+import { embedPixelBatch } from './embedPixelBatch.js';
 
 /** Progress of {@link embedImages}, reported after each batch. */
 export interface EmbedProgress {
@@ -96,7 +96,6 @@ export async function embedImages(
   }
   const decode = options.decode ?? ((bytes: Uint8Array) => decodeImageBytes(bytes));
   const d = backbone.embeddingSize;
-  const size = backbone.inputSize;
   const backboneId = await backboneFingerprint(backbone);
   const cacheDir = options.cacheDir ?? null;
   let folder: string | null = null;
@@ -112,7 +111,7 @@ export async function embedImages(
   for (let start = 0; start < images.length; start += batchSize) {
     const batch = images.slice(start, start + batchSize);
     const entries: EmbeddedImage[] = [];
-    const toEmbed: { entry: EmbeddedImage; pixels: Float32Array }[] = [];
+    const toEmbed: { entry: EmbeddedImage; image: RgbImage }[] = [];
     for (const source of batch) {
       const entry: EmbeddedImage = { embedding: null, error: null, cached: false, hash: null };
       entries.push(entry);
@@ -134,25 +133,16 @@ export async function embedImages(
         }
       }
       try {
-        const image = toContiguousRgb(await decode(bytes), 'embedImages');
-        toEmbed.push({ entry, pixels: resizeToSquare(image, size) });
+        toEmbed.push({ entry, image: toContiguousRgb(await decode(bytes), 'embedImages') });
       } catch (e) {
         entry.error = `cannot decode ${describeImageSource(source)}: ${message(e)}`;
       }
     }
     if (toEmbed.length > 0) {
-      const pixels = new Float32Array(toEmbed.length * size * size * 3);
-      toEmbed.forEach((t, i) => pixels.set(t.pixels, i * size * size * 3));
-      const z = tf.tidy(() => {
-        const x = tf.tensor4d(pixels, [toEmbed.length, size, size, 3]);
-        const raw = backbone.embed(backbone.inputRange === 'uint8' ? x : normalizeFor(backbone, x));
-        return raw;
-      });
-      const values = (await z.data()) as Float32Array;
-      z.dispose();
+      const embeddings = await embedPixelBatch(backbone, toEmbed.map((t) => t.image));
       for (let i = 0; i < toEmbed.length; i++) {
         const { entry } = toEmbed[i]!;
-        entry.embedding = values.slice(i * d, (i + 1) * d);
+        entry.embedding = embeddings[i]!;
         if (folder !== null) {
           const e = entry.embedding;
           await atomicWriteFile(`${folder}/${entry.hash}.f32`, new Uint8Array(e.buffer, e.byteOffset, e.byteLength));
@@ -168,21 +158,4 @@ export async function embedImages(
     options.onProgress?.({ ...progress });
   }
   return { images: out, embeddingSize: d, backboneId };
-}
-
-/** (x / 255 − mean) / std with the backbone's statistics, for backbones built with `inputRange: 'normalized'`. */
-function normalizeFor(backbone: Backbone, x: tf.Tensor4D): tf.Tensor4D {
-  const mean = tf.tensor1d(backbone.mean.map((m) => m * 255));
-  const std = tf.tensor1d(backbone.std.map((s) => s * 255));
-  return tf.div(tf.sub(x, mean), std) as tf.Tensor4D;
-}
-
-/** The image as float32 [size, size, 3] in [0, 255], resized bilinearly (half-pixel centres) when needed. */
-function resizeToSquare(image: RgbImage, size: number): Float32Array {
-  const [h, w] = image.shape as [number, number, number];
-  if (h === size && w === size) return Float32Array.from(image.data);
-  return tf.tidy(() => {
-    const x = tf.tensor3d(image.data, [h, w, 3], 'int32');
-    return tf.image.resizeBilinear(x, [size, size], false, true).dataSync() as Float32Array;
-  });
 }
