@@ -20,13 +20,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { decodeImage } from '../src/io/index.js';
 import { segmentNucleus } from '../src/segmentation/index.js';
 import { FEATURE_NAMES, aggregateFeatures, extractFeaturesBatch } from '../src/features/index.js';
 import { SYNTHETIC_MASKS_FOLDER, loadCohort, writeSyntheticCohort } from '../src/data/index.js';
 import type { Patient } from '../src/data/index.js';
+import { runIfMain } from './runIfMain.js';
 
 interface MainIo {
   out: (s: string) => void;
@@ -198,15 +198,4 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
   return 0;
 }
 
-const invoked = process.argv[1];
-if (invoked !== undefined && import.meta.url === pathToFileURL(resolve(invoked)).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => main(argv));

@@ -18,14 +18,13 @@
  *   regression (`crossValidateLogisticRegression`) on the same inputs and folds; `--baseline-only` stops after it.
  * @module
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { loadCohort } from '../src/data/index.js';
 import { FEATURE_NAMES, extractFeaturesBatch } from '../src/features/index.js';
 import type { PatientBag } from '../src/models/index.js';
 import { crossValidate } from '../src/training/crossValidate/index.js';
 import { crossValidateLogisticRegression } from '../src/training/baselines/index.js';
+import { runIfMain } from './runIfMain.js';
 
 /** Parsed command line. */
 interface StudyArgs {
@@ -197,15 +196,4 @@ export async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-const invoked = process.argv[1];
-if (invoked !== undefined && import.meta.url === pathToFileURL(resolve(invoked)).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => main(argv));

@@ -17,10 +17,10 @@
  */
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { decodeImage, drawOverlay, encodePng } from '../src/io/index.js';
 import { segmentNucleus } from '../src/segmentation/index.js';
 import { FEATURE_NAMES, MEASUREMENT_NAMES, cellFeaturesFromSegmentation } from '../src/features/index.js';
+import { runIfMain } from './runIfMain.js';
 
 const IMAGE_EXTENSION = /\.(jpe?g|png)$/i;
 
@@ -117,15 +117,4 @@ export async function main(
   return 0;
 }
 
-const invoked = process.argv[1];
-if (invoked !== undefined && import.meta.url === pathToFileURL(resolve(invoked)).href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => main(argv));

@@ -15,13 +15,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Jimp, loadFont } from 'jimp';
 import { SANS_16_BLACK } from 'jimp/fonts';
 import { synthesizeCohort } from '../src/data/synthetic/index.js';
 import { loadCohort } from '../src/data/cohort/index.js';
 import { decodeImage, toContiguousRgb } from '../src/io/index.js';
 import type { RgbImage } from '../src/io/index.js';
+import { runIfMain } from './runIfMain.js';
 
 /** Crops per row. */
 export const GALLERY_COLUMNS = 6;
@@ -171,12 +172,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => main(argv));

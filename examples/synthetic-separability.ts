@@ -11,12 +11,11 @@
  * balanced accuracy as mean ± sd over `reps` reshuffles of the folds, plus the metadata-only and features-only scores.
  * @module
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { synthesizeCohort } from '../src/data/index.js';
 import { FEATURE_NAMES, aggregateFeatures, extractCellFeatures } from '../src/features/index.js';
 import { crossValidateLogisticRegression } from '../src/training/index.js';
+import { runIfMain } from './runIfMain.js';
 
 /** Cross-validated balanced accuracy (mean and sd over `reps` reshuffles, seeds 0…reps−1) of the logistic regression. */
 export function crossValidatedBalancedAccuracy(
@@ -83,13 +82,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-const invoked = process.argv[1];
-if (invoked !== undefined && import.meta.url === pathToFileURL(resolve(invoked)).href) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 2;
-    },
-  );
-}
+runIfMain(import.meta.url, (argv) => main(argv));
