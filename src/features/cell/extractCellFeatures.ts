@@ -118,7 +118,7 @@ export function cellFeaturesFromSegmentation(
 
 /**
  * Per channel (12, in COLOR_CHANNEL_NAMES order): [Σ nucleus, Σ² nucleus, Σ hull, Σ² hull],
- * over the hull's bounding box only.
+ * over the hull's bounding box only, from per-channel histograms.
  */
 function colorStatistics(seg: NucleusSegmentation): Float64Array {
   const [h, w] = seg.hull.shape as [number, number];
@@ -141,30 +141,51 @@ function colorStatistics(seg: NucleusSegmentation): Float64Array {
     crop.set(src.subarray(from, from + bw * 3), y * bw * 3);
   }
   const rgb = createRgbImage(bw, bh, crop);
-  const spaces = [crop, rgbToHsv8(rgb).data, rgbToLab8(rgb).data, rgbToYcrcb8(rgb).data];
-  const stats = new Float64Array(12 * 4);
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      const p = (y + y0) * w + x + x0;
-      if (hd[p] === 0) continue;
-      const inNucleus = nd[p] !== 0;
-      const q = (y * bw + x) * 3;
-      for (let s = 0; s < 4; s++) {
-        const data = spaces[s]!;
-        for (let c = 0; c < 3; c++) {
-          const v = data[q + c]!;
-          const o = (s * 3 + c) * 4;
-          stats[o + 2]! += v;
-          stats[o + 3]! += v * v;
-          if (inNucleus) {
-            stats[o]! += v;
-            stats[o + 1]! += v * v;
-          }
-        }
-      }
+  // class of each box pixel: 0 outside the hull, 1 ROC (hull, not nucleus), 2 nucleus
+  const cls = new Uint8Array(bw * bh);
+  for (let y = 0, q = 0; y < bh; y++) {
+    for (let p = (y + y0) * w + x0, end = p + bw; p < end; p++, q++) {
+      cls[q] = hd[p] === 0 ? 0 : nd[p] === 0 ? 1 : 2;
     }
   }
+  // One 256-bin histogram per channel and region (ROC, nucleus): an increment per channel and
+  // pixel instead of two sums and two products. The sums Σv and Σv² follow from the histograms
+  // exactly (integers far below 2^53), so they equal the direct sums bit for bit.
+  const hist = new Float64Array(12 * 2 * 256);
+  const spaces = [crop, rgbToHsv8(rgb).data, rgbToLab8(rgb).data, rgbToYcrcb8(rgb).data];
+  for (let s = 0; s < 4; s++) accumulateHistograms(spaces[s]!, cls, hist, s * 3 * 512);
+  const stats = new Float64Array(12 * 4);
+  for (let ch = 0; ch < 12; ch++) {
+    let sR = 0, qR = 0, sN = 0, qN = 0;
+    const oR = ch * 512, oN = oR + 256;
+    for (let v = 1; v < 256; v++) {
+      const cR = hist[oR + v]!, cN = hist[oN + v]!;
+      sR += cR * v;
+      qR += cR * v * v;
+      sN += cN * v;
+      qN += cN * v * v;
+    }
+    stats[ch * 4] = sN;
+    stats[ch * 4 + 1] = qN;
+    stats[ch * 4 + 2] = sN + sR;
+    stats[ch * 4 + 3] = qN + qR;
+  }
   return stats;
+}
+
+/**
+ * Adds the three channels of the interleaved image `data` to `hist` (layout [channel][region][value],
+ * region 0 = ROC, 1 = nucleus, channel c of this image at `offset + c·512`), for pixels of class ≥ 1.
+ */
+function accumulateHistograms(data: Uint8Array, cls: Uint8Array, hist: Float64Array, offset: number): void {
+  for (let q = 0, i = 0; q < cls.length; q++, i += 3) {
+    const c = cls[q]!;
+    if (c === 0) continue;
+    const o = offset + (c - 1) * 256;
+    hist[o + data[i]!]!++;
+    hist[o + 512 + data[i + 1]!]!++;
+    hist[o + 1024 + data[i + 2]!]!++;
+  }
 }
 
 /**

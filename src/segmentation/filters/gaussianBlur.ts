@@ -93,6 +93,15 @@ function contiguous(image: GrayImage8, h: number, w: number): Uint8Array {
 }
 
 /**
+ * Scratch rows of the horizontal pass, reused across calls (grown on demand) to spare an
+ * allocation per image. Safe: {@link blurInto} finishes with it before returning and JS runs one
+ * call at a time per thread (each worker has its own module instance).
+ */
+let scratch = new Uint16Array(0);
+/** Histogram counts of the output, reused likewise. */
+const histCounts = new Int32Array(256);
+
+/**
  * Blur row-major `src` (W×H, uint8) into `dst` with the separable integer kernel `taps`
  * (sum 256), reflect-101 borders. Optionally accumulates a 256-bin histogram of the output.
  * @internal
@@ -111,18 +120,25 @@ export function blurInto(
   for (let i = 0; i < w + 2 * r; i++) xIdx[i] = borderReflect101(i - r, w);
   const yIdx = new Int32Array(h + 2 * r);
   for (let i = 0; i < h + 2 * r; i++) yIdx[i] = borderReflect101(i - r, h);
-  // horizontal pass: rows in 1/256 units
-  const tmp = new Uint16Array(w * h); // ≤ 255·256
+  // horizontal pass: rows in 1/256 units (≤ 255·256, fits 16 bits)
+  if (scratch.length < w * h) scratch = new Uint16Array(w * h);
+  const tmp = scratch;
   const five = k === 5;
   const t0 = taps[0]!, t1 = taps[1] ?? 0, t2 = taps[2] ?? 0;
   const borderCols = [0, 1, w - 2, w - 1];
   for (let y = 0; y < h; y++) {
     const row = y * w;
     if (five && w >= 5) {
-      // interior without index indirection; borders through the reflect-101 map
-      for (let x = 2; x < w - 2; x++) {
-        const i = row + x;
-        tmp[i] = t0 * (src[i - 2]! + src[i + 2]!) + t1 * (src[i - 1]! + src[i + 1]!) + t2 * src[i]!;
+      // interior without index indirection, the five samples slide through locals (one load per
+      // pixel); borders through the reflect-101 map
+      let a = src[row]!, b = src[row + 1]!, c = src[row + 2]!, d = src[row + 3]!;
+      for (let i = row + 2, end = row + w - 2; i < end; i++) {
+        const e = src[i + 2]!;
+        tmp[i] = t0 * (a + e) + t1 * (b + d) + t2 * c;
+        a = b;
+        b = c;
+        c = d;
+        d = e;
       }
       for (const x of borderCols) {
         const a = src[row + xIdx[x]!]!;
@@ -140,16 +156,34 @@ export function blurInto(
       }
     }
   }
-  // vertical pass: 1/65536 units, round half up
+  // vertical pass: 1/65536 units, round half up; the histogram is counted in int32 first
+  const counts = hist ? histCounts.fill(0) : undefined;
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    if (five) {
+    if (five && y + 1 < h) {
+      // two output rows per sweep: rows y and y + 1 share four of their five input rows, so six
+      // loads give two pixels
+      const ra = yIdx[y]! * w, rb = yIdx[y + 1]! * w, rc = yIdx[y + 2]! * w;
+      const rd = yIdx[y + 3]! * w, re = yIdx[y + 4]! * w, rf = yIdx[y + 5]! * w;
+      for (let x = 0; x < w; x++) {
+        const a = tmp[ra + x]!, b = tmp[rb + x]!, c = tmp[rc + x]!, d = tmp[rd + x]!, e = tmp[re + x]!, f = tmp[rf + x]!;
+        const v0 = (t0 * (a + e) + t1 * (b + d) + t2 * c + 32768) >>> 16;
+        const v1 = (t0 * (b + f) + t1 * (c + e) + t2 * d + 32768) >>> 16;
+        dst[row + x] = v0;
+        dst[row + w + x] = v1;
+        if (counts) {
+          counts[v0]!++;
+          counts[v1]!++;
+        }
+      }
+      y++;
+    } else if (five) {
       const ra = yIdx[y]! * w, rb = yIdx[y + 1]! * w, rc = yIdx[y + 2]! * w, rd = yIdx[y + 3]! * w, re = yIdx[y + 4]! * w;
       for (let x = 0; x < w; x++) {
         const acc = t0 * (tmp[ra + x]! + tmp[re + x]!) + t1 * (tmp[rb + x]! + tmp[rd + x]!) + t2 * tmp[rc + x]!;
         const v = (acc + 32768) >>> 16;
         dst[row + x] = v;
-        if (hist) hist[v]!++;
+        if (counts) counts[v]!++;
       }
     } else {
       for (let x = 0; x < w; x++) {
@@ -157,8 +191,9 @@ export function blurInto(
         for (let j = 0; j < k; j++) acc += taps[j]! * tmp[yIdx[y + j]! * w + x]!;
         const v = Math.floor((acc + 32768) / 65536);
         dst[row + x] = v;
-        if (hist) hist[v]!++;
+        if (counts) counts[v]!++;
       }
     }
   }
+  if (hist && counts) for (let v = 0; v < 256; v++) hist[v]! += counts[v]!;
 }

@@ -2,6 +2,7 @@ import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import { toContiguousMask } from '../../io/rgbImage.js';
 import type { Mask } from '../../io/rgbImage.js';
+import { labelRuns } from './labelRuns.js';
 
 /** Pixel connectivity: 4 (edge neighbours) or 8 (edge and corner neighbours). */
 export type Connectivity = 4 | 8;
@@ -48,8 +49,9 @@ export function checkConnectivity(c: unknown, fn: string): asserts c is Connecti
 }
 
 /**
- * Flood-fill labelling on a flat row-major buffer: foreground is `data[i] > above` (non-zero with
- * the default 0). Also returns each label's bounding box as [x0, y0, x1, y1] at `boxes[4·label]`.
+ * Per-pixel labelling of a flat row-major buffer (foreground is `data[i] > above`, non-zero with
+ * the default 0), painted from the runs of {@link labelRuns}. Also returns each label's bounding
+ * box as [x0, y0, x1, y1] at `boxes[4·label]`.
  * @internal
  */
 export function labelComponents(
@@ -59,52 +61,11 @@ export function labelComponents(
   connectivity: Connectivity,
   above = 0,
 ): { labels: Int32Array; count: number; areas: Int32Array; boxes: Int32Array } {
-  const n = w * h;
-  const labels = new Int32Array(n);
-  const stack = new Int32Array(n);
-  const areaList: number[] = [0];
-  const boxList: number[] = [0, 0, -1, -1];
-  let count = 0;
-  let background = 0;
-  const eight = connectivity === 8;
-  for (let start = 0; start < n; start++) {
-    if (data[start]! <= above) {
-      background++;
-      continue;
-    }
-    if (labels[start] !== 0) continue;
-    const label = ++count;
-    labels[start] = label;
-    let top = 0;
-    stack[top++] = start;
-    let area = 0;
-    let bx0 = w, by0 = h, bx1 = -1, by1 = -1;
-    while (top > 0) {
-      const p = stack[--top]!;
-      area++;
-      const y = (p / w) | 0;
-      const x = p - y * w;
-      if (x < bx0) bx0 = x;
-      if (x > bx1) bx1 = x;
-      if (y < by0) by0 = y;
-      if (y > by1) by1 = y;
-      const y0 = y > 0 ? y - 1 : 0, y1 = y < h - 1 ? y + 1 : h - 1;
-      const x0 = x > 0 ? x - 1 : 0, x1 = x < w - 1 ? x + 1 : w - 1;
-      for (let yy = y0; yy <= y1; yy++) {
-        const row = yy * w;
-        for (let xx = x0; xx <= x1; xx++) {
-          if (!eight && yy !== y && xx !== x) continue;
-          const q = row + xx;
-          if (labels[q] === 0 && data[q]! > above) {
-            labels[q] = label;
-            stack[top++] = q;
-          }
-        }
-      }
-    }
-    areaList.push(area);
-    boxList.push(bx0, by0, bx1, by1);
+  const r = labelRuns(data, w, h, connectivity, above);
+  const labels = new Int32Array(w * h);
+  for (let i = 0; i < r.runs; i++) {
+    const row = r.y[i]! * w;
+    labels.fill(r.label[i]!, row + r.x0[i]!, row + r.x1[i]! + 1);
   }
-  areaList[0] = background;
-  return { labels, count, areas: Int32Array.from(areaList), boxes: Int32Array.from(boxList) };
+  return { labels, count: r.count, areas: r.areas, boxes: r.boxes };
 }

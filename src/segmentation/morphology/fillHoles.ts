@@ -33,6 +33,13 @@ export function fillHoles(mask: Mask, options: FillHolesOptions = {}): Mask {
 }
 
 /**
+ * Flood stack of {@link fillHolesInto}, reused across calls and grown on demand (each pixel is
+ * pushed at most once). Safe: the fill ends before returning, and JS runs one call at a time per
+ * thread (each worker has its own module instance).
+ */
+let stackScratch = new Int32Array(0);
+
+/**
  * Flat-buffer hole filling: `dst` (0/1) = `src` plus every background pixel that the border's
  * background cannot reach. `dst` may alias nothing in `src`.
  * @internal
@@ -40,7 +47,8 @@ export function fillHoles(mask: Mask, options: FillHolesOptions = {}): Mask {
 export function fillHolesInto(src: Uint8Array, dst: Uint8Array, w: number, h: number, eight: boolean): void {
   const n = w * h;
   // dst: 2 = outside (reached from the border), set later to 0; everything else becomes 1
-  const stack = new Int32Array(n);
+  if (stackScratch.length < n) stackScratch = new Int32Array(n);
+  const stack = stackScratch;
   let top = 0;
   const seed = (p: number): void => {
     if (src[p] === 0 && dst[p] !== 2) {

@@ -11,7 +11,8 @@ import type { RgbImage } from '../../io/rgbImage.js';
  *
  * The computation is fused in one pass (the reference builds the CMYK and HLS images); M and K
  * use the reference's float64 operations in the same order, S reproduces OpenCV's float32 path,
- * so the map is bit-identical to the reference.
+ * so the map is bit-identical to the reference. Per pixel it costs two integer table lookups:
+ * the float work is folded into tables over (max, G) and (max, min) built once (see `Tables`).
  *
  * @param balanced - [H, W, 3] uint8 RGB, normally the output of {@link colorBalance}
  * @returns [H, W] uint8 map, bright on nuclei (purple: high magenta and saturation, not dark)
@@ -31,20 +32,26 @@ export function nucleusMap(balanced: RgbImage): NdArray<Uint8Array> {
  * @internal
  */
 export function nucleusMapInto(src: Uint8Array, dst: Uint8Array): void {
-  const { m255, k255, s8 } = tables();
-  for (let i = 0, p = 0; i < src.length; i += 3, p++) {
+  const { pc, s8 } = tables();
+  const n = dst.length;
+  for (let p = 0, i = 0; p < n; p++, i += 3) {
     const r = src[i]!, g = src[i + 1]!, b = src[i + 2]!;
     let mx = r > g ? r : g;
     if (b > mx) mx = b;
     let mn = r < g ? r : g;
     if (b < mn) mn = b;
-    const m = m255[(mx << 8) | g]!;
+    // max(0, min(P, S − C)) from the packed entry (see Tables), written out here: as a call it
+    // is not inlined and costs a third of the pass
+    const e = pc[(mx << 8) | g]!;
     const s = s8[(mx << 8) | mn]!;
-    const k = k255[mx]!;
-    const minMs = m < s ? m : s;
-    const km = k - m > 0 ? k - m : 0;
-    const d = minMs - km;
-    dst[p] = d > 0 ? roundHalfEven255(d) : 0;
+    if (e === FLOAT_PATH) {
+      dst[p] = mapValueFloat(mx, g, s);
+      continue;
+    }
+    const v = s - (e >> 8);
+    const pk = e & 255;
+    const o = v < pk ? v : pk;
+    dst[p] = o > 0 ? o : 0;
   }
 }
 
@@ -59,9 +66,10 @@ export function balanceAndMapInto(
   balanced: Uint8Array,
   map: Uint8Array,
 ): void {
-  const { m255, k255, s8 } = tables();
+  const { pc, s8 } = tables();
   const [lr, lg, lb] = luts;
-  for (let i = 0, p = 0; i < src.length; i += 3, p++) {
+  const n = map.length;
+  for (let p = 0, i = 0; p < n; p++, i += 3) {
     const r = lr[src[i]!]!, g = lg[src[i + 1]!]!, b = lb[src[i + 2]!]!;
     balanced[i] = r;
     balanced[i + 1] = g;
@@ -70,14 +78,34 @@ export function balanceAndMapInto(
     if (b > mx) mx = b;
     let mn = r < g ? r : g;
     if (b < mn) mn = b;
-    const m = m255[(mx << 8) | g]!;
+    // max(0, min(P, S − C)) from the packed entry (see Tables), written out here: as a call it
+    // is not inlined and costs a third of the pass
+    const e = pc[(mx << 8) | g]!;
     const s = s8[(mx << 8) | mn]!;
-    const k = k255[mx]!;
-    const minMs = m < s ? m : s;
-    const km = k - m > 0 ? k - m : 0;
-    const d = minMs - km;
-    map[p] = d > 0 ? roundHalfEven255(d) : 0;
+    if (e === FLOAT_PATH) {
+      map[p] = mapValueFloat(mx, g, s);
+      continue;
+    }
+    const v = s - (e >> 8);
+    const pk = e & 255;
+    const o = v < pk ? v : pk;
+    map[p] = o > 0 ? o : 0;
   }
+}
+
+/**
+ * The reference formula in float64, operation for operation: d = min(M, S) − max(K − M, 0),
+ * then rounded half to even, 0 when d ≤ 0, clipped to 255.
+ * @internal
+ */
+export function mapValueFloat(mx: number, g: number, s: number): number {
+  const k = 1.0 - mx / 255.0;
+  const m = (k < 1.0 ? (1.0 - g / 255.0 - k) / (1.0 - k) : 0.0) * 255.0;
+  const k255 = k * 255.0;
+  const minMs = m < s ? m : s;
+  const km = k255 - m > 0 ? k255 - m : 0;
+  const d = minMs - km;
+  return d > 0 ? roundHalfEven255(d) : 0;
 }
 
 function roundHalfEven255(v: number): number {
@@ -86,11 +114,26 @@ function roundHalfEven255(v: number): number {
   return r > 255 ? 255 : r;
 }
 
+/**
+ * Packed entry of a (max, G) pair that takes the float path (see {@link Tables}); no real entry
+ * has P = C = 255, since P + C ≈ M ≤ 255.
+ */
+const FLOAT_PATH = 0xffff;
+
+/**
+ * Integer form of the map. With M, K (×255) fixed by (max, G) and S an integer:
+ * d = min(M, S) − km with km = max(K − M, 0), and since float subtraction and rounding are both
+ * monotone, round(d) = min(round(M − km), round(S − km)). Let P = round(M − km) (0 when ≤ 0,
+ * clipped to 255) and C = round(km): then round(S − km) = S − C for every integer S, exactly
+ * unless km is within 1e-9 of a half (an exact tie rounds S − km to even, which depends on the
+ * parity of S; an almost-tie can flip through the float rounding of S − km). Those (max, G)
+ * pairs, a few dozen of the 32,896, are flagged and use {@link mapValueFloat}. So
+ * map = max(0, min(P, S − C)); the test suite checks this against the float formula on every
+ * (max, G, min) triple.
+ */
 interface Tables {
-  /** M·255 for [max << 8 | G] (float64, the reference's operation order). */
-  m255: Float64Array;
-  /** K·255 for max. */
-  k255: Float64Array;
+  /** P | C << 8 for [max << 8 | G], G ≤ max, or {@link FLOAT_PATH}. */
+  pc: Uint16Array;
   /** OpenCV 8-bit HLS saturation for [max << 8 | min]. */
   s8: Uint8Array;
 }
@@ -100,19 +143,23 @@ let cached: Tables | undefined;
 /** Constant lookup tables, built once on first use (pure functions of the 8-bit inputs). */
 function tables(): Tables {
   if (cached) return cached;
-  const m255 = new Float64Array(65536);
-  const k255 = new Float64Array(256);
+  const pc = new Uint16Array(65536);
   const s8 = new Uint8Array(65536);
   for (let mx = 0; mx < 256; mx++) {
     const k = 1.0 - mx / 255.0;
-    k255[mx] = k * 255.0;
+    const k255 = k * 255.0;
     for (let g = 0; g <= mx; g++) {
-      const m = k < 1.0 ? (1.0 - g / 255.0 - k) / (1.0 - k) : 0.0;
-      m255[(mx << 8) | g] = m * 255.0;
+      // M·255 and K·255 in the reference's float64 operation order
+      const m = (k < 1.0 ? (1.0 - g / 255.0 - k) / (1.0 - k) : 0.0) * 255.0;
+      const km = k255 - m > 0 ? k255 - m : 0;
+      const d = m - km;
+      const p = d > 0 ? roundHalfEven255(d) : 0;
+      const nearTie = Math.abs((km % 1) - 0.5) < 1e-9;
+      pc[(mx << 8) | g] = nearTie ? FLOAT_PATH : p | (Math.round(km) << 8);
     }
     for (let mn = 0; mn <= mx; mn++) s8[(mx << 8) | mn] = hlsSaturation8(mx, mn);
   }
-  cached = { m255, k255, s8 };
+  cached = { pc, s8 };
   return cached;
 }
 

@@ -4,7 +4,7 @@ import { createMask, createRgbImage, toContiguousRgb } from '../../io/rgbImage.j
 import type { Mask, RgbImage } from '../../io/rgbImage.js';
 import { blurInto, gaussianKernel256 } from '../filters/gaussianBlur.js';
 import { otsuIndexFromHistogram } from '../threshold/otsu.js';
-import { labelComponents } from '../morphology/connectedComponents.js';
+import { labelRuns } from '../morphology/labelRuns.js';
 import { fillHolesInto } from '../morphology/fillHoles.js';
 import { traceOuterContour } from '../geometry/traceContour.js';
 import { perimeter } from '../geometry/perimeter.js';
@@ -79,6 +79,13 @@ export interface NucleusSegmentation {
 }
 
 /**
+ * The blurred map, internal to {@link segmentNucleus}: reused across calls (grown on demand) to
+ * spare an allocation per image. Safe: nothing returned refers to it, and JS runs one call at a
+ * time per thread (each worker has its own module instance).
+ */
+let blurScratch = new Uint8Array(0);
+
+/**
  * Segment the nucleus of a white blood cell image (Tavakoli et al. 2021, as in the reference
  * `tavakoli_reference.py`): grey-world colour balance ({@link colorBalance}), nucleus map from
  * CMYK and HLS ({@link nucleusMap}), 5×5 Gaussian blur (OpenCV, reflect-101), Otsu threshold
@@ -119,7 +126,8 @@ export function segmentNucleus(image: RgbImage, options: SegmentNucleusOptions =
   const balanced = createRgbImage(w, h);
   const map = new Uint8Array(n);
   balanceAndMapInto(img.data, colorBalanceLuts(img.data), balanced.data, map);
-  const blurred = new Uint8Array(n);
+  if (blurScratch.length < n) blurScratch = new Uint8Array(n);
+  const blurred = blurScratch.subarray(0, n);
   const hist = new Float64Array(256);
   blurInto(map, blurred, w, h, gaussianKernel256(blurSize, 0), hist);
 
@@ -141,7 +149,8 @@ export function segmentNucleus(image: RgbImage, options: SegmentNucleusOptions =
   const t = otsuIndexFromHistogram(hist);
   if (levels < 2) return result('no-nucleus', t);
 
-  const { labels, count: nComp, areas, boxes } = labelComponents(blurred, w, h, 8, t);
+  const runs = labelRuns(blurred, w, h, 8, t);
+  const { count: nComp, areas, boxes } = runs;
   if (nComp === 0) return result('no-nucleus', t); // guard: with ≥ 2 levels Otsu keeps the top one
   let best = 1;
   for (let i = 2; i <= nComp; i++) if (areas[i]! > areas[best]!) best = i;
@@ -163,10 +172,10 @@ export function segmentNucleus(image: RgbImage, options: SegmentNucleusOptions =
   const pw = bx1 - bx0 + 3;
   const ph = by1 - by0 + 3;
   const win = new Uint8Array(pw * ph);
-  for (let y = by0; y <= by1; y++) {
-    const row = y * w;
-    const wrow = (y - by0 + 1) * pw + 1 - bx0;
-    for (let x = bx0; x <= bx1; x++) win[wrow + x] = labels[row + x] === best ? 1 : 0;
+  for (let i = 0; i < runs.runs; i++) {
+    if (runs.label[i] !== best) continue;
+    const wrow = (runs.y[i]! - by0 + 1) * pw + 1 - bx0;
+    win.fill(1, wrow + runs.x0[i]!, wrow + runs.x1[i]! + 1);
   }
   const filled = new Uint8Array(pw * ph);
   fillHolesInto(win, filled, pw, ph, false);
@@ -178,9 +187,10 @@ export function segmentNucleus(image: RgbImage, options: SegmentNucleusOptions =
   const nd = nucleus.data;
   if (keepAll) {
     const kept = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const l = labels[i]!;
-      kept[i] = l !== 0 && areas[l]! >= bound ? 1 : 0;
+    for (let i = 0; i < runs.runs; i++) {
+      if (areas[runs.label[i]!]! < bound) continue;
+      const row = runs.y[i]! * w;
+      kept.fill(1, row + runs.x0[i]!, row + runs.x1[i]! + 1);
     }
     fillHolesInto(kept, nd, w, h, false);
   } else {

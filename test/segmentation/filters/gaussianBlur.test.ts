@@ -1,6 +1,7 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { gaussianBlur } from '../../../src/segmentation/filters/index.js';
+import fc from 'fast-check';
+import { borderReflect101, gaussianBlur } from '../../../src/segmentation/filters/index.js';
 
 const K = [1, 4, 6, 4, 1];
 
@@ -42,6 +43,31 @@ describe('gaussianBlur', () => {
     expect(new Set(gaussianBlur(img, { ksize: 9, sigma: 2 }).data)).toEqual(new Set([50]));
     const t = ndarray(new Uint8Array([0, 0, 255, 0, 0, 0]), [3, 2]).transpose(1, 0); // [2,3], row 0 = [0,255,0]
     expect(gaussianBlur(t, { ksize: 3 }).get(0, 1)).toBe(Math.floor((255 * 128 * 128 + 32768) / 65536)); // both passes: 128/256 each
+  });
+
+  it('property: equals the direct 2-D sum Σ kᵢ·kⱼ·p with reflect-101 on any size (odd/even heights, tiny images)', () => {
+    const taps: Record<number, number[]> = { 3: [64, 128, 64], 5: [16, 64, 96, 64, 16], 7: [8, 28, 56, 72, 56, 28, 8] };
+    const arb = fc
+      .record({ w: fc.integer({ min: 1, max: 11 }), h: fc.integer({ min: 1, max: 11 }), ksize: fc.constantFrom(3, 5, 7) })
+      .chain(({ w, h, ksize }) => fc.uint8Array({ minLength: w * h, maxLength: w * h }).map((d) => ({ w, h, ksize, d })));
+    fc.assert(
+      fc.property(arb, ({ w, h, ksize, d }) => {
+        const out = gaussianBlur(ndarray(d, [h, w]), { ksize }).data;
+        const k = taps[ksize]!;
+        const r = (ksize - 1) / 2;
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            let acc = 0;
+            for (let i = 0; i < ksize; i++) {
+              for (let j = 0; j < ksize; j++) acc += k[i]! * k[j]! * d[borderReflect101(y + i - r, h) * w + borderReflect101(x + j - r, w)]!;
+            }
+            if (out[y * w + x] !== Math.floor((acc + 32768) / 65536)) return false;
+          }
+        }
+        return true;
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('rejects bad inputs with the function name', () => {

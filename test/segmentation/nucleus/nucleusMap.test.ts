@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRgbImage } from '../../../src/io/rgbImage.js';
 import { nucleusMap } from '../../../src/segmentation/nucleus/index.js';
-import { hlsSaturation8 } from '../../../src/segmentation/nucleus/nucleusMap.js';
+import { hlsSaturation8, nucleusMapInto } from '../../../src/segmentation/nucleus/nucleusMap.js';
 import { REFERENCE_DIR } from '../../helpers/shared.js';
 
 interface GoldenColors {
@@ -36,6 +36,39 @@ describe('nucleusMap', () => {
     });
     // golden CMYK is rounded to 6 decimals, so allow the rounding of d to flip by one level
     expect(maxErr).toBeLessThanOrEqual(0.5 + 255e-6 * 2);
+  });
+
+  it('the integer tables equal the float64 formula on every (max, G, min) triple', () => {
+    // the reference's per-pixel float64 operations, written out independently of the tables
+    const rint = (v: number): number => {
+      const r = Math.round(v);
+      return r - v === 0.5 && r % 2 === 1 ? r - 1 : r;
+    };
+    const reference = (mx: number, g: number, mn: number): number => {
+      const k = 1.0 - mx / 255.0;
+      const m = (k < 1.0 ? (1.0 - g / 255.0 - k) / (1.0 - k) : 0.0) * 255.0;
+      const s = hlsSaturation8(mx, mn);
+      const d = Math.min(m, s) - Math.max(k * 255.0 - m, 0);
+      return d > 0 ? Math.min(rint(d), 255) : 0;
+    };
+    // pixel (R, G, B) = (max, G, min): G is the middle channel, so max, G and min are as named
+    const src = new Uint8Array(3 * 2829056); // Σ_max Σ_{G ≤ max} (G + 1) triples
+    let t = 0;
+    for (let mx = 0; mx < 256; mx++) {
+      for (let g = 0; g <= mx; g++) {
+        for (let mn = 0; mn <= g; mn++) {
+          src[t++] = mx;
+          src[t++] = g;
+          src[t++] = mn;
+        }
+      }
+    }
+    expect(t).toBe(src.length);
+    const dst = new Uint8Array(src.length / 3);
+    nucleusMapInto(src, dst);
+    let mismatches = 0;
+    for (let p = 0; p < dst.length; p++) if (dst[p] !== reference(src[3 * p]!, src[3 * p + 1]!, src[3 * p + 2]!)) mismatches++;
+    expect(mismatches).toBe(0);
   });
 
   it('is high on purple and low on white, grey and pink', () => {
