@@ -12,7 +12,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { decodeImageBytes } from '../../src/io/index.js';
+import { decodeImageBytes, resolveDecoder } from '../../src/io/index.js';
 import type { RgbImage } from '../../src/io/index.js';
 import { segmentNucleus } from '../../src/segmentation/index.js';
 import { extractCellFeatures, extractFeaturesBatch } from '../../src/features/index.js';
@@ -76,6 +76,7 @@ export const segmentationSuite: BenchSuite = {
     const n = paths.length;
 
     const bytes = await Promise.all(paths.map((p) => readFile(p)));
+    const decoderName = (await resolveDecoder()).name; // the default, 'auto': sharp when installed, else jimp
     const decodeAll = async (): Promise<RgbImage[]> => {
       const out: RgbImage[] = [];
       for (const b of bytes) out.push(await decodeImageBytes(b));
@@ -130,7 +131,7 @@ export const segmentationSuite: BenchSuite = {
       formatTable(
         ['step', 'decode', 'threads', 'total s', 'ms/image', 'ms/image w/o start-up'],
         [
-          row('decode only (jimp)', 'yes', 1, tDecode),
+          row(`decode only (${decoderName})`, 'yes', 1, tDecode),
           row('segmentNucleus', 'no', 1, tSegment),
           row('extractCellFeatures', 'no', 1, tFeatures),
           row('extractFeaturesBatch', 'yes', 1, tSingle),
