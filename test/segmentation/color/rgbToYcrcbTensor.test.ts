@@ -1,45 +1,11 @@
-import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe } from 'vitest';
 import { rgbToYcrcbTensor } from '../../../src/segmentation/color/rgbToYcrcbTensor.js';
 import { rgbToYcrcb } from '../../../src/segmentation/color/rgbToYcrcb.js';
-import { diff, TENSOR_TOLERANCE } from './goldenColors.js';
-import { concatData, testImages, toBatch, useCpuBackend } from './tensorHelpers.js';
+import { tensorConversionContract } from './tensorContract.js';
+import { useCpuBackend } from './tensorHelpers.js';
 
 describe('rgbToYcrcbTensor', () => {
   beforeAll(useCpuBackend);
 
-  it.each(['float32', 'int32'] as const)('agrees with rgbToYcrcb within 1e-3 on %s input', (dtype) => {
-    for (const images of testImages()) {
-      const batch = toBatch(images, dtype);
-      const out = rgbToYcrcbTensor(batch);
-      const [n, h, w] = batch.shape;
-      expect(out.shape).toEqual([n, h, w, 3]);
-      expect(out.dtype).toBe('float32');
-      const expected = concatData(images.map((img) => rgbToYcrcb(img).data));
-      expect(diff(out.dataSync(), expected, TENSOR_TOLERANCE).count).toBe(0);
-      tf.dispose([batch, out]);
-    }
-  });
-
-  it('does not leak tensors: only the returned tensor stays allocated', () => {
-    const batch = toBatch(testImages()[1]!, 'int32');
-    const before = tf.memory().numTensors;
-    const out = rgbToYcrcbTensor(batch);
-    expect(tf.memory().numTensors).toBe(before + 1);
-    out.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    batch.dispose();
-  });
-
-  it('rejects a last dimension other than 3, naming the function', () => {
-    const rgba = tf.zeros([1, 2, 2, 4]);
-    expect(() => rgbToYcrcbTensor(rgba)).toThrow('rgbToYcrcbTensor: expected last dimension 3, got 4');
-    rgba.dispose();
-  });
-
-  it('rejects bool tensors', () => {
-    const x = tf.zeros([1, 1, 1, 3], 'bool');
-    expect(() => rgbToYcrcbTensor(x)).toThrow('rgbToYcrcbTensor: expected dtype float32 or int32, got bool');
-    x.dispose();
-  });
+  tensorConversionContract('rgbToYcrcbTensor', (x) => rgbToYcrcbTensor(x), rgbToYcrcb, 3);
 });
