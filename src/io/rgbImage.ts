@@ -57,14 +57,14 @@ export function createMask(width: number, height: number, data?: Uint8Array): Ma
 }
 
 /**
- * Check that `image` is an RGB image ([H, W, 3], uint8) and return it as a contiguous
- * row-major image (the same object when it already is one; a copy otherwise).
+ * Check that `image` is a non-empty ndarray of shape [H, W, 3] (any dtype and strides).
  *
  * @param image - the value to check
  * @param fn - name of the calling function, used in the error message
- * @throws TypeError naming `fn` when the value is not a [H, W, 3] uint8 ndarray
+ * @returns [H, W]
+ * @throws TypeError naming `fn` and the shape when it is not [H, W, 3] with H, W ≥ 1
  */
-export function toContiguousRgb(image: RgbImage, fn = 'toContiguousRgb'): RgbImage {
+export function checkImageShape3(image: Pick<NdArray, 'shape'>, fn: string): [number, number] {
   if (image === null || typeof image !== 'object' || !Array.isArray(image.shape)) {
     throw new TypeError(`${fn}: expected an ndarray of shape [H, W, 3], got ${String(image)}`);
   }
@@ -74,6 +74,19 @@ export function toContiguousRgb(image: RgbImage, fn = 'toContiguousRgb'): RgbIma
   const [h, w, c] = image.shape as [number, number, number];
   if (c !== 3) throw new TypeError(`${fn}: expected last dimension 3, got ${c}`);
   if (h < 1 || w < 1) throw new TypeError(`${fn}: expected a non-empty image, got shape [${h}, ${w}, 3]`);
+  return [h, w];
+}
+
+/**
+ * Check that `image` is an RGB image ([H, W, 3], uint8) and return it as a contiguous
+ * row-major image (the same object when it already is one; a copy otherwise).
+ *
+ * @param image - the value to check
+ * @param fn - name of the calling function, used in the error message
+ * @throws TypeError naming `fn` when the value is not a [H, W, 3] uint8 ndarray
+ */
+export function toContiguousRgb(image: RgbImage, fn = 'toContiguousRgb'): RgbImage {
+  const [h, w] = checkImageShape3(image, fn);
   // Uint8ClampedArray (canvas ImageData) is accepted and viewed as Uint8Array without a copy.
   const data: unknown = image.data;
   if (!(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {

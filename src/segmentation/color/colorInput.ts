@@ -5,7 +5,7 @@
  */
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
-import { toContiguousRgb } from '../../io/rgbImage.js';
+import { checkImageShape3, toContiguousRgb } from '../../io/rgbImage.js';
 import type { RgbImage } from '../../io/rgbImage.js';
 
 /** A float image of shape [H, W, C] (C = 3 or 4), Float32Array data, row-major. */
@@ -57,15 +57,7 @@ export interface FloatPixels {
  * @throws TypeError naming `fn` when the shape or dtype is wrong
  */
 export function floatPixels(image: NdArray<Float32Array | Float64Array>, fn: string): FloatPixels {
-  if (image === null || typeof image !== 'object' || !Array.isArray(image.shape)) {
-    throw new TypeError(`${fn}: expected an ndarray of shape [H, W, 3], got ${String(image)}`);
-  }
-  if (image.shape.length !== 3) {
-    throw new TypeError(`${fn}: expected 3 dimensions [H, W, 3], got shape [${image.shape.join(', ')}]`);
-  }
-  const [h, w, c] = image.shape as [number, number, number];
-  if (c !== 3) throw new TypeError(`${fn}: expected last dimension 3, got ${c}`);
-  if (h < 1 || w < 1) throw new TypeError(`${fn}: expected a non-empty image, got shape [${h}, ${w}, 3]`);
+  const [h, w] = checkImageShape3(image, fn);
   const data: unknown = image.data;
   if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
     throw new TypeError(`${fn}: expected Float32Array or Float64Array data, got ${Object.prototype.toString.call(data)}`);

@@ -32,28 +32,12 @@ export function nucleusMap(balanced: RgbImage): NdArray<Uint8Array> {
  * @internal
  */
 export function nucleusMapInto(src: Uint8Array, dst: Uint8Array): void {
-  const { pc, s8 } = tables();
-  const n = dst.length;
-  for (let p = 0, i = 0; p < n; p++, i += 3) {
-    const r = src[i]!, g = src[i + 1]!, b = src[i + 2]!;
-    let mx = r > g ? r : g;
-    if (b > mx) mx = b;
-    let mn = r < g ? r : g;
-    if (b < mn) mn = b;
-    // max(0, min(P, S − C)) from the packed entry (see Tables), written out here: as a call it
-    // is not inlined and costs a third of the pass
-    const e = pc[(mx << 8) | g]!;
-    const s = s8[(mx << 8) | mn]!;
-    if (e === FLOAT_PATH) {
-      dst[p] = mapValueFloat(mx, g, s);
-      continue;
-    }
-    const v = s - (e >> 8);
-    const pk = e & 255;
-    const o = v < pk ? v : pk;
-    dst[p] = o > 0 ? o : 0;
-  }
+  // The fused pass with identity tables; its balanced output is a throw-away copy of `src`.
+  balanceAndMapInto(src, [IDENTITY, IDENTITY, IDENTITY], new Uint8Array(src.length), dst);
 }
+
+/** The identity lookup table of 8-bit values. */
+const IDENTITY = Uint8Array.from({ length: 256 }, (_, i) => i);
 
 /**
  * Fused colour balance and nucleus map: applies the per-channel lookup tables `luts` to `src`,
