@@ -16,3 +16,4 @@ export {
 export type { NodeWebGpuOptions, NodeWebGpuInstall, GpuLike } from './installNodeWebGpu.js';
 export * from './loadTfjsNode.js';
 export type { ModuleImporter } from './runtime.js';
+export * from './initializerSeed.js';

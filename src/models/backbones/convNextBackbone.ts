@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Backbone } from './backbone.js';
 import type { BackboneCommonConfig, BackboneLayerArgs, WeightInitializer } from './backbone.js';
 import { conv2dTorch, geluExact, layerNorm, linear } from './backboneOps.js';
+import { initializerSeed } from '../../backend/initializerSeed.js';
 
 /** Architecture of a {@link ConvNextBackbone} (timm `ConvNeXt`). */
 export interface ConvNextConfig extends BackboneCommonConfig {
@@ -71,8 +72,8 @@ export class ConvNextBackbone extends Backbone {
     }
     this.config = Object.freeze({ ...config, depths: [...depths], dims: [...dims] });
     this.embeddingSize = dims[3]!;
-    let seed = config.seed;
-    const trunc = (): WeightInitializer => tf.initializers.truncatedNormal({ stddev: 0.02, seed: ++seed });
+    let index = 0;
+    const trunc = (): WeightInitializer => tf.initializers.truncatedNormal({ stddev: 0.02, seed: initializerSeed(config.seed, index++) });
     const norm = (p: string, c: number): void => {
       this.declareParam(`${p}.weight`, [c], 'identity', { init: tf.initializers.ones() });
       this.declareParam(`${p}.bias`, [c], 'identity');

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Backbone } from './backbone.js';
 import type { BackboneCommonConfig, BackboneLayerArgs, WeightInitializer } from './backbone.js';
 import { batchNormInference, conv2dTorch } from './backboneOps.js';
+import { initializerSeed } from '../../backend/initializerSeed.js';
 
 /** Architecture of a {@link ResNetBackbone} (torchvision `ResNet` with `BasicBlock`s). */
 export interface ResNetConfig extends BackboneCommonConfig {
@@ -61,8 +62,8 @@ export class ResNetBackbone extends Backbone {
     }
     this.config = Object.freeze({ ...config, widths: [...widths], depths: [...depths] });
     this.embeddingSize = widths[3]!;
-    let seed = config.seed;
-    const he = (): WeightInitializer => tf.initializers.heNormal({ seed: ++seed });
+    let index = 0;
+    const he = (): WeightInitializer => tf.initializers.heNormal({ seed: initializerSeed(config.seed, index++) });
     const bn = (prefix: string, c: number): void => {
       this.declareParam(`${prefix}.weight`, [c], 'identity', { init: tf.initializers.ones() });
       this.declareParam(`${prefix}.bias`, [c], 'identity');

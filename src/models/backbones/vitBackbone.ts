@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Backbone } from './backbone.js';
 import type { BackboneCommonConfig, BackboneLayerArgs } from './backbone.js';
 import { conv2dTorch, geluExact, layerNorm, linear } from './backboneOps.js';
+import { initializerSeed } from '../../backend/initializerSeed.js';
 
 /** Linear layers of a ViT block that can carry LoRA adapters. */
 export type LoraTarget = 'qkv' | 'proj' | 'fc1' | 'fc2';
@@ -117,11 +118,11 @@ export class VitBackbone extends Backbone {
     }
     this.config = Object.freeze({ ...config, lora: lora === null ? null : { ...lora, targets: [...targets] } });
     this.embeddingSize = dim;
-    let seed = config.seed;
+    let index = 0;
     const frozen = lora !== null;
     const trainable = !frozen;
     const trunc = (): ReturnType<typeof tf.initializers.zeros> =>
-      tf.initializers.truncatedNormal({ stddev: 0.02, seed: ++seed });
+      tf.initializers.truncatedNormal({ stddev: 0.02, seed: initializerSeed(config.seed, index++) });
     const norm = (n: string): void => {
       this.declareParam(`${n}.weight`, [dim], 'identity', { init: tf.initializers.ones(), trainable });
       this.declareParam(`${n}.bias`, [dim], 'identity', { trainable });
@@ -132,7 +133,7 @@ export class VitBackbone extends Backbone {
       if (lora !== null && target !== null && targets.includes(target)) {
         const bound = 1 / Math.sqrt(inp); // peft's kaiming_uniform(a = √5)
         this.declareParam(`${n}.lora_A.weight`, [lora.rank, inp], 'linear', {
-          init: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: ++seed }),
+          init: tf.initializers.randomUniform({ minval: -bound, maxval: bound, seed: initializerSeed(config.seed, index++) }),
           optional: true,
         });
         this.declareParam(`${n}.lora_B.weight`, [out, lora.rank], 'linear', { optional: true });
