@@ -18,6 +18,7 @@ describe('src/backend/index.ts', () => {
         'WRONG_NATIVE_KERNELS',
         'describeBackend',
         'initBackend',
+        'initializerSeed',
         'installNodeWebGpu',
         'isBackendName',
         'listCpuFallbackKernels',
