@@ -124,11 +124,11 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
     }
     if (c.experts.includes('image') && !concat) dense('image.head', 1);
     if (c.experts.includes('scalar') && !concat) {
-      dense('scalar.hidden', c.scalarUnits, 'relu');
+      if (c.scalarUnits > 0) dense('scalar.hidden', c.scalarUnits, 'relu');
       dense('scalar.head', 1);
     }
     if (concat) {
-      dense('concat.hidden', c.scalarUnits, 'relu');
+      if (c.scalarUnits > 0) dense('concat.hidden', c.scalarUnits, 'relu');
       dense('concat.head', 1);
     }
     if (gated) {
@@ -175,6 +175,11 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
 
   private dense(slot: string, x: tf.Tensor2D): tf.Tensor2D {
     return this.layer(slot).apply(x) as tf.Tensor2D;
+  }
+
+  /** The hidden layer `slot` applied to x, or x itself when the configuration has none (`scalarUnits: 0`). */
+  private hidden(slot: string, x: tf.Tensor2D): tf.Tensor2D {
+    return this.slots.has(slot) ? this.dense(slot, x) : x;
   }
 
   /** The class name under which the model is saved. */
@@ -249,11 +254,11 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
       let logit: tf.Tensor1D;
       let gateWeights: tf.Tensor2D | null = null;
       if (c.experts.length === 2 && c.combination === 'concat') {
-        logit = squeeze(this.dense('concat.head', this.dense('concat.hidden', withMeta([imgEmb, handEmb]))));
+        logit = squeeze(this.dense('concat.head', this.hidden('concat.hidden', withMeta([imgEmb, handEmb]))));
       } else {
         if (c.experts.includes('image') && imgEmb !== null) imageLogit = squeeze(this.dense('image.head', imgEmb));
         if (c.experts.includes('scalar')) {
-          scalarLogit = squeeze(this.dense('scalar.head', this.dense('scalar.hidden', withMeta([handEmb]))));
+          scalarLogit = squeeze(this.dense('scalar.head', this.hidden('scalar.hidden', withMeta([handEmb]))));
         }
         if (imageLogit !== null && scalarLogit !== null) {
           const controls: tf.Tensor2D[] = [];

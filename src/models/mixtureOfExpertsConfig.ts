@@ -48,7 +48,11 @@ export interface MixtureOfExpertsConfig {
    * aggregates the standardised features themselves (the report's "mean of each feature"). Defaults to `16`.
    */
   readonly handmadeUnits?: number;
-  /** Hidden width of the two-layer scalar expert (and of the concatenation baseline). Defaults to `16`. */
+  /**
+   * Hidden width of the two-layer scalar expert (and of the concatenation baseline); `0`: no hidden layer, the
+   * expert (or the baseline) is linear, a logistic regression on its inputs, which suits small cohorts. Defaults
+   * to `16`.
+   */
   readonly scalarUnits?: number;
   /**
    * Standardise the instance embeddings (per dimension, statistics fitted by `adaptNormalization` on the training
@@ -122,7 +126,6 @@ export function resolveMixtureConfig(config: MixtureOfExpertsConfig = {}): Resol
   const attentionUnits = nonNegativeInt('attentionUnits', config.attentionUnits ?? 64);
   if (attentionUnits < 1) throw new Error('MixtureOfExperts: attentionUnits must be ≥ 1, got 0');
   const scalarUnits = nonNegativeInt('scalarUnits', config.scalarUnits ?? 16);
-  if (scalarUnits < 1) throw new Error('MixtureOfExperts: scalarUnits must be ≥ 1, got 0');
   const seed = config.seed ?? 0;
   if (!Number.isInteger(seed)) throw new Error(`MixtureOfExperts: seed must be an integer, got ${String(seed)}`);
   return {

@@ -77,6 +77,30 @@ describe('MixtureOfExperts', () => {
     ageOnly.dispose();
   });
 
+  it('scalarUnits 0 makes the scalar expert (and the concatenation baseline) linear: a logistic regression', async () => {
+    const linear = new MixtureOfExperts({ experts: ['scalar'], handmadeDim: 4, handmadeUnits: 0, scalarUnits: 0, seed: 4 });
+    const weights = new Map(linear.namedWeights().map((w) => [w.name, w.variable]));
+    expect([...weights.keys()].some((n) => n.includes('hidden'))).toBe(false);
+    const kernel = weights.get('scalar.head/kernel');
+    expect(kernel?.shape).toEqual([6, 1]); // 4 mean features, age, log(1 + count)
+    await kernel?.write(tf.tensor2d([[0.5], [-1], [0.25], [2], [0.01], [-0.3]]));
+    await weights.get('scalar.head/bias')?.write(tf.tensor1d([0.2]));
+    const p = await linear.predict(bags);
+    bags.forEach((bag, i) => {
+      // the model's standardisers are still the identity: logit = w · [mean handmade features, age, log1p(count)] + b
+      const h = bag.handmade as { data: Float32Array; rows: number; cols: number };
+      const mean = [0, 1, 2, 3].map((j) => Array.from({ length: h.rows }, (_, r) => h.data[r * h.cols + j] as number).reduce((s, v) => s + v, 0) / h.rows);
+      const logit = 0.5 * mean[0]! - mean[1]! + 0.25 * mean[2]! + 2 * mean[3]! + 0.01 * bag.age - 0.3 * Math.log1p(bag.lymphCount) + 0.2;
+      expect(p.probability[i]).toBeCloseTo(1 / (1 + Math.exp(-logit)), 5);
+    });
+    linear.dispose();
+    const concat = new MixtureOfExperts({ imageDim: 5, handmadeDim: 4, combination: 'concat', scalarUnits: 0 });
+    const names = concat.namedWeights().map((w) => w.name);
+    expect(names.some((n) => n.startsWith('concat.hidden'))).toBe(false);
+    expect(concat.namedWeights().find((w) => w.name === 'concat.head/kernel')?.variable.shape).toEqual([5 + 16 + 2, 1]);
+    concat.dispose();
+  });
+
   it('rejects invalid configurations with a message naming the problem', () => {
     expect(() => resolveMixtureConfig({ experts: ['image'] })).toThrow(/image expert needs imageDim > 0/);
     expect(() => resolveMixtureConfig({ handmadeDim: 3, experts: ['scalar'], gateInputs: ['image'] })).toThrow(/gate input 'image' is not available/);
