@@ -3,7 +3,7 @@
  * CNN) on a challenge-layout cohort, repeated over several reshuffles (seeds).
  *
  * Usage: `npx tsx examples/real-data-study.ts <cohortDir> <featureCacheDir> [--seeds 5] [--workers 2] [--epochs 50]
- *   [--models 3] [--validation 0] [--lr 0.001] [--batch 8] [--units 16] [--weight-decay 0.01] [--baseline | --baseline-only]`
+ *   [--models 3] [--validation 0] [--lr 0.001] [--batch 8] [--units 16] [--weight-decay 0.01] [--l2 0] [--baseline | --baseline-only]`
  *
  * - Extracts the 51 handmade features of every image with `extractFeaturesBatch` (decoder 'auto': sharp when
  *   installed, as the reference segmentation), cached in `<featureCacheDir>` (a rerun reads the cache).
@@ -12,7 +12,8 @@
  * - Training: `crossValidate` with `--models` models per fold (different initialisations, probabilities averaged),
  *   `--epochs` epochs, mini-batches of 8; `--validation P` holds out P percent of each training fold for the
  *   learning-rate plateau and early stopping (0: both monitor the training loss, i.e. a fixed number of epochs);
- *   `--lr`, `--batch`, `--units` (hidden units of the scalar expert), `--weight-decay` (AdamW).
+ *   `--lr`, `--batch`, `--units` (hidden units of the scalar expert; 0: a linear expert), `--weight-decay` (AdamW), `--l2` (coupled L2 penalty on the weight matrices: with `--units 0`,
+ *   `--l2 1/(C·n)` on n training patients is the objective of a logistic regression with inverse strength C).
  * - Prints balanced accuracy, AUC, sensitivity and specificity per seed (mean ± sd over the folds), then the mean
  *   and sd of the per-seed balanced accuracies. `--baseline` first prints the same figures for the plain logistic
  *   regression (`crossValidateLogisticRegression`) on the same inputs and folds; `--baseline-only` stops after it.
@@ -39,6 +40,7 @@ interface StudyArgs {
   batch: number;
   units: number;
   weightDecay: number;
+  l2: number;
   /** Also print the logistic-regression baseline (`--baseline`), or only it (`--baseline-only`). */
   baseline: 'no' | 'also' | 'only';
 }
@@ -55,8 +57,9 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
     batch: 8,
     units: 16,
     'weight-decay': 0.01,
+    l2: 0,
   };
-  const real = new Set(['lr', 'weight-decay']);
+  const real = new Set(['lr', 'weight-decay', 'l2']);
   let baseline: StudyArgs['baseline'] = 'no';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -65,7 +68,7 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
     } else if (a.startsWith('--')) {
       const key = a.slice(2);
       const value = Number(argv[++i]);
-      const min = key === 'workers' || key === 'validation' || key === 'weight-decay' ? 0 : 1;
+      const min = key === 'workers' || key === 'validation' || key === 'weight-decay' || key === 'units' ? 0 : 1;
       const ok = key in flags && Number.isFinite(value) && (real.has(key) ? value >= 0 && (key !== 'lr' || value > 0) : Number.isInteger(value) && value >= min);
       if (!ok || (key === 'validation' && value >= 100)) return `bad option ${a}`;
       flags[key] = value;
@@ -85,6 +88,7 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
     batch: flags['batch'] as number,
     units: flags['units'] as number,
     weightDecay: flags['weight-decay'] as number,
+    l2: flags['l2'] as number,
     baseline,
   };
 }
@@ -144,7 +148,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (typeof args === 'string') {
     process.stderr.write(
       `real-data-study: ${args}\nusage: real-data-study <cohortDir> <featureCacheDir> [--seeds 5] [--workers 2] [--epochs 50] ` +
-        '[--models 3] [--validation 0] [--lr 0.001] [--batch 8] [--units 16] [--weight-decay 0.01] [--baseline | --baseline-only]\n',
+        '[--models 3] [--validation 0] [--lr 0.001] [--batch 8] [--units 16] [--weight-decay 0.01] [--l2 0] [--baseline | --baseline-only]\n',
     );
     return 2;
   }
@@ -155,7 +159,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log(
     'model: scalar expert on [mean of 51 standardised handmade features, age, log(1 + count)], 5-fold CV, ' +
       `${args.models} model(s) per fold, ≤ ${args.epochs} epochs, inner validation ${args.validation}%, lr ${args.lr}, ` +
-      `batch ${args.batch}, ${args.units} hidden units, weight decay ${args.weightDecay}`,
+      `batch ${args.batch}, ${args.units} hidden units, weight decay ${args.weightDecay}, l2 ${args.l2}`,
   );
   if (args.baseline !== 'no') {
     // The plain logistic regression on the same inputs and folds: per-patient mean of the raw handmade features,
@@ -179,7 +183,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const cv = await crossValidate(bags, {
       seed,
       model: { experts: ['scalar'], handmadeDim: FEATURE_NAMES.length, handmadeUnits: 0, scalarUnits: args.units },
-      fit: { epochs: args.epochs, batchSize: args.batch, learningRate: args.lr, weightDecay: args.weightDecay },
+      fit: { epochs: args.epochs, batchSize: args.batch, learningRate: args.lr, weightDecay: args.weightDecay, l2: args.l2 },
       modelsPerFold: args.models,
       validationFraction: args.validation / 100,
     });

@@ -54,6 +54,14 @@ export interface FitOptions {
   readonly learningRate?: number;
   /** AdamW decoupled weight decay. Defaults to `0.01` (PyTorch's default). */
   readonly weightDecay?: number;
+  /**
+   * Coupled L2 penalty (l2 / 2)·Σ‖W‖² over the model's trainable weight matrices (every trainable weight of rank
+   * ≥ 2: dense, attention and gate kernels; not biases), added to the mean per-patient loss of every mini-batch. Unlike AdamW's decoupled decay it changes
+   * the objective itself: a linear scalar expert (`scalarUnits: 0`) trained with `l2 = 1 / (C · n)` on n patients
+   * minimises the objective of a logistic regression with inverse regularisation strength C (scikit-learn's
+   * `LogisticRegression(C)`, divided by C·n). Defaults to `0`.
+   */
+  readonly l2?: number;
   /** Weight λ of the NMSE lymphocyte-count term (ignored without the multitask head). Defaults to `1`. */
   readonly lambda?: number;
   /** ReduceLROnPlateau factor and patience. Defaults to `{ factor: 0.1, patience: 5 }` (the report). */
@@ -104,18 +112,26 @@ interface LossContext {
   readonly weights: ClassWeights;
   readonly variance: number;
   readonly lambda: number;
+  /** Coefficient of the L2 penalty and the kernels it applies to (empty: none). */
+  readonly l2: number;
+  readonly kernels: readonly tf.Variable[];
 }
 
-/** Weighted BCE + λ·NMSE of one batch's output (a scalar, in the enclosing tidy). */
+/** Weighted BCE + λ·NMSE of one batch's output (+ the L2 penalty); a scalar, in the enclosing tidy. */
 function batchLoss(out: MixtureOutput, bags: readonly PatientBag[], ctx: LossContext): tf.Scalar {
   const labels = bags.map((b) => b.label as number);
   const z = tf.tensor1d(labels, 'float32'); // [B]
   const w = tf.tensor1d(labels.map((l) => (l === 1 ? ctx.weights.positive : ctx.weights.negative)), 'float32'); // [B]
   const classification = binaryCrossEntropyWithLogits(z, out.logit, { weights: w });
-  if (out.logLymphCount === null) return classification;
-  const target = tf.tensor1d(bags.map((b) => Math.log1p(b.lymphCount)), 'float32'); // [B]
-  const regression = nmse(target, out.logLymphCount, { variance: ctx.variance });
-  return multitaskLoss({ classification, regression }, { lambda: ctx.lambda });
+  let loss = classification;
+  if (out.logLymphCount !== null) {
+    const target = tf.tensor1d(bags.map((b) => Math.log1p(b.lymphCount)), 'float32'); // [B]
+    const regression = nmse(target, out.logLymphCount, { variance: ctx.variance });
+    loss = multitaskLoss({ classification, regression }, { lambda: ctx.lambda });
+  }
+  if (ctx.l2 === 0 || ctx.kernels.length === 0) return loss;
+  const squares = ctx.kernels.map((k) => tf.sum(tf.square(k)));
+  return tf.add(loss, tf.mul(ctx.l2 / 2, tf.addN(squares))) as tf.Scalar;
 }
 
 /** Mean loss over `bags` in batches of 64, without gradients. */
@@ -170,6 +186,8 @@ export async function fitMixtureOfExperts(
     if (value !== undefined) positiveInt(name, value);
   }
   const lambda = options.lambda ?? 1;
+  const l2 = options.l2 ?? 0;
+  if (!(Number.isFinite(l2) && l2 >= 0)) throw new Error(`fitMixtureOfExperts: l2 must be finite and ≥ 0, got ${String(l2)}`);
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed)) throw new Error(`fitMixtureOfExperts: seed must be an integer, got ${String(seed)}`);
   const unlabelled = [...train, ...(options.validation ?? [])].find((b) => b.label !== 0 && b.label !== 1);
@@ -182,7 +200,8 @@ export async function fitMixtureOfExperts(
   const meanCount = logCounts.reduce((a, b) => a + b, 0) / logCounts.length;
   const rawVariance = logCounts.reduce((s, c) => s + (c - meanCount) ** 2, 0) / logCounts.length;
   const variance = rawVariance > 1e-12 ? rawVariance : 1; // constant counts: plain MSE
-  const ctx: LossContext = { weights, variance, lambda };
+  const kernels = l2 > 0 ? model.trainableVariables.filter((v) => v.rank >= 2) : [];
+  const ctx: LossContext = { weights, variance, lambda, l2, kernels };
   if (options.adaptNormalization ?? true) model.adaptNormalization(train);
   const aggregator = model.config.imageAggregator;
   if ((options.precomputePooling ?? true) && model.config.imageDim > 0 && (aggregator === 'mean' || aggregator === 'max')) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MixtureOfExperts, type PatientBag } from '../../../src/models/index.js';
+import { fitLogisticRegression } from '../../../src/training/baselines/index.js';
 import { fitMixtureOfExperts, type EpochLog } from '../../../src/training/fit/index.js';
 import { signalBags } from './signalBags.js';
 
@@ -109,6 +110,33 @@ describe('fitMixtureOfExperts', () => {
     expect(history.epochs).toHaveLength(2);
     expect(progress).toEqual([1, 2, 3, 1, 2, 3]);
     model.dispose();
+  });
+
+  it('l2 = 1/(C·n) makes a converged linear scalar expert the logistic regression of strength C', async () => {
+    // One image per patient: the per-image standardisation is then the per-patient one of fitLogisticRegression,
+    // and the objective of the full-batch loss + (l2/2)‖W‖² is scikit-learn's divided by C·n.
+    const bags = signalBags(24, 11).map((b) => {
+      const h = b.handmade as { data: Float32Array; cols: number };
+      return { ...b, images: undefined, handmade: { data: h.data.slice(0, h.cols), rows: 1, cols: h.cols } } as PatientBag;
+    });
+    const c = 0.5;
+    const model = new MixtureOfExperts({ experts: ['scalar'], handmadeDim: 3, handmadeUnits: 0, scalarUnits: 0, seed: 1 });
+    const fitOptions = { epochs: 400, batchSize: bags.length, learningRate: 0.05, weightDecay: 0, patience: 400, plateau: { patience: 400 } };
+    await fitMixtureOfExperts(model, bags, { ...fitOptions, l2: 1 / (c * bags.length) });
+    const rows = bags.map((b) => [...Array.from((b.handmade as { data: Float32Array }).data), b.age, Math.log1p(b.lymphCount)]);
+    const reference = fitLogisticRegression(rows, bags.map((b) => b.label as number), { c });
+    const expected = reference.predictProbability(rows);
+    const { probability } = await model.predict(bags);
+    const worst = Math.max(...Array.from(probability, (p, i) => Math.abs(p - (expected[i] as number))));
+    expect(worst).toBeLessThan(2e-3);
+    // without the penalty the same training ends elsewhere (the test can fail)
+    const free = new MixtureOfExperts({ experts: ['scalar'], handmadeDim: 3, handmadeUnits: 0, scalarUnits: 0, seed: 1 });
+    await fitMixtureOfExperts(free, bags, fitOptions);
+    const unpenalised = (await free.predict(bags)).probability;
+    expect(Math.max(...Array.from(unpenalised, (p, i) => Math.abs(p - (expected[i] as number))))).toBeGreaterThan(0.02);
+    model.dispose();
+    free.dispose();
+    await expect(fitMixtureOfExperts(model, bags, { l2: -1 })).rejects.toThrow(/l2 must be finite and ≥ 0, got -1/);
   });
 
   it('leaks no tensor over an epoch (optimizer state and snapshots freed)', async () => {
