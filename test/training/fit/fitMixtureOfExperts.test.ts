@@ -115,9 +115,9 @@ describe('fitMixtureOfExperts', () => {
   it('l2 = 1/(C·n) makes a converged linear scalar expert the logistic regression of strength C', async () => {
     // One image per patient: the per-image standardisation is then the per-patient one of fitLogisticRegression,
     // and the objective of the full-batch loss + (l2/2)‖W‖² is scikit-learn's divided by C·n.
-    const bags = signalBags(24, 11).map((b) => {
+    const bags = signalBags(24, 11).map(({ images: _images, ...b }): PatientBag => {
       const h = b.handmade as { data: Float32Array; cols: number };
-      return { ...b, images: undefined, handmade: { data: h.data.slice(0, h.cols), rows: 1, cols: h.cols } } as PatientBag;
+      return { ...b, handmade: { data: h.data.slice(0, h.cols), rows: 1, cols: h.cols } };
     });
     const c = 0.5;
     const model = new MixtureOfExperts({ experts: ['scalar'], handmadeDim: 3, handmadeUnits: 0, scalarUnits: 0, seed: 1 });
