@@ -4,6 +4,7 @@ import { mapWeights } from '../../io/safetensors/mapWeights.js';
 import type { MappedWeight, MapWeightsSource, WeightSpec, WeightSpecEntry } from '../../io/safetensors/mapWeights.js';
 import { SafetensorsFile } from '../../io/safetensors/safetensorsFile.js';
 import type { WeightMappingProblem } from '../../io/safetensors/weightMappingError.js';
+import type { ImageEmbedder } from './imageEmbedder.js';
 
 /** ImageNet channel means (RGB, on the [0, 1] scale) used by torchvision and timm. */
 export const IMAGENET_MEAN: readonly [number, number, number] = Object.freeze([0.485, 0.456, 0.406]);
@@ -108,7 +109,7 @@ function sourceHas(source: MapWeightsSource, name: string): boolean {
  * is built at construction) and implement {@link Backbone.forwardNormalized}. Weights live in tfjs layouts
  * (conv filters [kh, kw, in, out], dense kernels [in, out]); {@link Backbone.loadTorchWeights} converts.
  */
-export abstract class Backbone extends tf.layers.Layer {
+export abstract class Backbone extends tf.layers.Layer implements ImageEmbedder {
   /** The architecture family: `'resnet'`, `'convnext'` or `'vit'`. */
   abstract readonly architecture: string;
   /** Size D of the embeddings. */
@@ -264,6 +265,22 @@ export abstract class Backbone extends tf.layers.Layer {
       throw new Error(`${this.architecture}.embed: expected images [N, H, W, 3], got [${images.shape.join(', ')}]`);
     }
     return tf.tidy(() => this.apply(images) as tf.Tensor2D);
+  }
+
+  /**
+   * What {@link backboneFingerprint} hashes: the layer config (name and `trainable` excluded) as JSON, then
+   * the float32 bytes of every weight in declaration order.
+   *
+   * @returns the byte chunks (views of the weight data: read them, do not modify them); no tensor is allocated
+   */
+  async fingerprintBytes(): Promise<Uint8Array[]> {
+    const { name: _name, trainable: _trainable, ...config } = this.getConfig();
+    const header = new TextEncoder().encode(JSON.stringify(config));
+    const weights = [...this.parameters.values()].map((v) => {
+      const a = v.read().dataSync() as Float32Array;
+      return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    });
+    return [header, ...weights];
   }
 
   /** Scale and normalise input: [N, H, W, 3] → float32 [N, H, W, 3] ((x / 255 − mean) / std for `'uint8'`). */

@@ -2,13 +2,14 @@ import type { LoadTorchWeightsOptions } from './backbone.js';
 import type { Backbone } from './backbone.js';
 import { BACKBONE_NAMES, createBackbone } from './createBackbone.js';
 import type { BackboneName, CreateBackboneOptions } from './createBackbone.js';
+import type { FrozenModelBackboneOptions } from './frozenModelBackbone.js';
+import type { ImageEmbedder } from './imageEmbedder.js';
 import { loadBackbone } from './loadBackbone.js';
+import { loadModelBackbone, SAVED_MODEL_KINDS } from './loadModelBackbone.js';
+import type { SavedModelKind } from './loadModelBackbone.js';
 
-/**
- * A backbone described by value, so that another thread can rebuild it: the architecture, its options, and
- * where its weights are. Everything in it is structured-cloneable (it is sent to worker threads).
- */
-export interface BackboneSpec {
+/** A built-in architecture by name, with its options and PyTorch weights (the first form of {@link BackboneSpec}). */
+export interface NamedBackboneSpec {
   /** The architecture, see `BACKBONE_NAMES`. */
   name: BackboneName;
   /**
@@ -23,17 +24,69 @@ export interface BackboneSpec {
   weights?: string | Uint8Array | null;
 }
 
+/** A saved tfjs layers or graph model used as a frozen backbone (the second form of {@link BackboneSpec}). */
+export interface ModelBackboneSpec {
+  /**
+   * Where the model is and its kind: `url` is a folder or `model.json` path (Node; relative paths resolve
+   * against the working directory, the same in every thread) or a `file:` / http(s) URL of the `model.json`;
+   * `kind` is `'layers'` or `'graph'`. Each thread loads it itself (`loadModelBackbone`).
+   */
+  model: { url: string; kind: SavedModelKind };
+  /** Input size and range, mean/std, graph output node: see `FrozenModelBackboneOptions`. Defaults to `{}`. */
+  options?: FrozenModelBackboneOptions;
+}
+
+/**
+ * A backbone described by value, so that another thread can rebuild it. Everything in it is
+ * structured-cloneable (it is sent to worker threads). Two forms:
+ *
+ * - {@link NamedBackboneSpec} `{ name, options?, weights? }`: a built-in architecture and its checkpoint;
+ * - {@link ModelBackboneSpec} `{ model: { url, kind }, options? }`: any saved tfjs layers or graph model.
+ */
+export type BackboneSpec = NamedBackboneSpec | ModelBackboneSpec;
+
+/** Whether the spec is the `{ model: { url, kind } }` form. */
+export function isModelBackboneSpec(spec: BackboneSpec): spec is ModelBackboneSpec {
+  return 'model' in spec && !('name' in spec);
+}
+
+/**
+ * A short description of a spec for messages: the architecture name, or the model kind and location.
+ *
+ * @param spec - the spec
+ * @returns e.g. `'resnet18'` or `'tfjs layers model models/cnn'`
+ */
+export function describeBackboneSpec(spec: BackboneSpec): string {
+  return isModelBackboneSpec(spec) ? `tfjs ${spec.model.kind} model ${spec.model.url}` : spec.name;
+}
+
 /**
  * Check a {@link BackboneSpec} early, before any thread starts.
  *
  * @param spec - the spec
  * @param fnName - the function named in the error messages
- * @throws TypeError naming `fnName` and the value for a spec that is not an object, an unknown `name`, or
- *   `weights` that are neither a string, bytes nor null
+ * @throws TypeError naming `fnName` and the value for a spec that is not an object, an unknown `name`,
+ *   `weights` that are neither a string, bytes nor null, or a `model` without a non-empty `url` string or
+ *   with a `kind` other than `'layers'` / `'graph'`, or with both `name` and `model`
  */
 export function checkBackboneSpec(spec: BackboneSpec, fnName: string): void {
   if (spec === null || typeof spec !== 'object') {
-    throw new TypeError(`${fnName}: expected a backbone spec { name, options?, weights? }, got ${String(spec)}`);
+    throw new TypeError(
+      `${fnName}: expected a backbone spec { name, options?, weights? } or { model: { url, kind }, options? }, got ${String(spec)}`,
+    );
+  }
+  if ('model' in spec && 'name' in spec) {
+    throw new TypeError(`${fnName}: a backbone spec has either name (built-in architecture) or model (saved tfjs model), not both`);
+  }
+  if (isModelBackboneSpec(spec)) {
+    const m = spec.model as { url?: unknown; kind?: unknown } | null;
+    if (m === null || typeof m !== 'object' || typeof m.url !== 'string' || m.url.length === 0) {
+      throw new TypeError(`${fnName}: spec.model.url must be a non-empty folder, model.json path or URL, got ${JSON.stringify(m?.url ?? m)}`);
+    }
+    if (!SAVED_MODEL_KINDS.includes(m.kind as SavedModelKind)) {
+      throw new TypeError(`${fnName}: spec.model.kind must be 'layers' or 'graph', got ${JSON.stringify(m.kind)}`);
+    }
+    return;
   }
   if (!BACKBONE_NAMES.includes(spec.name)) {
     throw new TypeError(
@@ -50,15 +103,21 @@ export function checkBackboneSpec(spec: BackboneSpec, fnName: string): void {
 
 /**
  * Build the backbone a {@link BackboneSpec} describes, on the active tfjs backend: `createBackbone` with random
- * weights, or `loadBackbone` with the checkpoint.
+ * weights or `loadBackbone` with the checkpoint (named form), or `loadModelBackbone` (model form).
  *
  * @param spec - the spec
- * @returns the backbone; the caller disposes it
- * @throws the errors of `createBackbone` / `loadBackbone` (unknown name, unreadable checkpoint, weight mismatch)
+ * @returns the backbone (a `Backbone` for the named form, a `FrozenModelBackbone` for the model form); the
+ *   caller disposes it
+ * @throws the errors of `createBackbone` / `loadBackbone` (unknown name, unreadable checkpoint, weight
+ *   mismatch) or `loadModelBackbone` (unreadable model, not an image model)
  * @example
  * const backbone = await buildBackbone({ name: 'resnet18', weights: 'weights/resnet18.safetensors' });
+ * const cnn = await buildBackbone({ model: { url: 'models/cnn', kind: 'layers' }, options: { inputSize: 96 } });
  */
-export async function buildBackbone(spec: BackboneSpec): Promise<Backbone> {
+export async function buildBackbone(spec: NamedBackboneSpec): Promise<Backbone>;
+export async function buildBackbone(spec: BackboneSpec): Promise<ImageEmbedder>;
+export async function buildBackbone(spec: BackboneSpec): Promise<ImageEmbedder> {
+  if (isModelBackboneSpec(spec)) return loadModelBackbone(spec.model.url, spec.model.kind, spec.options ?? {});
   const options = spec.options ?? {};
   const weights = spec.weights ?? null;
   if (weights === null) {

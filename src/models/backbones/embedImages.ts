@@ -5,7 +5,7 @@ import { atomicWriteFile } from '../../io/modelIo/atomicWriteFile.js';
 import { readImageBytes } from '../../io/readImageBytes.js';
 import type { RgbImage } from '../../io/rgbImage.js';
 import { toContiguousRgb } from '../../io/rgbImage.js';
-import type { Backbone } from './backbone.js';
+import type { ImageEmbedder } from './imageEmbedder.js';
 import { backboneFingerprint } from './backboneFingerprint.js';
 import { embedPixelBatch } from './embedPixelBatch.js';
 
@@ -73,7 +73,8 @@ function message(e: unknown): string {
  * `inputRange: 'normalized'` backbones), embed in batches, write the cache. One bad image never aborts
  * the run: it gets `embedding: null` and its `error`.
  *
- * @param backbone - the backbone (its weights are not changed)
+ * @param backbone - the backbone (its weights are not changed): a built-in `Backbone` or any {@link ImageEmbedder},
+ *   e.g. a saved tfjs model wrapped by `loadModelBackbone` / `FrozenModelBackbone`
  * @param images - the image sources (paths, URLs, bytes, blobs)
  * @param options - see {@link EmbedImagesOptions}
  * @returns one {@link EmbeddedImage} per image, in order; no tensor is left allocated
@@ -84,9 +85,11 @@ function message(e: unknown): string {
  *   cacheDir: '.cache/embeddings',
  *   onProgress: ({ done, total }) => console.log(`${done}/${total}`),
  * });
+ * const cnn = await loadModelBackbone('models/my-cnn', 'layers'); // any tfjs model, frozen
+ * const again = await embedImages(cnn, paths, { cacheDir: '.cache/embeddings' });
  */
 export async function embedImages(
-  backbone: Backbone,
+  backbone: ImageEmbedder,
   images: readonly ImageSource[],
   options: EmbedImagesOptions = {},
 ): Promise<EmbedImagesResult> {

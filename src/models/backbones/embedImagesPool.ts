@@ -4,7 +4,7 @@ import { atomicWriteFile } from '../../io/modelIo/atomicWriteFile.js';
 import { readImageBytes } from '../../io/readImageBytes.js';
 import type { RgbImage } from '../../io/rgbImage.js';
 import { toContiguousRgb } from '../../io/rgbImage.js';
-import { buildBackbone, checkBackboneSpec } from './backboneSpec.js';
+import { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackboneSpec } from './backboneSpec.js';
 import type { BackboneSpec } from './backboneSpec.js';
 import { embedImages } from './embedImages.js';
 import { loadDecoderModule } from './loadDecoderModule.js';
@@ -79,7 +79,8 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer | null {
  *
  * On wasm the embeddings equal `embedImages`'s with the same backbone (same steps, same kernels).
  *
- * @param spec - the backbone by value, see {@link BackboneSpec}: `{ name, options?, weights? }`
+ * @param spec - the backbone by value, see {@link BackboneSpec}: a built-in architecture `{ name, options?, weights? }`
+ *   or a saved tfjs layers / graph model `{ model: { url, kind }, options? }` that each thread loads itself
  * @param images - the image sources (paths, URLs, bytes, blobs); caller-owned bytes are copied, never detached
  * @param options - see {@link EmbedImagesPoolOptions}
  * @returns one `EmbeddedImage` per image in input order, D, and the backbone id, as `embedImages`
@@ -92,6 +93,8 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer | null {
  *   paths,
  *   { cacheDir: '.cache/embeddings', onProgress: ({ done, total }) => console.log(`${done}/${total}`) },
  * );
+ * // any saved tfjs model as the frozen backbone
+ * await embedImagesPool({ model: { url: 'models/my-cnn', kind: 'layers' }, options: { inputSize: 96 } }, paths);
  */
 export async function embedImagesPool(
   spec: BackboneSpec,
@@ -142,7 +145,10 @@ export async function embedImagesPool(
   } catch (e) {
     await Promise.all(threads.map((t) => t.terminate()));
     const cause = e instanceof AggregateError ? e.errors[0] : e;
-    throw new Error(`embedImagesPool: cannot build the ${spec.name} backbone in a worker thread: ${message(cause)}`, { cause });
+    throw new Error(
+      `embedImagesPool: cannot build the ${describeBackboneSpec(spec)} backbone in a worker thread: ${message(cause)}`,
+      { cause },
+    );
   }
   const { backboneId, embeddingSize: d } = first.ready;
   try {
@@ -207,7 +213,7 @@ export async function embedImagesPool(
           if (thread.ready.backboneId !== backboneId) {
             throw new Error(
               `embedImagesPool: worker threads built different backbones (${thread.ready.backboneId} vs ${backboneId})` +
-                ((spec.weights ?? null) === null
+                (!isModelBackboneSpec(spec) && (spec.weights ?? null) === null
                   ? '; random weights are not reproducible with seed 0 (tfjs initialisers take seed 0 for no seed): ' +
                     'pass a checkpoint or options.seed ≥ 1'
                   : ''),

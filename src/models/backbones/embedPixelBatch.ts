@@ -1,19 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RgbImage } from '../../io/rgbImage.js';
-import type { Backbone } from './backbone.js';
+import type { ImageEmbedder } from './imageEmbedder.js';
 
 /**
  * Embed decoded images in one forward pass, with the steps of `embedImages`: resize to the backbone's
  * `inputSize` (bilinear, half-pixel centres) when needed, normalise with the backbone's `mean`/`std` for
  * `inputRange: 'normalized'` backbones, `backbone.embed`.
  *
- * @param backbone - the backbone (its weights are not changed)
+ * @param backbone - the backbone (its weights are not changed): a built-in `Backbone` or any {@link ImageEmbedder}
  * @param images - contiguous {@link RgbImage}s [H, W, 3], uint8, any sizes; may be empty
  * @returns one [D] float32 array per image (each with its own buffer), in order; no tensor is left allocated
  * @example
  * const [z] = await embedPixelBatch(backbone, [await decodeImageBytes(bytes)]); // z: Float32Array [D]
  */
-export async function embedPixelBatch(backbone: Backbone, images: readonly RgbImage[]): Promise<Float32Array[]> {
+export async function embedPixelBatch(backbone: ImageEmbedder, images: readonly RgbImage[]): Promise<Float32Array[]> {
   if (images.length === 0) return [];
   const size = backbone.inputSize;
   const d = backbone.embeddingSize;
@@ -29,7 +29,7 @@ export async function embedPixelBatch(backbone: Backbone, images: readonly RgbIm
 }
 
 /** (x / 255 − mean) / std with the backbone's statistics, for backbones built with `inputRange: 'normalized'`. */
-function normalizeFor(backbone: Backbone, x: tf.Tensor4D): tf.Tensor4D {
+function normalizeFor(backbone: ImageEmbedder, x: tf.Tensor4D): tf.Tensor4D {
   const mean = tf.tensor1d(backbone.mean.map((m) => m * 255));
   const std = tf.tensor1d(backbone.std.map((s) => s * 255));
   return tf.div(tf.sub(x, mean), std) as tf.Tensor4D;

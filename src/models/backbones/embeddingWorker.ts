@@ -15,9 +15,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { RgbImage } from '../../io/rgbImage.js';
 import { createRgbImage, toContiguousRgb } from '../../io/rgbImage.js';
 import { backboneFingerprint } from './backboneFingerprint.js';
-import type { Backbone } from './backbone.js';
 import { buildBackbone } from './backboneSpec.js';
 import type { BackboneSpec } from './backboneSpec.js';
+import type { ImageEmbedder } from './imageEmbedder.js';
 import { embedPixelBatch } from './embedPixelBatch.js';
 import { loadDecoderModule } from './loadDecoderModule.js';
 
@@ -69,7 +69,7 @@ function text(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function start(data: EmbeddingWorkerData): Promise<{ backbone: Backbone; decode: Decode }> {
+async function start(data: EmbeddingWorkerData): Promise<{ backbone: ImageEmbedder; decode: Decode }> {
   const { initBackend } = await import('../../backend/initBackend.js');
   await initBackend('wasm', { wasmThreads: 1, cpuFallbackKernels: false });
   const decode = await loadDecoderModule(data.decoderModule);
@@ -77,7 +77,7 @@ async function start(data: EmbeddingWorkerData): Promise<{ backbone: Backbone; d
   return { backbone, decode };
 }
 
-async function embedTask(task: EmbeddingWorkerTask, backbone: Backbone, decode: Decode): Promise<EmbeddingWorkerResult> {
+async function embedTask(task: EmbeddingWorkerTask, backbone: ImageEmbedder, decode: Decode): Promise<EmbeddingWorkerResult> {
   const results: EmbeddingWorkerResult['results'] = [];
   const images: RgbImage[] = [];
   const slots: number[] = [];
@@ -108,7 +108,7 @@ const port = parentPort;
 if (port !== null) {
   const data = workerData as EmbeddingWorkerData;
   void (async () => {
-    let ready: { backbone: Backbone; decode: Decode };
+    let ready: { backbone: ImageEmbedder; decode: Decode };
     try {
       ready = await start(data);
       const reply: EmbeddingWorkerReady = {

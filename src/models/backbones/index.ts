@@ -1,7 +1,8 @@
 /**
  * Image backbones in tfjs with PyTorch-compatible weights: ResNet18 (torchvision), ConvNeXt atto … tiny and
  * ViT-S/16 (timm) returning pooled instance embeddings [N, D]; loading of `.safetensors` checkpoints; LoRA
- * adapters for the ViT; frozen-mode embedding of a cohort with an on-disk cache.
+ * adapters for the ViT; any saved tfjs layers or graph model as a frozen backbone; frozen-mode embedding of a
+ * cohort with an on-disk cache.
  * @module
  */
 export { Backbone, IMAGENET_MEAN, IMAGENET_STD } from './backbone.js';
@@ -28,7 +29,12 @@ export { embedImages } from './embedImages.js';
 export type { EmbedImagesOptions, EmbedImagesResult, EmbedProgress, EmbeddedImage } from './embedImages.js';
 export { embedImagesPool } from './embedImagesPool.js';
 export type { EmbedImagesPoolOptions } from './embedImagesPool.js';
-export { buildBackbone, checkBackboneSpec } from './backboneSpec.js';
-export type { BackboneSpec } from './backboneSpec.js';
+export { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackboneSpec } from './backboneSpec.js';
+export type { BackboneSpec, ModelBackboneSpec, NamedBackboneSpec } from './backboneSpec.js';
+export type { ImageEmbedder } from './imageEmbedder.js';
+export { FrozenModelBackbone } from './frozenModelBackbone.js';
+export type { FrozenModelBackboneOptions } from './frozenModelBackbone.js';
+export { loadModelBackbone, SAVED_MODEL_KINDS } from './loadModelBackbone.js';
+export type { LoadModelBackboneOptions, SavedModelKind } from './loadModelBackbone.js';
 export { embedPixelBatch } from './embedPixelBatch.js';
 export { resolveEmbeddingWorkerUrl } from './embeddingThread.js';

@@ -8,6 +8,9 @@ import { createRgbImage } from '../../../src/io/rgbImage.js';
 import { createBackbone } from '../../../src/models/backbones/createBackbone.js';
 import { embedImages } from '../../../src/models/backbones/embedImages.js';
 import type { EmbedProgress } from '../../../src/models/backbones/embedImages.js';
+import { saveModelTo } from '../../../src/io/modelIo/saveModelTo.js';
+import { loadModelBackbone } from '../../../src/models/backbones/loadModelBackbone.js';
+import { fillWeights, tinyCnn, writeTinyImageGraph } from './tinyImageModels.js';
 
 const SIZE = 32;
 const small = (seed = 0): ReturnType<typeof createBackbone> =>
@@ -107,5 +110,50 @@ describe('embedImages', () => {
     await embedImages(backbone, [...paths, join(dir, 'broken.png')], { batchSize: 4 });
     expect(tf.memory().numTensors).toBe(before);
     backbone.dispose();
+  });
+
+  it('embeds with any saved tfjs model as a frozen backbone: cache hit on a rerun, new id when the weights change', async () => {
+    const cacheDir = join(dir, 'model-cache');
+    const folder = join(dir, 'cnn');
+    const model = tinyCnn(SIZE);
+    await saveModelTo(model, folder);
+    const backbone = await loadModelBackbone(folder, 'layers');
+    expect([backbone.embeddingSize, backbone.inputSize]).toEqual([4, SIZE]);
+    const before = tf.memory().numTensors;
+    const first = await embedImages(backbone, [...paths, join(dir, 'broken.png')], { cacheDir, batchSize: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(first.backboneId).toMatch(/^tfjs-layers-[0-9a-f]{24}$/);
+    expect(first.embeddingSize).toBe(4);
+    expect(first.images.map((e) => e.embedding === null)).toEqual([false, false, false, false, false, true]);
+    // the same as the model itself on ImageNet-normalised pixels
+    const direct = tf.tidy(() => {
+      const x = tf.tensor4d(Float32Array.from(pixels.flatMap((p) => [...p])), [pixels.length, SIZE, SIZE, 3]);
+      const m = tf.tensor1d([0.485, 0.456, 0.406].map((v) => v * 255));
+      const s = tf.tensor1d([0.229, 0.224, 0.225].map((v) => v * 255));
+      return (model.predict(tf.div(tf.sub(x, m), s)) as tf.Tensor).arraySync() as number[][];
+    });
+    pixels.forEach((_, i) => Array.from(first.images[i]!.embedding!).forEach((v, j) => expect(v).toBeCloseTo(direct[i]![j]!, 4)));
+    // another process loading the same folder: same id, every image from the cache
+    const again = await loadModelBackbone(folder, 'layers');
+    const second = await embedImages(again, paths, { cacheDir });
+    expect(second.backboneId).toBe(first.backboneId);
+    expect(second.images.every((e) => e.cached)).toBe(true);
+    second.images.forEach((e, i) => expect(e.embedding).toEqual(first.images[i]!.embedding));
+    // retrained weights saved over the folder: another id, nothing read from the old entries
+    fillWeights(model, 3);
+    await saveModelTo(model, folder);
+    const retrained = await loadModelBackbone(folder, 'layers');
+    const third = await embedImages(retrained, paths.slice(0, 2), { cacheDir });
+    expect(third.backboneId).not.toBe(first.backboneId);
+    expect(third.images.every((e) => !e.cached)).toBe(true);
+    expect(third.images[0]!.embedding).not.toEqual(first.images[0]!.embedding);
+    // a graph model (dynamic input size, named output node)
+    const graph = await loadModelBackbone(await writeTinyImageGraph(join(dir, 'graph')), 'graph', { inputSize: SIZE, outputNode: 'y' });
+    const g = await embedImages(graph, paths.slice(0, 2), { cacheDir });
+    expect(g.backboneId).toMatch(/^tfjs-graph-/);
+    expect(g.images.map((e) => e.embedding?.length)).toEqual([2, 2]);
+    expect((await embedImages(graph, paths.slice(0, 2), { cacheDir })).images.every((e) => e.cached)).toBe(true);
+    [backbone, again, retrained, graph].forEach((b) => b.dispose());
+    model.dispose();
   });
 });

@@ -13,13 +13,17 @@ import { encodePng } from '../../../src/io/encodePng.js';
 import { createRgbImage } from '../../../src/io/rgbImage.js';
 import type { BackboneSpec } from '../../../src/models/backbones/backboneSpec.js';
 import { buildBackbone } from '../../../src/models/backbones/backboneSpec.js';
+import { backboneFingerprint } from '../../../src/models/backbones/backboneFingerprint.js';
 import { embedImages } from '../../../src/models/backbones/embedImages.js';
 import type { EmbedProgress } from '../../../src/models/backbones/embedImages.js';
 import { embedImagesPool } from '../../../src/models/backbones/embedImagesPool.js';
 import { embedPixelBatch } from '../../../src/models/backbones/embedPixelBatch.js';
 import { resolveEmbeddingWorkerUrl } from '../../../src/models/backbones/embeddingThread.js';
+import { saveModelTo } from '../../../src/io/modelIo/saveModelTo.js';
+import { loadModelBackbone } from '../../../src/models/backbones/loadModelBackbone.js';
 import { DLMI_DIR } from '../../helpers/shared.js';
 import { FIXTURE_DIR } from './backboneFixtures.js';
+import { tinyCnn, writeTinyImageGraph } from './tinyImageModels.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const RAW = fileURLToPath(new URL('./fixtures/rawDecoder.mjs', import.meta.url));
@@ -138,6 +142,39 @@ describe('embedImagesPool', () => {
     expect(empty).toEqual({ images: [], embeddingSize: 8, backboneId: direct.backboneId });
   });
 
+  it('rebuilds a saved tfjs layers or graph model in each thread: equals embedImages, shares its cache', async () => {
+    const cnn = tinyCnn(SIZE);
+    await saveModelTo(cnn, join(dir, 'cnn'));
+    cnn.dispose();
+    const graphDir = await writeTinyImageGraph(join(dir, 'graph'));
+    const cacheDir = join(dir, 'model-cache');
+    const specs: BackboneSpec[] = [
+      { model: { url: join(dir, 'cnn'), kind: 'layers' } },
+      { model: { url: pathToFileURL(join(graphDir, 'model.json')).href, kind: 'graph' }, options: { inputSize: SIZE, outputNode: 'y' } },
+    ];
+    for (const [k, spec] of specs.entries()) {
+      const before = tf.memory().numTensors;
+      const pooled = await embedImagesPool(spec, [...paths, join(dir, 'broken.png')], { workers: 2, batchSize: 2, cacheDir });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(pooled.embeddingSize).toBe([4, 2][k]);
+      expect(pooled.backboneId).toMatch(k === 0 ? /^tfjs-layers-/ : /^tfjs-graph-/);
+      expect(pooled.images.at(-1)!.error).toMatch(/cannot decode .*broken\.png/);
+      const backbone = await buildBackbone(spec);
+      const direct = await embedImages(backbone, paths);
+      const cached = await embedImages(backbone, paths, { cacheDir });
+      backbone.dispose();
+      expect(direct.backboneId).toBe(pooled.backboneId);
+      expect(cached.images.every((e) => e.cached)).toBe(true);
+      direct.images.forEach((e, i) => {
+        expect(e.embedding).not.toBeNull();
+        expect(pooled.images[i]!.embedding).toEqual(e.embedding); // bit for bit on wasm
+      });
+    }
+    const load = await loadModelBackbone(join(dir, 'cnn'), 'layers');
+    expect((await embedImagesPool(specs[0]!, paths, { workers: 0, cacheDir })).backboneId).toBe(await backboneFingerprint(load));
+    load.dispose();
+  });
+
   it('checks its inputs early, naming itself and the value', async () => {
     await expect(embedImagesPool({ name: 'resnet99' as 'resnet18' }, [])).rejects.toThrow(/embedImagesPool: unknown backbone "resnet99"/);
     await expect(embedImagesPool(SPEC, [], { batchSize: 0 })).rejects.toThrow(/embedImagesPool: batchSize must be a positive integer, got 0/);
@@ -146,6 +183,14 @@ describe('embedImagesPool', () => {
       /embedImagesPool: pass decode .* or decoderModule .*, not both/,
     );
     await expect(embedImagesPool({ ...SPEC, weights: 42 as unknown as string }, [])).rejects.toThrow(/spec\.weights must be/);
+    await expect(embedImagesPool({ model: { url: '', kind: 'layers' } }, [])).rejects.toThrow(/embedImagesPool: spec\.model\.url must be a non-empty/);
+    await expect(embedImagesPool({ model: { url: dir, kind: 'onnx' as 'layers' } }, [])).rejects.toThrow(
+      /embedImagesPool: spec\.model\.kind must be 'layers' or 'graph', got "onnx"/,
+    );
+    await expect(embedImagesPool({ ...SPEC, model: { url: dir, kind: 'layers' } } as BackboneSpec, [])).rejects.toThrow(/not both/);
+    await expect(embedImagesPool({ model: { url: join(dir, 'no-model'), kind: 'layers' } }, paths, { workers: 1 })).rejects.toThrow(
+      /embedImagesPool: cannot build the tfjs layers model .*no-model backbone in a worker thread: .*model\.json not found/,
+    );
     await expect(embedImagesPool({ ...SPEC, weights: join(dir, 'none.safetensors') }, paths, { workers: 1 })).rejects.toThrow(
       /embedImagesPool: cannot build the resnet18 backbone in a worker thread: .*none\.safetensors/,
     );

@@ -1,0 +1,69 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main, parseModelBackboneArgs } from '../../examples/model-backbone.js';
+import { encodePng } from '../../src/io/encodePng.js';
+import { saveModelTo } from '../../src/io/modelIo/saveModelTo.js';
+import { createRgbImage } from '../../src/io/rgbImage.js';
+import { embedImages } from '../../src/models/backbones/embedImages.js';
+import { loadModelBackbone } from '../../src/models/backbones/loadModelBackbone.js';
+import { tinyCnn } from '../models/backbones/tinyImageModels.js';
+
+let root = '';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  root = await mkdtemp(join(tmpdir(), 'lymphomix-model-backbone-example-'));
+  const model = tinyCnn(16);
+  await saveModelTo(model, join(root, 'cnn'));
+  model.dispose();
+  await mkdir(join(root, 'images', 'p1'), { recursive: true });
+  for (const [i, name] of ['a.png', 'p1/b.png'].entries()) {
+    const pixels = Uint8Array.from({ length: 16 * 16 * 3 }, (_, k) => (k * (i + 3)) % 256);
+    await writeFile(join(root, 'images', name), await encodePng(createRgbImage(16, 16, pixels)));
+  }
+  await writeFile(join(root, 'images', 'broken.png'), 'not an image');
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('examples/model-backbone', () => {
+  it('writes one CSV row per image with the embeddings of embedImages; bad images get their error', async () => {
+    const out = join(root, 'z.csv');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await main([join(root, 'cnn'), 'layers', join(root, 'images'), out, '--mean', '0,0,0', '--std', '1,1,1']);
+    log.mockRestore();
+    err.mockRestore();
+    expect(code).toBe(0);
+    const lines = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('image,error,z0,z1,z2,z3');
+    expect(lines.map((l) => l.split(',')[0])).toEqual(['image', 'a.png', 'broken.png', 'p1/b.png']);
+    expect(lines[2]).toMatch(/^broken\.png,cannot decode .*,,,,$/);
+    const backbone = await loadModelBackbone(join(root, 'cnn'), 'layers', { mean: [0, 0, 0], std: [1, 1, 1] });
+    const { images } = await embedImages(backbone, [join(root, 'images', 'a.png'), join(root, 'images', 'p1', 'b.png')]);
+    backbone.dispose();
+    expect(lines[1]!.split(',').slice(2).map(Number)).toEqual(Array.from(images[0]!.embedding!));
+    expect(lines[3]!.split(',').slice(2).map(Number)).toEqual(Array.from(images[1]!.embedding!));
+  });
+
+  it('parses the options and refuses a bad command line with exit code 2', async () => {
+    expect(parseModelBackboneArgs(['m', 'graph', 'i', 'o.csv', '--input-size', '96', '--output-node', 'pool', '--workers', '2'])).toEqual({
+      spec: { model: { url: 'm', kind: 'graph' }, options: { inputSize: 96, outputNode: 'pool' } },
+      imagesDir: 'i',
+      out: 'o.csv',
+      cacheDir: null,
+      workers: 2,
+    });
+    expect(() => parseModelBackboneArgs(['m', 'onnx', 'i', 'o'])).toThrow(/the kind must be layers or graph, got onnx/);
+    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--mean', '1,2'])).toThrow(/--mean needs 3 comma-separated numbers/);
+    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--nope', '1'])).toThrow(/unknown option --nope/);
+    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await main(['m', 'layers'])).toBe(2);
+    err.mockRestore();
+  });
+});
