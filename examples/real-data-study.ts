@@ -2,18 +2,24 @@
  * Real-data study: 5-fold cross-validation of the scalar expert (metadata + mean-aggregated handmade features, no
  * CNN) on a challenge-layout cohort, repeated over several reshuffles (seeds).
  *
- * Usage: `npx tsx examples/real-data-study.ts <cohortDir> <featureCacheDir> [--seeds 5] [--workers 2] [--epochs 50]
- *   [--models 3] [--validation 0] [--lr 0.001] [--batch 8] [--units 16] [--weight-decay 0.01] [--l2 0] [--baseline | --baseline-only]`
+ * Usage: `npx tsx examples/real-data-study.ts <cohortDir> <featureCacheDir> [--seeds 5] [--first-seed 0] [--workers 2]
+ *   [--units 0] [--l2 0.0104] [--weight-decay 0] [--lr 0.01] [--epochs 100] [--models 1] [--batch 8] [--validation 0]
+ *   [--baseline | --baseline-only]`
  *
  * - Extracts the 51 handmade features of every image with `extractFeaturesBatch` (decoder 'auto': sharp when
  *   installed, as the reference segmentation), cached in `<featureCacheDir>` (a rerun reads the cache).
  * - Each patient's bag is its usable images' features (segmentation status 'ok'); the model standardises them,
- *   averages them per patient and feeds [mean features, age, log lymphocyte count] to the two-layer scalar expert.
+ *   averages them per patient and feeds [mean features, age, log lymphocyte count] to the scalar expert.
+ * - The scalar expert: `--units 0` (the default) makes it linear; `--units H` gives the report's two layers
+ *   (dense(H) + ReLU + dense(1)). `--l2` is the coupled L2 penalty on its weight matrices: with a linear expert,
+ *   l2 = 1/(C·n) on n training patients is the objective of a logistic regression of inverse strength C; the default
+ *   0.0104 = 1/96 is C = 1 (scikit-learn's default) at the 96 training patients of a fold of 120. `--weight-decay` is
+ *   AdamW's decoupled decay (0 by default, so that the objective is the logistic regression's).
  * - Training: `crossValidate` with `--models` models per fold (different initialisations, probabilities averaged),
- *   `--epochs` epochs, mini-batches of 8; `--validation P` holds out P percent of each training fold for the
- *   learning-rate plateau and early stopping (0: both monitor the training loss, i.e. a fixed number of epochs);
- *   `--lr`, `--batch`, `--units` (hidden units of the scalar expert; 0: a linear expert), `--weight-decay` (AdamW), `--l2` (coupled L2 penalty on the weight matrices: with `--units 0`,
- *   `--l2 1/(C·n)` on n training patients is the objective of a logistic regression with inverse strength C).
+ *   at most `--epochs` epochs, mini-batches of `--batch` patients, AdamW at `--lr`; `--validation P` holds out P
+ *   percent of each training fold for the learning-rate plateau and early stopping (0: both monitor the training
+ *   loss, so the plateau anneals the learning rate as the convex objective converges).
+ * - Seeds `--first-seed` … `--first-seed + --seeds − 1` (the fold reshuffles).
  * - Prints balanced accuracy, AUC, sensitivity and specificity per seed (mean ± sd over the folds), then the mean
  *   and sd of the per-seed balanced accuracies. `--baseline` first prints the same figures for the plain logistic
  *   regression (`crossValidateLogisticRegression`) on the same inputs and folds; `--baseline-only` stops after it.
@@ -32,6 +38,7 @@ interface StudyArgs {
   cohortDir: string;
   cacheDir: string;
   seeds: number;
+  firstSeed: number;
   workers: number;
   epochs: number;
   models: number;
@@ -49,15 +56,16 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
   const positional: string[] = [];
   const flags: Record<string, number> = {
     seeds: 5,
+    'first-seed': 0,
     workers: 2,
-    epochs: 50,
-    models: 3,
+    epochs: 100,
+    models: 1,
     validation: 0,
-    lr: 1e-3,
+    lr: 1e-2,
     batch: 8,
-    units: 16,
-    'weight-decay': 0.01,
-    l2: 0,
+    units: 0,
+    'weight-decay': 0,
+    l2: 1 / 96,
   };
   const real = new Set(['lr', 'weight-decay', 'l2']);
   let baseline: StudyArgs['baseline'] = 'no';
@@ -68,7 +76,7 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
     } else if (a.startsWith('--')) {
       const key = a.slice(2);
       const value = Number(argv[++i]);
-      const min = key === 'workers' || key === 'validation' || key === 'weight-decay' || key === 'units' ? 0 : 1;
+      const min = ['workers', 'validation', 'units', 'first-seed'].includes(key) ? 0 : 1;
       const ok = key in flags && Number.isFinite(value) && (real.has(key) ? value >= 0 && (key !== 'lr' || value > 0) : Number.isInteger(value) && value >= min);
       if (!ok || (key === 'validation' && value >= 100)) return `bad option ${a}`;
       flags[key] = value;
@@ -80,6 +88,7 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
     cohortDir,
     cacheDir,
     seeds: flags['seeds'] as number,
+    firstSeed: flags['first-seed'] as number,
     workers: flags['workers'] as number,
     epochs: flags['epochs'] as number,
     models: flags['models'] as number,
@@ -147,8 +156,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     process.stderr.write(
-      `real-data-study: ${args}\nusage: real-data-study <cohortDir> <featureCacheDir> [--seeds 5] [--workers 2] [--epochs 50] ` +
-        '[--models 3] [--validation 0] [--lr 0.001] [--batch 8] [--units 16] [--weight-decay 0.01] [--l2 0] [--baseline | --baseline-only]\n',
+      `real-data-study: ${args}\nusage: real-data-study <cohortDir> <featureCacheDir> [--seeds 5] [--first-seed 0] [--workers 2] ` +
+        '[--units 0] [--l2 0.0104] [--weight-decay 0] [--lr 0.01] [--epochs 100] [--models 1] [--batch 8] [--validation 0] ' +
+        '[--baseline | --baseline-only]\n',
     );
     return 2;
   }
@@ -159,7 +169,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.log(
     'model: scalar expert on [mean of 51 standardised handmade features, age, log(1 + count)], 5-fold CV, ' +
       `${args.models} model(s) per fold, ≤ ${args.epochs} epochs, inner validation ${args.validation}%, lr ${args.lr}, ` +
-      `batch ${args.batch}, ${args.units} hidden units, weight decay ${args.weightDecay}, l2 ${args.l2}`,
+      `batch ${args.batch}, ${args.units === 0 ? "linear (0 hidden units)" : `${args.units} hidden units`}, weight decay ${args.weightDecay}, ` +
+      `l2 ${args.l2.toPrecision(3)}, seeds ${args.firstSeed}–${args.firstSeed + args.seeds - 1}`,
   );
   if (args.baseline !== 'no') {
     // The plain logistic regression on the same inputs and folds: per-patient mean of the raw handmade features,
@@ -170,15 +181,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       for (let r = 0; r < h.rows; r++) for (let c = 0; c < h.cols; c++) mean[c]! += h.data[r * h.cols + c]! / h.rows;
       return [...mean, b.age, Math.log1p(b.lymphCount)];
     });
-    const seeds = Array.from({ length: args.seeds }, (_, i) => i);
+    const seeds = Array.from({ length: args.seeds }, (_, i) => args.firstSeed + i);
     const lr = crossValidateLogisticRegression(rows, bags.map((b) => b.label!), { seeds });
-    const per = lr.balancedAccuracy.map((v, i) => `seed ${i} ${v.toFixed(3)} (AUC ${lr.auc[i]!.toFixed(3)})`).join(', ');
+    const per = lr.balancedAccuracy.map((v, i) => `seed ${seeds[i]!} ${v.toFixed(3)} (AUC ${lr.auc[i]!.toFixed(3)})`).join(', ');
     console.log(`baseline logistic regression: ${per}`);
     console.log(`baseline balanced accuracy over ${seeds.length} reshuffles: ${lr.summary.mean.toFixed(3)} ± ${lr.summary.sd.toFixed(3)}`);
     if (args.baseline === 'only') return 0;
   }
   const perSeed: number[] = [];
-  for (let seed = 0; seed < args.seeds; seed++) {
+  for (let seed = args.firstSeed; seed < args.firstSeed + args.seeds; seed++) {
     const t0 = Date.now();
     const cv = await crossValidate(bags, {
       seed,
