@@ -6,7 +6,7 @@ import type { BenchSuiteEntry } from '../suite.js';
  */
 export const SUITES: Readonly<Record<string, BenchSuiteEntry>> = {
   segmentation: {
-    description: 'ms/image of segmentation + features (with/without decoding, 1 thread / worker pool)',
+    description: 'ms/image of segmentation + features (wall and CPU time, with/without decoding, 1 thread / worker pool)',
     load: async () => (await import('./segmentation.js')).segmentationSuite,
   },
   color: {

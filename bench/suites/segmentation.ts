@@ -1,10 +1,17 @@
 /**
- * `npm run bench -- segmentation [--images 300] [--workers <cores>] [--dir <images folder>]`
+ * `npm run bench -- segmentation [--images 300] [--workers <cores>] [--dir <images folder>] [--rounds 5] [--cpu-only]`
  *
  * ms/image of nucleus segmentation + the 51 handmade features on real cell images (by default
  * `--images` evenly spaced images of the DLMI cohort, `LYMPHOMIX_DLMI_DIR`), with and without
  * JPEG decoding, in this thread and with `extractFeaturesBatch`'s worker pool. Every step first
  * runs on a few warm-up images (not timed).
+ *
+ * The single-thread rows also get CPU time per image (`process.cpuUsage`, user + system, over
+ * `--rounds` rounds of all the decoded images; min and median over the rounds): on a shared
+ * machine it varies less than wall time. A calibration row (a plain loop of 150,528 byte adds,
+ * the bytes of one 224×224 RGB image) shows how much the machine's load inflates CPU time.
+ * `--cpu-only` prints just these rows (no decoding or pool timing), e.g. on the 40 lossless
+ * reference images: `npm run bench -- segmentation --cpu-only --dir <shared>/reference/golden-png --rounds 20`.
  * @module
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -58,6 +65,38 @@ async function buildWorker(): Promise<URL> {
   return pathToFileURL(join(outDir, 'features/batch/worker.js'));
 }
 
+/** CPU time per call: min and median over rounds. */
+interface CpuTiming {
+  min: number;
+  median: number;
+}
+
+/**
+ * CPU ms per image of `fn`: `rounds` rounds, each calling it once per image after one untimed
+ * warm-up round (JIT); process CPU time (user + system) per round divided by the image count.
+ */
+function cpuPerImage<T>(items: readonly T[], rounds: number, fn: (item: T) => unknown): CpuTiming {
+  for (const item of items) fn(item);
+  const perRound: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.cpuUsage();
+    for (const item of items) fn(item);
+    const t = process.cpuUsage(t0);
+    perRound.push((t.user + t.system) / 1000 / items.length);
+  }
+  perRound.sort((a, b) => a - b);
+  return { min: perRound[0] ?? NaN, median: perRound[Math.floor((perRound.length - 1) / 2)] ?? NaN };
+}
+
+/** The calibration loop: sums the 150,528 bytes of one 224×224 RGB image. */
+const calibrationBytes = Uint8Array.from({ length: 224 * 224 * 3 }, (_, i) => (i * 7) & 255);
+let calibrationSink = 0;
+function calibrationLoop(): void {
+  let s = 0;
+  for (let i = 0; i < calibrationBytes.length; i++) s += calibrationBytes[i]!;
+  calibrationSink += s;
+}
+
 /** Seconds taken by `fn`. */
 async function seconds(fn: () => unknown): Promise<number> {
   const t0 = performance.now();
@@ -66,11 +105,16 @@ async function seconds(fn: () => unknown): Promise<number> {
 }
 
 export const segmentationSuite: BenchSuite = {
-  usage: '  --images N    images to time (default 300)\n  --workers W   worker threads for the pool (default: available cores)\n  --dir DIR     image folder (default: the DLMI cohort)',
+  usage:
+    '  --images N    images to time (default 300)\n  --workers W   worker threads for the pool (default: available cores)\n' +
+    '  --dir DIR     image folder (default: the DLMI cohort)\n  --rounds R    rounds of the CPU-time measurement (default 5)\n' +
+    '  --cpu-only    only the single-thread CPU-time rows (no decoding or pool timing)',
   async run(args) {
     const opts = parseOptions(args);
     const count = intOption(opts, 'images', 300);
     const workers = intOption(opts, 'workers', availableParallelism());
+    const rounds = Math.max(1, intOption(opts, 'rounds', 5));
+    const cpuOnly = opts.get('cpu-only') === 'true';
     const dir = opts.get('dir') ?? DLMI_DIR;
     const paths = await pickImages(dir, count);
     const n = paths.length;
@@ -92,6 +136,31 @@ export const segmentationSuite: BenchSuite = {
     const tDecode = await seconds(async () => {
       images = await decodeAll();
     });
+    const cpuCalibration = cpuPerImage([0], rounds * n, calibrationLoop);
+    const cpuSegment = cpuPerImage(images, rounds, (image) => segmentNucleus(image));
+    const cpuFeatures = cpuPerImage(images, rounds, (image) => extractCellFeatures(image));
+    const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    const machine =
+      `${cpu}, ${availableParallelism()} cores, Node ${process.version}, ` +
+      `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+    const cpuNote =
+      `CPU ms/image: process CPU time (user + system), ${rounds} round(s) over the ${n} decoded images, ` +
+      `min / median over the rounds. Calibration loop (${calibrationBytes.length} byte adds): ` +
+      `${cpuCalibration.min.toFixed(3)} / ${cpuCalibration.median.toFixed(3)} ms (sink ${calibrationSink % 10}).`;
+    if (cpuOnly) {
+      console.log(`${n} images from ${dir}\n${machine}\n`);
+      console.log(
+        formatTable(
+          ['step', 'CPU ms/image (min)', 'CPU ms/image (median)'],
+          [
+            ['segmentNucleus', cpuSegment.min, cpuSegment.median],
+            ['extractCellFeatures (segmentation included)', cpuFeatures.min, cpuFeatures.median],
+          ],
+        ),
+      );
+      console.log(`\n${cpuNote}`);
+      return;
+    }
     const tSegment = await seconds(() => {
       for (const image of images) segmentNucleus(image);
     });
@@ -119,21 +188,19 @@ export const segmentationSuite: BenchSuite = {
     const [tPoolBuilt, tStartBuilt] = await pool(built);
     const steady = (total: number, startup: number) => (1000 * (total - startup)) / Math.max(1, n - workers);
 
-    const row = (step: string, decode: string, threads: number, s: number, steadyMs = (1000 * s) / n) =>
-      [step, decode, threads, s, (1000 * s) / n, steadyMs] as const;
-    const cpu = cpus()[0]?.model ?? 'unknown CPU';
+    const row = (step: string, decode: string, threads: number, s: number, steadyMs = (1000 * s) / n, cpuMs?: CpuTiming) =>
+      [step, decode, threads, s, (1000 * s) / n, steadyMs, cpuMs ? `${cpuMs.min.toFixed(3)} / ${cpuMs.median.toFixed(3)}` : '-'] as const;
     console.log(
-      `${n} images from ${dir}\n${cpu}, ${availableParallelism()} cores, Node ${process.version}, ` +
-        `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n` +
+      `${n} images from ${dir}\n${machine}\n` +
         `statuses: ${[...statuses].map(([s, c]) => `${c} ${s}`).join(', ')}; pool failures: ${failures}\n`,
     );
     console.log(
       formatTable(
-        ['step', 'decode', 'threads', 'total s', 'ms/image', 'ms/image w/o start-up'],
+        ['step', 'decode', 'threads', 'total s', 'ms/image', 'ms/image w/o start-up', 'CPU ms/image min / median'],
         [
           row(`decode only (${decoderName})`, 'yes', 1, tDecode),
-          row('segmentNucleus', 'no', 1, tSegment),
-          row('extractCellFeatures', 'no', 1, tFeatures),
+          row('segmentNucleus', 'no', 1, tSegment, undefined, cpuSegment),
+          row('extractCellFeatures', 'no', 1, tFeatures, undefined, cpuFeatures),
           row('extractFeaturesBatch', 'yes', 1, tSingle),
           row('extractFeaturesBatch, pool, worker.ts via tsx', 'yes', workers, tPoolSource, steady(tPoolSource, tStartSource)),
           row('extractFeaturesBatch, pool, built worker.js', 'yes', workers, tPoolBuilt, steady(tPoolBuilt, tStartBuilt)),
@@ -143,7 +210,8 @@ export const segmentationSuite: BenchSuite = {
     console.log(
       `\npool start-up (batch of ${workers} image(s), one per thread): ` +
         `${tStartSource.toFixed(2)} s from source, ${tStartBuilt.toFixed(2)} s built. ` +
-        "'w/o start-up' = (total − start-up batch) / (images − threads).",
+        "'w/o start-up' = (total − start-up batch) / (images − threads).\n" +
+        cpuNote,
     );
   },
 };

@@ -1,11 +1,11 @@
-import { createRgbImage } from '../../io/rgbImage.js';
 import type { RgbImage } from '../../io/rgbImage.js';
 // Import the typed-array files directly: the colour index also exports the tfjs tensor versions, which would make
 // every feature worker load tfjs.
-import { rgbToHsv8 } from '../../segmentation/color/rgbToHsv8.js';
-import { rgbToLab8 } from '../../segmentation/color/rgbToLab8.js';
-import { rgbToYcrcb8 } from '../../segmentation/color/rgbToYcrcb8.js';
+import { rgbToHsv8Into } from '../../segmentation/color/rgbToHsv8.js';
+import { rgbToLab8Into } from '../../segmentation/color/rgbToLab8.js';
+import { rgbToYcrcb8Into } from '../../segmentation/color/rgbToYcrcb8.js';
 import { segmentNucleus } from '../../segmentation/nucleus/index.js';
+import { balancedSource } from '../../segmentation/nucleus/segmentNucleus.js';
 import type { NucleusSegmentation, NucleusStatus, SegmentNucleusOptions } from '../../segmentation/nucleus/index.js';
 import { COLOR_CHANNEL_NAMES, FEATURE_NAMES } from './featureNames.js';
 import type { FeatureName, MeasurementName } from './featureNames.js';
@@ -39,7 +39,7 @@ export interface CellFeatures {
  *   [0, 180), Lab with L·255/100 and a, b + 128) of the colour-balanced image, mean and population
  *   standard deviation over nucleus and ROC, each divided by the same statistic over the hull.
  *
- * Colours are converted only inside the hull's bounding box.
+ * Colours are converted only for the hull's pixels.
  *
  * @param image - [H, W, 3] uint8 RGB, any size ≥ 1×1
  * @param options - see {@link CellFeatureOptions}
@@ -117,8 +117,22 @@ export function cellFeaturesFromSegmentation(
 }
 
 /**
- * Per channel (12, in COLOR_CHANNEL_NAMES order): [Σ nucleus, Σ² nucleus, Σ hull, Σ² hull],
- * over the hull's bounding box only, from per-channel histograms.
+ * Scratch buffers of {@link colorStatistics} (grown on demand, reused across calls): the balanced
+ * RGB of the nucleus pixels, of the ROC pixels, and one converted copy. Safe: nothing returned
+ * refers to them, and JS runs one call at a time per thread (each worker has its own module).
+ */
+let nucleusScratch = new Uint8Array(0);
+let rocScratch = new Uint8Array(0);
+let convertScratch = new Uint8Array(0);
+
+/**
+ * Per channel (12, in COLOR_CHANNEL_NAMES order): [Σ nucleus, Σ² nucleus, Σ hull, Σ² hull].
+ *
+ * Only hull pixels are visited and converted: one pass over the hull's bounding box gathers the
+ * balanced RGB of nucleus and ROC pixels into two compact buffers (through the colour balance's
+ * tables, without materialising the balanced image), then each buffer is converted to HSV, Lab
+ * and YCrCb and summed. All sums are of integers far below 2^53, hence exact in any order: they
+ * equal the sums over the masks of the full converted images bit for bit.
  */
 function colorStatistics(seg: NucleusSegmentation): Float64Array {
   const [h, w] = seg.hull.shape as [number, number];
@@ -132,60 +146,74 @@ function colorStatistics(seg: NucleusSegmentation): Float64Array {
     if (p.y < y0) y0 = p.y;
     if (p.y > y1) y1 = p.y;
   }
-  const bw = x1 - x0 + 1;
-  const bh = y1 - y0 + 1;
-  const src = seg.balanced.data;
-  const crop = new Uint8Array(bw * bh * 3);
-  for (let y = 0; y < bh; y++) {
-    const from = ((y + y0) * w + x0) * 3;
-    crop.set(src.subarray(from, from + bw * 3), y * bw * 3);
+  const boxBytes = (x1 - x0 + 1) * (y1 - y0 + 1) * 3;
+  if (nucleusScratch.length < boxBytes) {
+    nucleusScratch = new Uint8Array(boxBytes);
+    rocScratch = new Uint8Array(boxBytes);
+    convertScratch = new Uint8Array(boxBytes);
   }
-  const rgb = createRgbImage(bw, bh, crop);
-  // class of each box pixel: 0 outside the hull, 1 ROC (hull, not nucleus), 2 nucleus
-  const cls = new Uint8Array(bw * bh);
-  for (let y = 0, q = 0; y < bh; y++) {
-    for (let p = (y + y0) * w + x0, end = p + bw; p < end; p++, q++) {
-      cls[q] = hd[p] === 0 ? 0 : nd[p] === 0 ? 1 : 2;
+  const nuc = nucleusScratch, roc = rocScratch;
+  const { raw, luts } = balancedSource(seg, 'cellFeaturesFromSegmentation');
+  const [lr, lg, lb] = luts;
+  let a = 0; // bytes written to nuc
+  let b = 0; // bytes written to roc
+  for (let y = y0; y <= y1; y++) {
+    for (let p = y * w + x0, end = y * w + x1; p <= end; p++) {
+      if (hd[p] === 0) continue;
+      const i = 3 * p;
+      if (nd[p] !== 0) {
+        nuc[a] = lr[raw[i]!]!;
+        nuc[a + 1] = lg[raw[i + 1]!]!;
+        nuc[a + 2] = lb[raw[i + 2]!]!;
+        a += 3;
+      } else {
+        roc[b] = lr[raw[i]!]!;
+        roc[b + 1] = lg[raw[i + 1]!]!;
+        roc[b + 2] = lb[raw[i + 2]!]!;
+        b += 3;
+      }
     }
   }
-  // One 256-bin histogram per channel and region (ROC, nucleus): an increment per channel and
-  // pixel instead of two sums and two products. The sums Σv and Σv² follow from the histograms
-  // exactly (integers far below 2^53), so they equal the direct sums bit for bit.
-  const hist = new Float64Array(12 * 2 * 256);
-  const spaces = [crop, rgbToHsv8(rgb).data, rgbToLab8(rgb).data, rgbToYcrcb8(rgb).data];
-  for (let s = 0; s < 4; s++) accumulateHistograms(spaces[s]!, cls, hist, s * 3 * 512);
+  // per channel [Σ nucleus, Σ² nucleus, Σ ROC, Σ² ROC], then the hull's as nucleus + ROC
   const stats = new Float64Array(12 * 4);
+  const conv = convertScratch;
+  for (const [region, length, o] of [[nuc, a, 0], [roc, b, 2]] as const) {
+    addSums(region, length, stats, o);
+    rgbToHsv8Into(region, conv, length, false);
+    addSums(conv, length, stats, 12 + o);
+    rgbToLab8Into(region, conv, length);
+    addSums(conv, length, stats, 24 + o);
+    rgbToYcrcb8Into(region, conv, length);
+    addSums(conv, length, stats, 36 + o);
+  }
   for (let ch = 0; ch < 12; ch++) {
-    let sR = 0, qR = 0, sN = 0, qN = 0;
-    const oR = ch * 512, oN = oR + 256;
-    for (let v = 1; v < 256; v++) {
-      const cR = hist[oR + v]!, cN = hist[oN + v]!;
-      sR += cR * v;
-      qR += cR * v * v;
-      sN += cN * v;
-      qN += cN * v * v;
-    }
-    stats[ch * 4] = sN;
-    stats[ch * 4 + 1] = qN;
-    stats[ch * 4 + 2] = sN + sR;
-    stats[ch * 4 + 3] = qN + qR;
+    stats[ch * 4 + 2] = stats[ch * 4]! + stats[ch * 4 + 2]!;
+    stats[ch * 4 + 3] = stats[ch * 4 + 1]! + stats[ch * 4 + 3]!;
   }
   return stats;
 }
 
 /**
- * Adds the three channels of the interleaved image `data` to `hist` (layout [channel][region][value],
- * region 0 = ROC, 1 = nucleus, channel c of this image at `offset + c·512`), for pixels of class ≥ 1.
+ * Adds Σv and Σv² of each channel of the first `length` bytes of interleaved 3-channel `data`
+ * to `stats[offset + 4c]` and `stats[offset + 4c + 1]` (c = 0, 1, 2).
  */
-function accumulateHistograms(data: Uint8Array, cls: Uint8Array, hist: Float64Array, offset: number): void {
-  for (let q = 0, i = 0; q < cls.length; q++, i += 3) {
-    const c = cls[q]!;
-    if (c === 0) continue;
-    const o = offset + (c - 1) * 256;
-    hist[o + data[i]!]!++;
-    hist[o + 512 + data[i + 1]!]!++;
-    hist[o + 1024 + data[i + 2]!]!++;
+function addSums(data: Uint8Array, length: number, stats: Float64Array, offset: number): void {
+  let s0 = 0, q0 = 0, s1 = 0, q1 = 0, s2 = 0, q2 = 0;
+  for (let i = 0; i < length; i += 3) {
+    const v0 = data[i]!, v1 = data[i + 1]!, v2 = data[i + 2]!;
+    s0 += v0;
+    q0 += v0 * v0;
+    s1 += v1;
+    q1 += v1 * v1;
+    s2 += v2;
+    q2 += v2 * v2;
   }
+  stats[offset] = stats[offset]! + s0;
+  stats[offset + 1] = stats[offset + 1]! + q0;
+  stats[offset + 4] = stats[offset + 4]! + s1;
+  stats[offset + 5] = stats[offset + 5]! + q1;
+  stats[offset + 8] = stats[offset + 8]! + s2;
+  stats[offset + 9] = stats[offset + 9]! + q2;
 }
 
 /**

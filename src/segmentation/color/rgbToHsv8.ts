@@ -44,16 +44,23 @@ const HDIV256 = divisionTable(256 << HSV_SHIFT, 6);
  */
 export function rgbToHsv8(image: RgbImage, options: RgbToHsv8Options = {}): NdArray<Uint8Array> {
   const { data, height, width } = rgbPixels(image, 'rgbToHsv8');
-  const full = options.full ?? false;
+  const out = newUint8Image(height, width, 3);
+  rgbToHsv8Into(data, out.data, height * width * 3, options.full ?? false);
+  return out;
+}
+
+/**
+ * Flat-buffer {@link rgbToHsv8}: the first `length` bytes (a multiple of 3) of interleaved RGB
+ * `data` → `dst`.
+ * @internal
+ */
+export function rgbToHsv8Into(data: Uint8Array, dst: Uint8Array, length: number, full: boolean): void {
   const hdiv = full ? HDIV256 : HDIV180;
   const hr = full ? 256 : 180;
   const sdiv = SDIV; // locals: module bindings are slow to read in hot loops
   const shift = HSV_SHIFT;
   const half = HALF;
-  const out = newUint8Image(height, width, 3);
-  const dst = out.data;
-  const n = height * width * 3;
-  for (let j = 0; j < n; j += 3) {
+  for (let j = 0; j < length; j += 3) {
     const r = data[j]!;
     const g = data[j + 1]!;
     const b = data[j + 2]!;
@@ -72,5 +79,4 @@ export function rgbToHsv8(image: RgbImage, options: RgbToHsv8Options = {}): NdAr
     dst[j + 1] = (diff * sdiv[v]! + half) >> shift;
     dst[j + 2] = v;
   }
-  return out;
 }

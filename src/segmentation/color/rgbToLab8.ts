@@ -20,7 +20,16 @@ import { LAB_CBRT_TAB_B, LAB_SHIFT, LAB_SHIFT2, LAB_XYZ_TABS } from './opencvLab
 export function rgbToLab8(image: RgbImage): NdArray<Uint8Array> {
   const { data, height, width } = rgbPixels(image, 'rgbToLab8');
   const out = newUint8Image(height, width, 3);
-  const dst = out.data;
+  rgbToLab8Into(data, out.data, height * width * 3);
+  return out;
+}
+
+/**
+ * Flat-buffer {@link rgbToLab8}: the first `length` bytes (a multiple of 3) of interleaved RGB
+ * `data` → `dst`.
+ * @internal
+ */
+export function rgbToLab8Into(data: Uint8Array, dst: Uint8Array, length: number): void {
   const cbrt = LAB_CBRT_TAB_B;
   // local copies: imported bindings are much slower to read in a hot loop
   const shift = LAB_SHIFT;
@@ -31,8 +40,7 @@ export function rgbToLab8(image: RgbImage): NdArray<Uint8Array> {
   const lScale = Math.trunc((116 * 255 + 50) / 100); // 296: 116·255/100 in Q0
   const lShift = -Math.trunc((16 * 255 * (1 << LAB_SHIFT2) + 50) / 100) + half2;
   const abShift = 128 * (1 << LAB_SHIFT2) + half2;
-  const n = height * width * 3;
-  for (let j = 0; j < n; j += 3) {
+  for (let j = 0; j < length; j += 3) {
     const r = data[j]!;
     const g = data[j + 1]!;
     const b = data[j + 2]!;
@@ -46,5 +54,4 @@ export function rgbToLab8(image: RgbImage): NdArray<Uint8Array> {
     dst[j + 1] = a < 0 ? 0 : a > 255 ? 255 : a;
     dst[j + 2] = bb < 0 ? 0 : bb > 255 ? 255 : bb;
   }
-  return out;
 }

@@ -20,10 +20,18 @@ import { newUint8Image, rgbPixels } from './colorInput.js';
 export function rgbToYcrcb8(image: RgbImage): NdArray<Uint8Array> {
   const { data, height, width } = rgbPixels(image, 'rgbToYcrcb8');
   const out = newUint8Image(height, width, 3);
-  const dst = out.data;
-  const n = height * width * 3;
+  rgbToYcrcb8Into(data, out.data, height * width * 3);
+  return out;
+}
+
+/**
+ * Flat-buffer {@link rgbToYcrcb8}: the first `length` bytes (a multiple of 3) of interleaved RGB
+ * `data` → `dst`.
+ * @internal
+ */
+export function rgbToYcrcb8Into(data: Uint8Array, dst: Uint8Array, length: number): void {
   const delta = (128 << 14) + (1 << 13); // chroma offset + rounding half
-  for (let j = 0; j < n; j += 3) {
+  for (let j = 0; j < length; j += 3) {
     const r = data[j]!;
     const b = data[j + 2]!;
     const y = (r * 4899 + data[j + 1]! * 9617 + b * 1868 + 8192) >> 14;
@@ -33,5 +41,4 @@ export function rgbToYcrcb8(image: RgbImage): NdArray<Uint8Array> {
     dst[j + 1] = cr < 0 ? 0 : cr > 255 ? 255 : cr;
     dst[j + 2] = cb < 0 ? 0 : cb > 255 ? 255 : cb;
   }
-  return out;
 }

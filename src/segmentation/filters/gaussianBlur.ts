@@ -98,12 +98,41 @@ function contiguous(image: GrayImage8, h: number, w: number): Uint8Array {
  * call at a time per thread (each worker has its own module instance).
  */
 let scratch = new Uint16Array(0);
+/** Column ranges of the scratch rows, reused likewise. */
+let scratchRows = new Int32Array(0);
 /** Histogram counts of the output, reused likewise. */
 const histCounts = new Int32Array(256);
 
 /**
+ * Per-row column ranges of an [H, W] image: row y's values outside columns
+ * `rows[2y]`..`rows[2y + 1]` (inclusive) are all 0; `rows[2y] > rows[2y + 1]` when the whole row is 0.
+ * A range may be wider than the non-zero values (it is a bound, not an exact extent).
+ * @internal
+ */
+export type RowRanges = Int32Array;
+
+/** Extras of {@link blurInto}. @internal */
+export interface BlurIntoExtras {
+  /** Adds a 256-bin histogram of the output to this array. */
+  hist?: Float64Array;
+  /** Row ranges of `src` (see {@link RowRanges}); without them every row is taken as full. */
+  srcRows?: RowRanges;
+  /** Receives row ranges of `dst` (length ≥ 2H). */
+  dstRows?: RowRanges;
+}
+
+/**
  * Blur row-major `src` (W×H, uint8) into `dst` with the separable integer kernel `taps`
  * (sum 256), reflect-101 borders. Optionally accumulates a 256-bin histogram of the output.
+ *
+ * Zero skipping, exact: an output is a weighted sum of inputs, so one whose inputs are all 0 is
+ * (0 + 2¹⁵) >> 16 = 0. The horizontal pass therefore computes row y only over
+ * [lo − r, hi + r] (r the kernel radius, [lo, hi] the row range of `src`) and zero-fills the
+ * rest: any x outside reads columns x + d (|d| ≤ r) outside [lo, hi], and with W > r a reflected
+ * column −(x + d) ≤ r − x (left) or 2W − 2 − (x + d) (right) cannot reach [lo, hi] either (if it
+ * could, x would be inside the interval). The vertical pass reads column x only, so output row y
+ * is computed over the union of the ranges of the rows it reads, the rest is 0 (and counted as
+ * such). On a nucleus map, mostly 0 away from the cell, this skips most of the image.
  * @internal
  */
 export function blurInto(
@@ -112,8 +141,9 @@ export function blurInto(
   w: number,
   h: number,
   taps: readonly number[],
-  hist?: Float64Array,
+  extras: BlurIntoExtras = {},
 ): void {
+  const { hist, srcRows, dstRows } = extras;
   const k = taps.length;
   const r = (k - 1) >> 1;
   const xIdx = new Int32Array(w + 2 * r);
@@ -122,25 +152,48 @@ export function blurInto(
   for (let i = 0; i < h + 2 * r; i++) yIdx[i] = borderReflect101(i - r, h);
   // horizontal pass: rows in 1/256 units (≤ 255·256, fits 16 bits)
   if (scratch.length < w * h) scratch = new Uint16Array(w * h);
+  if (scratchRows.length < 2 * h) scratchRows = new Int32Array(2 * h);
   const tmp = scratch;
-  const five = k === 5;
+  const tRows = scratchRows;
+  const skip = srcRows !== undefined && w > r; // see the note above: needs W > r
+  const five = k === 5 && w >= 5;
   const t0 = taps[0]!, t1 = taps[1] ?? 0, t2 = taps[2] ?? 0;
   const borderCols = [0, 1, w - 2, w - 1];
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    if (five && w >= 5) {
-      // interior without index indirection, the five samples slide through locals (one load per
-      // pixel); borders through the reflect-101 map
-      let a = src[row]!, b = src[row + 1]!, c = src[row + 2]!, d = src[row + 3]!;
-      for (let i = row + 2, end = row + w - 2; i < end; i++) {
-        const e = src[i + 2]!;
-        tmp[i] = t0 * (a + e) + t1 * (b + d) + t2 * c;
-        a = b;
-        b = c;
-        c = d;
-        d = e;
+    let xa = 0;
+    let xb = w - 1;
+    if (skip) {
+      xa = Math.max(0, srcRows[2 * y]! - r);
+      xb = Math.min(w - 1, srcRows[2 * y + 1]! + r);
+      if (xa > xb) {
+        tmp.fill(0, row, row + w);
+        tRows[2 * y] = w;
+        tRows[2 * y + 1] = -1;
+        continue;
+      }
+      tmp.fill(0, row, row + xa);
+      tmp.fill(0, row + xb + 1, row + w);
+    }
+    tRows[2 * y] = xa;
+    tRows[2 * y + 1] = xb;
+    if (five) {
+      // interior (2 ≤ x ≤ W − 3) without index indirection, the five samples slide through
+      // locals (one load per pixel); borders through the reflect-101 map
+      const ia = Math.max(xa, 2), ib = Math.min(xb, w - 3);
+      if (ia <= ib) {
+        let a = src[row + ia - 2]!, b = src[row + ia - 1]!, c = src[row + ia]!, d = src[row + ia + 1]!;
+        for (let i = row + ia, end = row + ib; i <= end; i++) {
+          const e = src[i + 2]!;
+          tmp[i] = t0 * (a + e) + t1 * (b + d) + t2 * c;
+          a = b;
+          b = c;
+          c = d;
+          d = e;
+        }
       }
       for (const x of borderCols) {
+        if (x < xa || x > xb) continue;
         const a = src[row + xIdx[x]!]!;
         const b = src[row + xIdx[x + 1]!]!;
         const c = src[row + xIdx[x + 2]!]!;
@@ -149,7 +202,7 @@ export function blurInto(
         tmp[row + x] = t0 * (a + e) + t1 * (b + d) + t2 * c;
       }
     } else {
-      for (let x = 0; x < w; x++) {
+      for (let x = xa; x <= xb; x++) {
         let acc = 0;
         for (let j = 0; j < k; j++) acc += taps[j]! * src[row + xIdx[x + j]!]!;
         tmp[row + x] = acc;
@@ -158,14 +211,44 @@ export function blurInto(
   }
   // vertical pass: 1/65536 units, round half up; the histogram is counted in int32 first
   const counts = hist ? histCounts.fill(0) : undefined;
+  /** Column range read by output rows y..y + rows − 1: the union of the ranges of their input rows. */
+  const union = (y: number, rows: number): [number, number] => {
+    let ca = w, cb = -1;
+    for (let j = y; j < y + k + rows - 1; j++) {
+      const yy = yIdx[j]!;
+      if (tRows[2 * yy]! < ca) ca = tRows[2 * yy]!;
+      if (tRows[2 * yy + 1]! > cb) cb = tRows[2 * yy + 1]!;
+    }
+    return [ca, cb];
+  };
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    if (five && y + 1 < h) {
-      // two output rows per sweep: rows y and y + 1 share four of their five input rows, so six
-      // loads give two pixels
+    const pair = k === 5 && y + 1 < h; // two output rows per sweep (see below)
+    const nRows = pair ? 2 : 1;
+    const [ca, cb] = union(y, nRows);
+    for (let q = 0; q < nRows; q++) {
+      const rq = row + q * w;
+      if (ca > cb) {
+        dst.fill(0, rq, rq + w);
+      } else {
+        dst.fill(0, rq, rq + ca);
+        dst.fill(0, rq + cb + 1, rq + w);
+      }
+      if (dstRows) {
+        dstRows[2 * (y + q)] = ca;
+        dstRows[2 * (y + q) + 1] = cb;
+      }
+    }
+    if (counts) counts[0] = counts[0]! + nRows * (ca > cb ? w : w - (cb - ca + 1));
+    if (ca > cb) {
+      y += nRows - 1;
+      continue;
+    }
+    if (pair) {
+      // rows y and y + 1 share four of their five input rows, so six loads give two pixels
       const ra = yIdx[y]! * w, rb = yIdx[y + 1]! * w, rc = yIdx[y + 2]! * w;
       const rd = yIdx[y + 3]! * w, re = yIdx[y + 4]! * w, rf = yIdx[y + 5]! * w;
-      for (let x = 0; x < w; x++) {
+      for (let x = ca; x <= cb; x++) {
         const a = tmp[ra + x]!, b = tmp[rb + x]!, c = tmp[rc + x]!, d = tmp[rd + x]!, e = tmp[re + x]!, f = tmp[rf + x]!;
         const v0 = (t0 * (a + e) + t1 * (b + d) + t2 * c + 32768) >>> 16;
         const v1 = (t0 * (b + f) + t1 * (c + e) + t2 * d + 32768) >>> 16;
@@ -177,16 +260,16 @@ export function blurInto(
         }
       }
       y++;
-    } else if (five) {
+    } else if (k === 5) {
       const ra = yIdx[y]! * w, rb = yIdx[y + 1]! * w, rc = yIdx[y + 2]! * w, rd = yIdx[y + 3]! * w, re = yIdx[y + 4]! * w;
-      for (let x = 0; x < w; x++) {
+      for (let x = ca; x <= cb; x++) {
         const acc = t0 * (tmp[ra + x]! + tmp[re + x]!) + t1 * (tmp[rb + x]! + tmp[rd + x]!) + t2 * tmp[rc + x]!;
         const v = (acc + 32768) >>> 16;
         dst[row + x] = v;
         if (counts) counts[v]!++;
       }
     } else {
-      for (let x = 0; x < w; x++) {
+      for (let x = ca; x <= cb; x++) {
         let acc = 0;
         for (let j = 0; j < k; j++) acc += taps[j]! * tmp[yIdx[y + j]! * w + x]!;
         const v = Math.floor((acc + 32768) / 65536);

@@ -45,10 +45,20 @@ let scratchParent = new Int32Array(0);
  * @param h - height H ≥ 1
  * @param connectivity - 4 or 8
  * @param above - foreground threshold. Defaults to 0 (non-zero is foreground).
+ * @param rows - optional per-row column ranges: row y is scanned only over `rows[2y]`..`rows[2y + 1]`
+ *   (inclusive; empty when the first exceeds the second). Exact when every value outside is 0
+ *   and `above` ≥ 0, as for the blur's `RowRanges`.
  * @returns the runs with their labels, and each component's area and bounding box
  * @internal
  */
-export function labelRuns(data: Uint8Array, w: number, h: number, connectivity: Connectivity, above = 0): ComponentRuns {
+export function labelRuns(
+  data: Uint8Array,
+  w: number,
+  h: number,
+  connectivity: Connectivity,
+  above = 0,
+  rows?: Int32Array,
+): ComponentRuns {
   const maxRuns = ((w + 1) >> 1) * h;
   if (scratchY.length < maxRuns) {
     scratchY = new Int32Array(maxRuns);
@@ -65,8 +75,9 @@ export function labelRuns(data: Uint8Array, w: number, h: number, connectivity: 
     const row = y * w;
     const rowStart = n;
     let j = prevStart; // first run of the row above that may still touch a run of this row
-    let x = 0;
-    while (x < w) {
+    let x = rows ? rows[2 * y]! : 0;
+    const xEnd = rows ? Math.min(w, rows[2 * y + 1]! + 1) : w;
+    while (x < xEnd) {
       if (data[row + x]! <= above) {
         x++;
         continue;

@@ -28,7 +28,14 @@ export function colorBalance(image: RgbImage): RgbImage {
  * @internal
  */
 export function colorBalanceInto(src: Uint8Array, dst: Uint8Array): void {
-  const luts = colorBalanceLuts(src);
+  applyLutsInto(src, colorBalanceLuts(src), dst);
+}
+
+/**
+ * Interleaved RGB `src` → `dst` (same length) through one lookup table per channel.
+ * @internal
+ */
+export function applyLutsInto(src: Uint8Array, luts: ByteLuts, dst: Uint8Array): void {
   const [lr, lg, lb] = luts;
   for (let i = 0; i < src.length; i += 3) {
     dst[i] = lr[src[i]!]!;
@@ -42,16 +49,38 @@ export function colorBalanceInto(src: Uint8Array, dst: Uint8Array): void {
  * Sums are exact integers, so ḡ and c̄ equal NumPy's means bit for bit, and so does v·(ḡ/c̄).
  * @internal
  */
-export function colorBalanceLuts(src: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
-  let sr = 0, sg = 0, sb = 0, sgray = 0;
-  for (let i = 0; i < src.length; i += 3) {
-    const r = src[i]!, g = src[i + 1]!, b = src[i + 2]!;
-    sr += r;
-    sg += g;
-    sb += b;
-    sgray += (r * 9798 + g * 19235 + b * 3735 + 16384) >> 15; // GRAY_WEIGHTS_Q15 as literals (2x faster)
-  }
+export function colorBalanceLuts(src: Uint8Array): ByteLuts {
   const n = src.length / 3;
+  let sr = 0, sg = 0, sb = 0, sgray = 0;
+  // GRAY_WEIGHTS_Q15 as literals (2x faster than reading constants)
+  const gray = (r: number, g: number, b: number): number => (r * 9798 + g * 19235 + b * 3735 + 16384) >> 15;
+  // Four pixels are three aligned little-endian 32-bit words (R0 G0 B0 R1 | G1 B1 R2 G2 | B2 R3 G3 B3):
+  // three loads instead of twelve. Pixel p0 is the first whose byte offset is a multiple of 4
+  // (3·p0 ≡ −byteOffset mod 4); pixels before p0 and after the last group go one at a time.
+  const p0 = firstWordAlignedPixel(src, n);
+  const words = pixelWords(src, p0, n);
+  const groups = words.length / 3;
+  for (let k = 0; k < words.length; k += 3) {
+    const a = words[k]!, b = words[k + 1]!, c = words[k + 2]!;
+    const r0 = a & 255, g0 = (a >>> 8) & 255, b0 = (a >>> 16) & 255, r1 = a >>> 24;
+    const g1 = b & 255, b1 = (b >>> 8) & 255, r2 = (b >>> 16) & 255, g2 = b >>> 24;
+    const b2 = c & 255, r3 = (c >>> 8) & 255, g3 = (c >>> 16) & 255, b3 = c >>> 24;
+    sr += r0 + r1 + r2 + r3;
+    sg += g0 + g1 + g2 + g3;
+    sb += b0 + b1 + b2 + b3;
+    sgray += gray(r0, g0, b0) + gray(r1, g1, b1) + gray(r2, g2, b2) + gray(r3, g3, b3);
+  }
+  const single = (from: number, to: number): void => {
+    for (let i = 3 * from; i < 3 * to; i += 3) {
+      const r = src[i]!, g = src[i + 1]!, b = src[i + 2]!;
+      sr += r;
+      sg += g;
+      sb += b;
+      sgray += gray(r, g, b);
+    }
+  };
+  single(0, p0);
+  single(p0 + 4 * groups, n);
   const grayMean = sgray / n;
   const lut = (sum: number): Uint8Array => {
     const t = new Uint8Array(256);
@@ -62,3 +91,41 @@ export function colorBalanceLuts(src: Uint8Array): [Uint8Array, Uint8Array, Uint
   };
   return [lut(sr), lut(sg), lut(sb)];
 }
+
+/** Whether typed arrays are little-endian here (every platform Node runs on in practice). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * The first of the `n` interleaved RGB pixels of `src` that starts on a 4-byte boundary of its
+ * buffer (3·p ≡ −byteOffset mod 4, so p in 0..3); from there every fourth pixel does, and four
+ * pixels are three aligned little-endian words R0 G0 B0 R1 | G1 B1 R2 G2 | B2 R3 G3 B3.
+ * Returns `n` (no word reads) on a big-endian platform or when fewer pixels remain.
+ * @internal
+ */
+export function firstWordAlignedPixel(src: Uint8Array, n: number): number {
+  return LITTLE_ENDIAN ? Math.min(n, (3 * (4 - (src.byteOffset & 3))) & 3) : n;
+}
+
+/**
+ * The whole groups of four pixels of `src` from pixel `p0` (from {@link firstWordAlignedPixel})
+ * to pixel `n` as 32-bit words, three per group; empty when there is no whole group.
+ * @internal
+ */
+export function pixelWords(src: Uint8Array, p0: number, n: number): Uint32Array {
+  const groups = (n - p0) >> 2;
+  return groups > 0 ? new Uint32Array(src.buffer, src.byteOffset + 3 * p0, 3 * groups) : new Uint32Array(0);
+}
+
+/**
+ * Three per-channel tables of 8-bit values (R, G, B), each of length 256.
+ * @internal
+ */
+export type ByteLuts = readonly [Uint8Array, Uint8Array, Uint8Array];
+
+const IDENTITY = Uint8Array.from({ length: 256 }, (_, i) => i);
+
+/**
+ * Identity tables: a balance that changes nothing. Shared; never write to them.
+ * @internal
+ */
+export const IDENTITY_LUTS: ByteLuts = [IDENTITY, IDENTITY, IDENTITY];

@@ -11,8 +11,9 @@ import { perimeter } from '../geometry/perimeter.js';
 import { convexHull } from '../geometry/convexHull.js';
 import { fillPolygon } from '../geometry/fillPolygon.js';
 import type { Point } from '../geometry/point.js';
-import { colorBalanceLuts } from './colorBalance.js';
-import { balanceAndMapInto } from './nucleusMap.js';
+import { applyLutsInto, colorBalanceLuts, IDENTITY_LUTS } from './colorBalance.js';
+import type { ByteLuts } from './colorBalance.js';
+import { balancedMapInto } from './nucleusMap.js';
 
 /**
  * Outcome of {@link segmentNucleus}:
@@ -67,7 +68,13 @@ export interface NucleusSegmentation {
   roc: Mask;
   /** Same as `measurements.threshold`. */
   threshold: number;
-  /** The colour-balanced image the map and the colour features are computed on, [H, W, 3] uint8. */
+  /**
+   * The colour-balanced image the map and the colour features are computed on, [H, W, 3] uint8.
+   * Computed on first read (then kept): the pipeline itself never needs the whole image, only the
+   * balanced values of the pixels it visits, which it reads through the balance's lookup tables.
+   * The values are those of `colorBalance(image)` for the image as it was when segmented
+   * (`segmentNucleus` keeps its own copy of the pixels), whenever it is read.
+   */
   balanced: RgbImage;
   /** The nucleus map before blurring, [H, W] uint8. */
   nucleusMap: NdArray<Uint8Array>;
@@ -123,33 +130,42 @@ export function segmentNucleus(image: RgbImage, options: SegmentNucleusOptions =
   const [h, w] = img.shape as [number, number, number];
   const n = h * w;
 
-  const balanced = createRgbImage(w, h);
+  // a private copy of the pixels behind the lazy `balanced` (a caller may reuse its image buffer)
+  const raw = img.data.buffer === image.data.buffer ? new Uint8Array(img.data) : img.data;
+  const source: BalancedSource = { raw, luts: colorBalanceLuts(raw) };
   const map = new Uint8Array(n);
-  balanceAndMapInto(img.data, colorBalanceLuts(img.data), balanced.data, map);
+  // Row ranges (first and last possibly non-zero column per row) let the blur and the labelling
+  // skip the all-zero parts of the map and of the blurred map, exactly (see blurInto).
+  const mapRows = new Int32Array(2 * h);
+  const blurredRows = new Int32Array(2 * h);
+  balancedMapInto(raw, source.luts, map, w, mapRows);
   if (blurScratch.length < n) blurScratch = new Uint8Array(n);
   const blurred = blurScratch.subarray(0, n);
   const hist = new Float64Array(256);
-  blurInto(map, blurred, w, h, gaussianKernel256(blurSize, 0), hist);
+  blurInto(map, blurred, w, h, gaussianKernel256(blurSize, 0), { hist, srcRows: mapRows, dstRows: blurredRows });
 
-  const result = (status: NucleusStatus, threshold: number): NucleusSegmentation => ({
-    status,
-    nucleus: createMask(w, h),
-    hull: createMask(w, h),
-    roc: createMask(w, h),
-    threshold,
-    balanced,
-    nucleusMap: ndarray(map, [h, w]),
-    contour: [],
-    hullPolygon: [],
-    measurements: { threshold, area: 0, areaConvex: 0, perimeter: 0, perimeterConvex: 0 },
-  });
+  const result = (status: NucleusStatus, threshold: number): NucleusSegmentation =>
+    withLazyBalanced(
+      {
+        status,
+        nucleus: createMask(w, h),
+        hull: createMask(w, h),
+        roc: createMask(w, h),
+        threshold,
+        nucleusMap: ndarray(map, [h, w]),
+        contour: [],
+        hullPolygon: [],
+        measurements: { threshold, area: 0, areaConvex: 0, perimeter: 0, perimeterConvex: 0 },
+      },
+      source,
+    );
 
   let levels = 0;
   for (let v = 0; v < 256; v++) if (hist[v]! > 0) levels++;
   const t = otsuIndexFromHistogram(hist);
   if (levels < 2) return result('no-nucleus', t);
 
-  const runs = labelRuns(blurred, w, h, 8, t);
+  const runs = labelRuns(blurred, w, h, 8, t, blurredRows);
   const { count: nComp, areas, boxes } = runs;
   if (nComp === 0) return result('no-nucleus', t); // guard: with ≥ 2 levels Otsu keeps the top one
   let best = 1;
@@ -234,22 +250,83 @@ export function segmentNucleus(image: RgbImage, options: SegmentNucleusOptions =
       }
     }
   }
-  return {
-    status: 'ok',
-    nucleus,
-    hull,
-    roc,
-    threshold: t,
-    balanced,
-    nucleusMap: ndarray(map, [h, w]),
-    contour,
-    hullPolygon,
-    measurements: {
+  return withLazyBalanced(
+    {
+      status: 'ok',
+      nucleus,
+      hull,
+      roc,
       threshold: t,
-      area,
-      areaConvex,
-      perimeter: perimeter(contour),
-      perimeterConvex: perimeter(hullPolygon),
+      nucleusMap: ndarray(map, [h, w]),
+      contour,
+      hullPolygon,
+      measurements: {
+        threshold: t,
+        area,
+        areaConvex,
+        perimeter: perimeter(contour),
+        perimeterConvex: perimeter(hullPolygon),
+      },
     },
+    source,
+  );
+}
+
+/**
+ * What a segmentation's balanced image is made of: balanced pixel p is
+ * (`luts[0][raw[3p]]`, `luts[1][raw[3p + 1]]`, `luts[2][raw[3p + 2]]`), [H, W, 3] interleaved.
+ * @internal
+ */
+export interface BalancedSource {
+  /** Interleaved RGB, H·W·3 bytes, owned by the segmentation (never modified). */
+  raw: Uint8Array;
+  /** Per-channel tables from raw to balanced values. */
+  luts: ByteLuts;
+}
+
+/** The sources of the segmentations made here whose `balanced` was not replaced. */
+const sources = new WeakMap<NucleusSegmentation, BalancedSource>();
+
+/**
+ * The pixels behind `seg.balanced`, to read a few balanced pixels without materialising the
+ * image: for a segmentation from {@link segmentNucleus} its raw copy and balance tables; for any
+ * other object (built by hand, spread, or with `balanced` assigned) `seg.balanced` itself with
+ * identity tables.
+ * @internal
+ */
+export function balancedSource(seg: NucleusSegmentation, fn: string): BalancedSource {
+  return sources.get(seg) ?? { raw: toContiguousRgb(seg.balanced, fn).data, luts: IDENTITY_LUTS };
+}
+
+/**
+ * The result object: `fields` plus `balanced` as a caching accessor over `source` (keys in the
+ * interface's order, as a plain object literal would have them).
+ */
+function withLazyBalanced(fields: Omit<NucleusSegmentation, 'balanced'>, source: BalancedSource): NucleusSegmentation {
+  const [h, w] = fields.nucleus.shape as [number, number];
+  let balanced: RgbImage | undefined;
+  const seg: NucleusSegmentation = {
+    status: fields.status,
+    nucleus: fields.nucleus,
+    hull: fields.hull,
+    roc: fields.roc,
+    threshold: fields.threshold,
+    get balanced(): RgbImage {
+      if (balanced === undefined) {
+        balanced = createRgbImage(w, h);
+        applyLutsInto(source.raw, source.luts, balanced.data);
+      }
+      return balanced;
+    },
+    set balanced(value: RgbImage) {
+      balanced = value;
+      sources.delete(seg);
+    },
+    nucleusMap: fields.nucleusMap,
+    contour: fields.contour,
+    hullPolygon: fields.hullPolygon,
+    measurements: fields.measurements,
   };
+  sources.set(seg, source);
+  return seg;
 }

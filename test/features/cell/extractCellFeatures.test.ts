@@ -73,6 +73,20 @@ describe('extractCellFeatures', () => {
     expect(f.circularity).toBeCloseTo(m.perimeter ** 2 / (4 * Math.PI * m.area), 12);
   });
 
+  it('features read the balanced pixels without materialising them, identically to reading seg.balanced', () => {
+    const { image } = syntheticCell({ notch: 10, lobe: 6 });
+    const seg = segmentNucleus(image);
+    const direct = cellFeaturesFromSegmentation(seg); // through the balance tables
+    // a copy is not the segmentation object: its features come from its `balanced` image itself
+    const copy = { ...seg, balanced: createRgbImage(seg.balanced.shape[1]!, seg.balanced.shape[0]!, seg.balanced.data.slice()) };
+    expect(cellFeaturesFromSegmentation(copy)).toEqual(direct);
+    // and a replaced balanced image is the one used
+    const dark = createRgbImage(seg.balanced.shape[1]!, seg.balanced.shape[0]!, seg.balanced.data.map((v) => v >> 1));
+    seg.balanced = dark;
+    expect(cellFeaturesFromSegmentation(seg).features).not.toEqual(direct.features);
+    expect(cellFeaturesFromSegmentation(seg)).toEqual(cellFeaturesFromSegmentation({ ...seg }));
+  });
+
   it('empty ROC (a convex nucleus) and constant hull give undefinedRatio, never NaN', () => {
     // a square nucleus on a pale background: hull = nucleus, ROC empty, nucleus of one colour
     const w = 40;

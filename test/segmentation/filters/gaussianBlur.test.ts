@@ -2,6 +2,7 @@ import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { borderReflect101, gaussianBlur } from '../../../src/segmentation/filters/index.js';
+import { blurInto, gaussianKernel256 } from '../../../src/segmentation/filters/gaussianBlur.js';
 
 const K = [1, 4, 6, 4, 1];
 
@@ -74,5 +75,75 @@ describe('gaussianBlur', () => {
     expect(() => gaussianBlur(ndarray(new Uint8Array(4), [2, 2]), { ksize: 4 })).toThrow(/gaussianBlur: .*odd/);
     expect(() => gaussianBlur(ndarray(new Uint8Array(12), [2, 2, 3]))).toThrow(/gaussianBlur/);
     expect(() => gaussianBlur(ndarray(new Uint8Array(4), [2, 2]), { sigma: -1 })).toThrow(/gaussianBlur: .*sigma/);
+  });
+});
+
+describe('blurInto zero skipping (row ranges)', () => {
+  // sparse images: mostly 0 with a few non-zero blocks, like a nucleus map
+  const sparse = fc.record({
+    w: fc.integer({ min: 1, max: 24 }),
+    h: fc.integer({ min: 1, max: 24 }),
+    ksize: fc.constantFrom(1, 3, 5, 7, 9),
+    seed: fc.integer({ min: 1, max: 1 << 30 }),
+    density: fc.constantFrom(0, 0.02, 0.1, 0.5),
+  });
+  const make = (w: number, h: number, seed: number, density: number): Uint8Array => {
+    let s = seed;
+    const rnd = (): number => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+    return Uint8Array.from({ length: w * h }, () => (rnd() < density ? 1 + Math.floor(rnd() * 255) : 0));
+  };
+  /** Exact row ranges: first and last non-zero column per row (w, −1 when none). */
+  const ranges = (src: Uint8Array, w: number, h: number): Int32Array => {
+    const rows = new Int32Array(2 * h);
+    for (let y = 0; y < h; y++) {
+      let lo = w, hi = -1;
+      for (let x = 0; x < w; x++) {
+        if (src[y * w + x] !== 0) {
+          if (lo === w) lo = x;
+          hi = x;
+        }
+      }
+      rows[2 * y] = lo;
+      rows[2 * y + 1] = hi;
+    }
+    return rows;
+  };
+
+  it('equals the full blur (gaussianBlur) and its histogram; output ranges bound the non-zero outputs', () => {
+    fc.assert(
+      fc.property(sparse, ({ w, h, ksize, seed, density }) => {
+        const src = make(w, h, seed, density);
+        const want = gaussianBlur(ndarray(src.slice(), [h, w]), { ksize }).data;
+        const dst = new Uint8Array(w * h).fill(77); // stale content must be overwritten
+        const hist = new Float64Array(256);
+        const dstRows = new Int32Array(2 * h);
+        blurInto(src, dst, w, h, gaussianKernel256(ksize, 0), { hist, srcRows: ranges(src, w, h), dstRows });
+        expect(Array.from(dst)).toEqual(Array.from(want));
+        const wantHist = new Float64Array(256);
+        for (const v of want) wantHist[v]!++;
+        expect(Array.from(hist)).toEqual(Array.from(wantHist));
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            if (dst[y * w + x] !== 0) {
+              expect(x).toBeGreaterThanOrEqual(dstRows[2 * y]!);
+              expect(x).toBeLessThanOrEqual(dstRows[2 * y + 1]!);
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('an all-zero image: zero output, every pixel counted in bin 0, empty output ranges', () => {
+    const w = 9, h = 7;
+    const src = new Uint8Array(w * h);
+    const dst = new Uint8Array(w * h).fill(5);
+    const hist = new Float64Array(256);
+    const dstRows = new Int32Array(2 * h);
+    blurInto(src, dst, w, h, gaussianKernel256(5, 0), { hist, srcRows: ranges(src, w, h), dstRows });
+    expect(dst.every((v) => v === 0)).toBe(true);
+    expect(hist[0]).toBe(w * h);
+    for (let y = 0; y < h; y++) expect(dstRows[2 * y]!).toBeGreaterThan(dstRows[2 * y + 1]!);
   });
 });

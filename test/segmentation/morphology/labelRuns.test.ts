@@ -79,4 +79,31 @@ describe('labelRuns', () => {
       { numRuns: 300 },
     );
   });
+
+  it('property: scanning only the row ranges (values outside are 0) gives the same runs, labels, areas and boxes', () => {
+    const arb = fc
+      .record({ w: fc.integer({ min: 1, max: 20 }), h: fc.integer({ min: 1, max: 20 }), eight: fc.boolean(), pad: fc.nat(3) })
+      .chain(({ w, h, eight, pad }) =>
+        fc.uint8Array({ minLength: w * h, maxLength: w * h, max: 3 }).map((raw) => ({ w, h, eight, pad, raw })),
+      );
+    fc.assert(
+      fc.property(arb, ({ w, h, eight, pad, raw }) => {
+        // zero a random-width margin on both sides of each row; the ranges are those margins widened by `pad`
+        const data = raw.slice();
+        const rows = new Int32Array(2 * h);
+        for (let y = 0; y < h; y++) {
+          const lo = (raw[y * w]! * 7 + y) % (w + 1);
+          const hi = lo + ((raw[y * w + w - 1]! * 5 + y) % (w + 1 - lo)) - 1; // lo − 1 (empty) … w − 1
+          for (let x = 0; x < w; x++) if (x < lo || x > hi) data[y * w + x] = 0;
+          rows[2 * y] = Math.max(0, lo - pad);
+          rows[2 * y + 1] = Math.min(w - 1, hi + pad);
+          if (hi < lo) [rows[2 * y], rows[2 * y + 1]] = [w, -1];
+        }
+        const want = labelRuns(data, w, h, eight ? 8 : 4, 1);
+        const got = labelRuns(data, w, h, eight ? 8 : 4, 1, rows);
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -34,4 +34,26 @@ describe('colorBalance', () => {
       for (let i = c; i < data.length; i += 3) expect(out[i]).toBe(Math.min(data[i]! * factor, 255) | 0);
     }
   });
+  it('same tables whatever the buffer alignment and pixel count (the word-wise sums)', () => {
+    for (const pixels of [1, 2, 3, 4, 5, 6, 7, 8, 9, 31]) {
+      const data = Uint8Array.from({ length: pixels * 3 }, (_, i) => (i * 53 + 17) & 255);
+      const want = colorBalance(createRgbImage(pixels, 1, data)).data;
+      for (const offset of [1, 2, 3]) {
+        const view = new Uint8Array(offset + data.length).subarray(offset);
+        view.set(data);
+        expect(Array.from(colorBalance(createRgbImage(pixels, 1, view)).data), `${pixels} px, offset ${offset}`).toEqual(Array.from(want));
+      }
+      // and the sums against a direct per-pixel computation (the 4th test's formula)
+      let sg = 0;
+      const sums = [0, 0, 0];
+      for (let i = 0; i < data.length; i += 3) {
+        sg += (data[i]! * 9798 + data[i + 1]! * 19235 + data[i + 2]! * 3735 + 16384) >> 15;
+        for (let c = 0; c < 3; c++) sums[c] = sums[c]! + data[i + c]!;
+      }
+      for (let i = 0; i < data.length; i++) {
+        const factor = sg / pixels / (sums[i % 3]! / pixels);
+        expect(want[i]).toBe(sums[i % 3] === 0 ? 0 : Math.min(data[i]! * factor, 255) | 0);
+      }
+    }
+  });
 });

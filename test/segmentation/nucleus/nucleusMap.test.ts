@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRgbImage } from '../../../src/io/rgbImage.js';
-import { nucleusMap } from '../../../src/segmentation/nucleus/index.js';
-import { hlsSaturation8, nucleusMapInto } from '../../../src/segmentation/nucleus/nucleusMap.js';
+import { colorBalance, nucleusMap } from '../../../src/segmentation/nucleus/index.js';
+import { colorBalanceLuts } from '../../../src/segmentation/nucleus/colorBalance.js';
+import { balancedMapInto, hlsSaturation8, nucleusMapInto } from '../../../src/segmentation/nucleus/nucleusMap.js';
 import { REFERENCE_DIR } from '../../helpers/shared.js';
 
 interface GoldenColors {
@@ -79,5 +80,29 @@ describe('nucleusMap', () => {
     expect(d[2]).toBe(0);
     expect(d[3]).toBeLessThan(50);
   });
-});
 
+  it('balancedMapInto: same map as colorBalance + nucleusMap for any width and buffer alignment; exact row ranges', () => {
+    // purple, pink, white and grey pixels in a pattern that puts non-zero values at row ends too
+    const palette = [[118, 62, 158], [232, 202, 212], [255, 255, 255], [128, 128, 128], [150, 90, 190], [60, 20, 90]];
+    for (const w of [1, 2, 3, 4, 5, 7, 8, 13]) {
+      for (const offset of [0, 1, 2, 3]) {
+        const h = 6;
+        const buffer = new Uint8Array(offset + w * h * 3);
+        const src = buffer.subarray(offset);
+        for (let p = 0; p < w * h; p++) src.set(palette[(p * 7 + (p >> 2)) % palette.length]!, 3 * p);
+        const image = createRgbImage(w, h, src);
+        const want = nucleusMap(colorBalance(image)).data;
+        const map = new Uint8Array(w * h).fill(9);
+        const rows = new Int32Array(2 * h);
+        balancedMapInto(src, colorBalanceLuts(src), map, w, rows);
+        expect(Array.from(map), `w=${w} offset=${offset}`).toEqual(Array.from(want));
+        for (let y = 0; y < h; y++) {
+          const row = Array.from(want.subarray(y * w, y * w + w));
+          const lo = row.findIndex((v) => v !== 0);
+          const hi = row.length - 1 - [...row].reverse().findIndex((v) => v !== 0);
+          expect([rows[2 * y], rows[2 * y + 1]]).toEqual(lo < 0 ? [w, -1] : [lo, hi]);
+        }
+      }
+    }
+  });
+});

@@ -131,4 +131,25 @@ describe('segmentNucleus', () => {
     expect(() => segmentNucleus(image, { dropSmallFraction: 2 })).toThrow(/segmentNucleus: .*dropSmallFraction/);
     expect(() => segmentNucleus(image, { blurSize: 4 })).toThrow(/segmentNucleus: .*blurSize/);
   });
+
+  it('balanced is computed on first read, kept, and is the balance of the image as it was segmented', () => {
+    const { image } = syntheticCell({ notch: 8 });
+    const want = Array.from(colorBalance(image).data);
+    const seg = segmentNucleus(image);
+    image.data.fill(0); // the caller reuses its buffer: the segmentation kept its own copy
+    const first = seg.balanced;
+    expect(Array.from(first.data)).toEqual(want);
+    expect(first.shape).toEqual([...image.shape]);
+    expect(seg.balanced).toBe(first);
+    expect(Object.keys(seg)).toContain('balanced');
+    expect(Array.from({ ...seg }.balanced.data)).toEqual(want); // spreads and JSON see the values too
+  });
+
+  it('balanced can be replaced', () => {
+    const { image } = syntheticCell({ size: 32, radius: 8 });
+    const seg = segmentNucleus(image);
+    const other = createRgbImage(32, 32);
+    seg.balanced = other;
+    expect(seg.balanced).toBe(other);
+  });
 });
