@@ -12,9 +12,10 @@
  *   averages them per patient and feeds [mean features, age, log lymphocyte count] to the scalar expert.
  * - The scalar expert: `--units 0` (the default) makes it linear; `--units H` gives the report's two layers
  *   (dense(H) + ReLU + dense(1)). `--l2` is the coupled L2 penalty on its weight matrices: with a linear expert,
- *   l2 = 1/(C·n) on n training patients is the objective of a logistic regression of inverse strength C; the default
- *   0.0104 = 1/96 is C = 1 (scikit-learn's default) at the 96 training patients of a fold of 120. `--weight-decay` is
- *   AdamW's decoupled decay (0 by default, so that the objective is the logistic regression's).
+ *   l2 = 1/(C·n) on n training patients is the objective of a logistic regression of inverse strength C on the
+ *   model's inputs (per-patient means of image-standardised features; the baseline standardises the means
+ *   themselves, so its C is on another scale); the default 0.0104 = 1/96 is C = 1 at the 96 training patients of a
+ *   fold of 120. `--weight-decay` is AdamW's decoupled decay (0 by default, so that the objective is that one).
  * - Training: `crossValidate` with `--models` models per fold (different initialisations, probabilities averaged),
  *   at most `--epochs` epochs, mini-batches of `--batch` patients, AdamW at `--lr`; `--validation P` holds out P
  *   percent of each training fold for the learning-rate plateau and early stopping (0: both monitor the training
@@ -148,6 +149,38 @@ export async function loadHandmadeBags(cohortDir: string, cacheDir: string, work
 }
 
 /**
+ * For each handmade feature, (sd of the per-patient means / sd over all images)², sorted: the factor that turns the
+ * model's C (its inputs are means of image-standardised features) into the baseline's (standardised means).
+ *
+ * @param bags - The patients' bags (all of them: a description of the cohort, not a fitted statistic).
+ * @returns One factor per feature, ascending.
+ */
+function varianceRatios(bags: readonly PatientBag[]): number[] {
+  const cols = bags[0]?.handmade?.cols ?? 0;
+  const sd = (values: number[]): number => {
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  };
+  const ratios: number[] = [];
+  for (let j = 0; j < cols; j++) {
+    const images: number[] = [];
+    const means = bags.map((b) => {
+      const h = b.handmade!;
+      let sum = 0;
+      for (let r = 0; r < h.rows; r++) {
+        const v = h.data[r * h.cols + j]!;
+        images.push(v);
+        sum += v;
+      }
+      return sum / h.rows;
+    });
+    const s = sd(images);
+    if (s > 0) ratios.push((sd(means) / s) ** 2);
+  }
+  return ratios.sort((a, b) => a - b);
+}
+
+/**
  * Runs the study.
  * @param argv - The arguments after the script name.
  * @returns The exit code (0 done, 2 usage error).
@@ -166,6 +199,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { bags, unusable } = await loadHandmadeBags(args.cohortDir, args.cacheDir, args.workers);
   const positives = bags.filter((b) => b.label === 1).length;
   console.log(`${bags.length} patients (${positives} malignant), ${bags.reduce((s, b) => s + (b.handmade?.rows ?? 0), 0)} usable images, ${unusable} unusable`);
+  const ratios = varianceRatios(bags);
+  console.log(
+    `C in the baseline's units (per-patient standardised means) = C · (sd of patient means / sd of images)²: ` +
+      `factor ${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)}, median ${ratios[ratios.length >> 1]!.toFixed(2)} over the ${ratios.length} features`,
+  );
   console.log(
     'model: scalar expert on [mean of 51 standardised handmade features, age, log(1 + count)], 5-fold CV, ' +
       `${args.models} model(s) per fold, ≤ ${args.epochs} epochs, inner validation ${args.validation}%, lr ${args.lr}, ` +

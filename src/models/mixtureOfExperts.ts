@@ -66,7 +66,8 @@ function sigmoidArray(logits: Float32Array): Float32Array {
  * - Image expert: embeddings [ΣN, D] → aggregator → [B, D] → optional linear [B, H] → linear → ℓ_image [B];
  *   multitask head: linear on the same embedding → log(1 + lymphocyte count) [B] (training signal only).
  * - Handmade branch: standardised features [ΣM, F] → dense + ReLU (optional) → aggregator → [B, F′].
- * - Scalar expert: [handmade embedding, standardised age, standardised log count] → dense + ReLU → linear → ℓ_scalar.
+ * - Scalar expert: [handmade embedding, standardised age, standardised log count] → dense + ReLU (omitted with
+ *   `scalarUnits: 0`: a linear expert) → linear → ℓ_scalar.
  * - Gate ({@link MixtureGate}): linear on [age, log count, wᵢᵀ image embedding, w_hᵀ handmade embedding] → π;
  *   ŷ = π·σ(ℓ_image) + (1 − π)·σ(ℓ_scalar) (probabilities are mixed). `combination: 'softmax'` uses a softmax gate,
  *   `'concat'` the concatenation baseline; a single expert is that expert alone.

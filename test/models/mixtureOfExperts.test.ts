@@ -93,6 +93,11 @@ describe('MixtureOfExperts', () => {
       const logit = 0.5 * mean[0]! - mean[1]! + 0.25 * mean[2]! + 2 * mean[3]! + 0.01 * bag.age - 0.3 * Math.log1p(bag.lymphCount) + 0.2;
       expect(p.probability[i]).toBeCloseTo(1 / (1 + Math.exp(-logit)), 5);
     });
+    // the linear variant saves and loads like the others
+    const loaded = await loadMixtureOfExperts(tf.io.fromMemory(await saveToMemory(linear)));
+    expect(loaded.config.scalarUnits).toBe(0);
+    expect(Array.from((await loaded.predict(bags)).probability)).toEqual(Array.from(p.probability));
+    loaded.dispose();
     linear.dispose();
     const concat = new MixtureOfExperts({ imageDim: 5, handmadeDim: 4, combination: 'concat', scalarUnits: 0 });
     const names = concat.namedWeights().map((w) => w.name);

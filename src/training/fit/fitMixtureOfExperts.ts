@@ -12,9 +12,9 @@ import { poolImagesOnHost } from './poolImagesOnHost.js';
 export interface EpochLog {
   /** 0-based epoch index. */
   readonly epoch: number;
-  /** Mean training loss over the epoch's mini-batches (weighted BCE + λ·NMSE). */
+  /** Mean training loss over the epoch's mini-batches (weighted BCE + λ·NMSE, + the `l2` penalty when set). */
   readonly loss: number;
-  /** Loss on the validation patients (same loss), or `null` without them. */
+  /** Loss on the validation patients (weighted BCE + λ·NMSE, without the `l2` penalty), or `null` without them. */
   readonly validationLoss: number | null;
   /** Learning rate used during the epoch. */
   readonly learningRate: number;
@@ -56,10 +56,12 @@ export interface FitOptions {
   readonly weightDecay?: number;
   /**
    * Coupled L2 penalty (l2 / 2)·Σ‖W‖² over the model's trainable weight matrices (every trainable weight of rank
-   * ≥ 2: dense, attention and gate kernels; not biases), added to the mean per-patient loss of every mini-batch. Unlike AdamW's decoupled decay it changes
-   * the objective itself: a linear scalar expert (`scalarUnits: 0`) trained with `l2 = 1 / (C · n)` on n patients
-   * minimises the objective of a logistic regression with inverse regularisation strength C (scikit-learn's
-   * `LogisticRegression(C)`, divided by C·n). Defaults to `0`.
+   * ≥ 2: dense, attention and gate kernels; not biases), added to the mean per-patient loss of every training
+   * mini-batch (so {@link EpochLog.loss} includes it; the validation loss does not). Unlike AdamW's decoupled decay
+   * it changes the objective itself: a linear scalar expert (`scalarUnits: 0`, no multitask head) trained to
+   * convergence with `l2 = 1 / (C · n)` on n patients and `weightDecay: 0` is the logistic regression of inverse
+   * strength C (scikit-learn's `LogisticRegression(C)` objective divided by C·n) on the model's own inputs: the
+   * per-patient means of the image-standardised features and the patient-standardised metadata. Defaults to `0`.
    */
   readonly l2?: number;
   /** Weight λ of the NMSE lymphocyte-count term (ignored without the multitask head). Defaults to `1`. */
@@ -266,7 +268,7 @@ async function fitLoop(
       if (accumulator.flush()) steps++;
       const loss = lossSum / train.length;
       const validationLoss = validationBags !== undefined && validationBags.length > 0
-        ? await evaluateLoss(model, validationBags, ctx)
+        ? await evaluateLoss(model, validationBags, { ...ctx, kernels: [] }) // the data loss, without the penalty
         : null;
       const log: EpochLog = { epoch, loss, validationLoss, learningRate, steps };
       logs.push(log);

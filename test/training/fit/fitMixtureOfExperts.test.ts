@@ -112,31 +112,59 @@ describe('fitMixtureOfExperts', () => {
     model.dispose();
   });
 
-  it('l2 = 1/(C·n) makes a converged linear scalar expert the logistic regression of strength C', async () => {
-    // One image per patient: the per-image standardisation is then the per-patient one of fitLogisticRegression,
-    // and the objective of the full-batch loss + (l2/2)‖W‖² is scikit-learn's divided by C·n.
-    const bags = signalBags(24, 11).map(({ images: _images, ...b }): PatientBag => {
-      const h = b.handmade as { data: Float32Array; cols: number };
-      return { ...b, handmade: { data: h.data.slice(0, h.cols), rows: 1, cols: h.cols } };
-    });
+  it('l2 = 1/(C·n) makes a converged linear scalar expert the logistic regression of strength C on its inputs', async () => {
+    // Several images per patient: the model's inputs are the per-patient means of the image-standardised features
+    // and the patient-standardised metadata; the full-batch loss + (l2/2)‖W‖² is scikit-learn's objective / (C·n).
+    const bags = signalBags(24, 11).map(({ images: _images, ...b }): PatientBag => b);
     const c = 0.5;
     const model = new MixtureOfExperts({ experts: ['scalar'], handmadeDim: 3, handmadeUnits: 0, scalarUnits: 0, seed: 1 });
     const fitOptions = { epochs: 400, batchSize: bags.length, learningRate: 0.05, weightDecay: 0, patience: 400, plateau: { patience: 400 } };
     await fitMixtureOfExperts(model, bags, { ...fitOptions, l2: 1 / (c * bags.length) });
-    const rows = bags.map((b) => [...Array.from((b.handmade as { data: Float32Array }).data), b.age, Math.log1p(b.lymphCount)]);
-    const reference = fitLogisticRegression(rows, bags.map((b) => b.label as number), { c });
-    const expected = reference.predictProbability(rows);
+    // the same inputs by hand (biased sd, as Standardize)
+    const standardizer = (values: number[]): ((v: number) => number) => {
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+      return (v) => (v - mean) / sd;
+    };
+    const column = (b: PatientBag, j: number): number[] => {
+      const h = b.handmade as { data: Float32Array; rows: number; cols: number };
+      return Array.from({ length: h.rows }, (_, r) => h.data[r * h.cols + j] as number);
+    };
+    const perImage = [0, 1, 2].map((j) => standardizer(bags.flatMap((b) => column(b, j))));
+    const age = standardizer(bags.map((b) => b.age));
+    const count = standardizer(bags.map((b) => Math.log1p(b.lymphCount)));
+    const rows = bags.map((b) => [
+      ...[0, 1, 2].map((j) => column(b, j).map(perImage[j]!).reduce((a, v) => a + v, 0) / column(b, j).length),
+      age(b.age),
+      count(Math.log1p(b.lymphCount)),
+    ]);
+    const labels = bags.map((b) => b.label as number);
+    const expected = fitLogisticRegression(rows, labels, { c, standardize: false }).predictProbability(rows);
     const { probability } = await model.predict(bags);
-    const worst = Math.max(...Array.from(probability, (p, i) => Math.abs(p - (expected[i] as number))));
-    expect(worst).toBeLessThan(2e-3);
-    // without the penalty the same training ends elsewhere (the test can fail)
+    const gap = (p: ArrayLike<number>, q: ArrayLike<number>): number => Math.max(...Array.from(p, (v, i) => Math.abs(v - (q[i] as number))));
+    expect(gap(probability, expected)).toBeLessThan(1e-4);
+    // without the penalty the same training ends elsewhere (the test can fail) ...
     const free = new MixtureOfExperts({ experts: ['scalar'], handmadeDim: 3, handmadeUnits: 0, scalarUnits: 0, seed: 1 });
     await fitMixtureOfExperts(free, bags, fitOptions);
-    const unpenalised = (await free.predict(bags)).probability;
-    expect(Math.max(...Array.from(unpenalised, (p, i) => Math.abs(p - (expected[i] as number))))).toBeGreaterThan(0.02);
+    expect(gap((await free.predict(bags)).probability, expected)).toBeGreaterThan(0.02);
+    // ... and a regression that standardises the patient means themselves is another model
+    const perPatient = fitLogisticRegression(rows, labels, { c }).predictProbability(rows);
+    expect(gap(perPatient, expected)).toBeGreaterThan(0.01);
     model.dispose();
     free.dispose();
     await expect(fitMixtureOfExperts(model, bags, { l2: -1 })).rejects.toThrow(/l2 must be finite and ≥ 0, got -1/);
+  });
+
+  it('adds the l2 penalty to the training loss only, not to the monitored validation loss', async () => {
+    const bags = signalBags(12, 12);
+    const model = new MixtureOfExperts({ ...config, multitask: false });
+    const kernels = model.trainableVariables.filter((v) => v.rank >= 2);
+    const penalty = (5 / 2) * kernels.reduce((s, k) => s + tf.tidy(() => tf.sum(tf.square(k)).dataSync()[0] as number), 0);
+    // a vanishing learning rate keeps the weights (so both losses see the same model) and one batch is the epoch
+    const history = await fitMixtureOfExperts(model, bags, { validation: bags, epochs: 1, batchSize: 12, learningRate: 1e-12, l2: 5 });
+    const log = history.epochs[0] as EpochLog;
+    expect(log.loss - (log.validationLoss as number)).toBeCloseTo(penalty, 3);
+    model.dispose();
   });
 
   it('leaks no tensor over an epoch (optimizer state and snapshots freed)', async () => {
