@@ -1,11 +1,13 @@
 /**
  * `npm run bench -- embedding [--batch 2] [--reps 2] [--size 224] [--backend cpu,wasm] [--models resnet18,convnext_tiny]
- * [--pool 2] [--images 24]` (or `npx tsx bench/suites/embedding.ts [options]`)
+ * [--pool 2] [--images 24] [--profile]` (or `npx tsx bench/suites/embedding.ts [options]`)
  *
  * Images/s of the frozen backbones' forward pass (`Backbone.embed`) at full size with random weights: one batch
  * of `batch` random [size, size, 3] images in [0, 255], median of `reps` timed runs after one warm-up, on each
  * tfjs backend (wasm runs one thread in Node). Weights do not change the cost, so random ones stand in for
- * pretrained ones.
+ * pretrained ones. "CPU ms/image" is the process CPU time (`process.cpuUsage`, user + system) of the same runs,
+ * which other processes on a shared machine disturb less than the wall time. `--profile` adds, per backend and
+ * backbone, the kernel times of one more forward pass from `tf.profile` (ms summed per kernel name, and share).
  *
  * Then `embedImagesPool` with `pool` worker threads (one wasm instance each, `--pool 0` skips it) on `images`
  * random PNGs of size x size (encoded once, decoded in the threads, no cache), forward passes of `batch`
@@ -44,6 +46,7 @@ async function run(args: readonly string[]): Promise<void> {
   const models = (options.get('models') ?? 'resnet18,convnext_tiny').split(',') as BackboneName[];
   const pool = intOption(options, 'pool', 2);
   const count = intOption(options, 'images', 24);
+  const profile = options.get('profile') === 'true';
   for (const m of models) {
     if (!BACKBONE_NAMES.includes(m)) throw new Error(`embedding bench: unknown model ${m} (${BACKBONE_NAMES.join(', ')})`);
   }
@@ -53,24 +56,53 @@ async function run(args: readonly string[]): Promise<void> {
   );
   setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
   const rows: (string | number)[][] = [];
+  const profiles: string[] = [];
   for (const backend of backends) {
     await tf.setBackend(backend);
     await tf.ready();
+    if (backend === 'wasm') {
+      // the SIMD binary is the one XNNPACK's fast kernels need; Node 20 validates it
+      console.log(`wasm: SIMD ${String(tf.env().getBool('WASM_HAS_SIMD_SUPPORT'))}, threads ${String(tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT'))}`);
+    }
     for (const name of models) {
       const backbone = createBackbone(name, { inputSize: size });
       const x = tf.randomUniform([batch, size, size, 3], 0, 255, 'float32', 1);
-      const once = async (): Promise<number> => {
+      const once = async (): Promise<{ wall: number; cpu: number }> => {
+        const c0 = process.cpuUsage();
         const t0 = performance.now();
         const z = backbone.embed(x);
         await z.data();
         z.dispose();
-        return performance.now() - t0;
+        const c = process.cpuUsage(c0);
+        return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
       };
       await once();
-      const times: number[] = [];
+      const times: { wall: number; cpu: number }[] = [];
       for (let r = 0; r < reps; r++) times.push(await once());
-      const ms = median(times);
-      rows.push([backend === 'wasm' ? 'wasm (1 thread)' : backend, name, backbone.embeddingSize, ms / batch, (1000 * batch) / ms, '']);
+      const ms = median(times.map((t) => t.wall));
+      const cpuMs = median(times.map((t) => t.cpu));
+      const label = backend === 'wasm' ? 'wasm (1 thread)' : backend;
+      rows.push([label, name, backbone.embeddingSize, ms / batch, cpuMs / batch, (1000 * batch) / ms, '']);
+      if (profile) {
+        const info = await tf.profile(async () => {
+          const z = backbone.embed(x);
+          await z.data();
+          z.dispose();
+        });
+        const byKernel = new Map<string, number>();
+        // tf.profile also lists op scopes (fused ops, custom gradients) around their kernels: count kernels only
+        for (const k of info.kernels) {
+          if (tf.getKernel(k.name, backend) !== undefined) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + Number(k.kernelTimeMs));
+        }
+        const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+        profiles.push(
+          `${label} ${name}, batch ${batch}: kernels ${total.toFixed(1)} ms\n` +
+            formatTable(
+              ['kernel', 'ms', 'share %'],
+              [...byKernel].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v, (100 * v) / total]),
+            ),
+        );
+      }
       x.dispose();
       backbone.dispose();
     }
@@ -104,12 +136,14 @@ async function run(args: readonly string[]): Promise<void> {
         name,
         embeddingSize,
         steady,
+        '',
         1000 / steady,
         `${((1000 * count) / wall).toFixed(2)} (${count} images in ${(wall / 1000).toFixed(1)} s)`,
       ]);
     }
   }
-  console.log(formatTable(['backend', 'backbone', 'D', 'ms/image', 'images/s', 'images/s with start-up'], rows));
+  console.log(formatTable(['backend', 'backbone', 'D', 'ms/image', 'CPU ms/image', 'images/s', 'images/s with start-up'], rows));
+  for (const p of profiles) console.log(`\n${p}`);
   console.log(
     `\nload ${loadavg()[0]?.toFixed(2)} at the end. cpu/wasm rows: forward pass only; pool rows: decode + hash + forward in ` +
       'the threads, steady state after every thread\'s first pass (see the module doc).\n' +
@@ -124,7 +158,8 @@ export const embeddingSuite: BenchSuite = {
     '  --size N      image side in pixels (default 224)\n  --backend L   comma-separated tfjs backends (default cpu,wasm)\n' +
     `  --models L    comma-separated backbones (default resnet18,convnext_tiny; any of ${BACKBONE_NAMES.join(', ')})\n` +
     '  --pool N      worker threads of the embedImagesPool rows (default 2; 0: no pool rows)\n' +
-    '  --images N    images embedded by the pool (default 24; more than 2 x pool x batch)',
+    '  --images N    images embedded by the pool (default 24; more than 2 x pool x batch)\n' +
+    '  --profile     also print the per-kernel times (tf.profile) of one forward pass per backend and backbone',
   run,
 };
 
