@@ -19,7 +19,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackboneSpec } from '../src/models/backbones/index.js';
-import { embedImagesPool } from '../src/models/backbones/index.js';
+import { checkBackboneSpec, embedImagesPool } from '../src/models/backbones/index.js';
 import type { FrozenModelBackboneOptions, SavedModelKind } from '../src/models/backbones/index.js';
 import { runIfMain } from './runIfMain.js';
 import { listImages } from './segment-folder.js';
@@ -39,7 +39,15 @@ export interface ModelBackboneArgs {
 
 function triple(text: string, flag: string): number[] {
   const v = text.split(',').map(Number);
-  if (v.length !== 3 || v.some((x) => !Number.isFinite(x))) throw new Error(`${flag} needs 3 comma-separated numbers, got ${text}`);
+  if (v.length !== 3 || v.some((x) => !Number.isFinite(x))) throw new Error(`${flag} needs 3 comma-separated numbers, got ${text}\n${USAGE}`);
+  return v;
+}
+
+function integer(text: string, flag: string, min: number): number {
+  const v = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(v) || v < min) {
+    throw new Error(`${flag} needs an integer ≥ ${min}, got ${JSON.stringify(text)}\n${USAGE}`);
+  }
   return v;
 }
 
@@ -48,7 +56,9 @@ function triple(text: string, flag: string): number[] {
  *
  * @param argv - the arguments after the script name
  * @returns the parsed arguments
- * @throws Error with the usage line for missing or unknown arguments
+ * @throws Error with the usage line for missing or unknown arguments, a non-numeric or out-of-range number
+ *   (`--input-size` ≥ 1, `--workers` ≥ 0, three numbers for `--mean` / `--std`), or backbone options that
+ *   `checkBackboneSpec` refuses (e.g. a zero `--std`, `--output-node` with a layers model)
  */
 export function parseModelBackboneArgs(argv: readonly string[]): ModelBackboneArgs {
   const positional: string[] = [];
@@ -63,18 +73,24 @@ export function parseModelBackboneArgs(argv: readonly string[]): ModelBackboneAr
     }
     const value = argv[++i];
     if (value === undefined) throw new Error(`${a} needs a value\n${USAGE}`);
-    if (a === '--input-size') options.inputSize = Number(value);
+    if (a === '--input-size') options.inputSize = integer(value, a, 1);
     else if (a === '--output-node') options.outputNode = value;
     else if (a === '--mean') options.mean = triple(value, a);
     else if (a === '--std') options.std = triple(value, a);
     else if (a === '--cache') cacheDir = value;
-    else if (a === '--workers') workers = Number(value);
+    else if (a === '--workers') workers = integer(value, a, 0);
     else throw new Error(`unknown option ${a}\n${USAGE}`);
   }
   const [model, kind, imagesDir, out] = positional;
   if (model === undefined || imagesDir === undefined || out === undefined || positional.length !== 4) throw new Error(USAGE);
   if (kind !== 'layers' && kind !== 'graph') throw new Error(`the kind must be layers or graph, got ${kind}\n${USAGE}`);
-  return { spec: { model: { url: model, kind: kind as SavedModelKind }, options }, imagesDir, out, cacheDir, workers };
+  const spec: BackboneSpec = { model: { url: model, kind: kind as SavedModelKind }, options };
+  try {
+    checkBackboneSpec(spec, 'model-backbone');
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`, { cause: e });
+  }
+  return { spec, imagesDir, out, cacheDir, workers };
 }
 
 /** One CSV field: quoted when it holds a comma, quote or line break. */

@@ -62,8 +62,19 @@ describe('examples/model-backbone', () => {
     expect(() => parseModelBackboneArgs(['m', 'onnx', 'i', 'o'])).toThrow(/the kind must be layers or graph, got onnx/);
     expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--mean', '1,2'])).toThrow(/--mean needs 3 comma-separated numbers/);
     expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--nope', '1'])).toThrow(/unknown option --nope/);
+    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--input-size', 'x'])).toThrow(/^--input-size needs an integer ≥ 1, got "x"\nusage:/);
+    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--input-size', '0'])).toThrow(/--input-size needs an integer ≥ 1, got "0"/);
+    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--workers', 'x'])).toThrow(/^--workers needs an integer ≥ 0, got "x"\nusage:/);
+    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--workers', '1.5'])).toThrow(/--workers needs an integer ≥ 0, got "1\.5"/);
+    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--workers', '-1'])).toThrow(/--workers needs an integer ≥ 0, got "-1"/);
+    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--std', '0,1,1'])).toThrow(/^model-backbone: spec\.options\.std must be 3 finite positive numbers.*\nusage:/s);
+    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--output-node', 'y'])).toThrow(/spec\.options\.outputNode is for graph models/);
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await main(['m', 'layers'])).toBe(2);
+    for (const bad of [['--input-size', 'x'], ['--workers', 'x'], ['--std', '0,1,1']]) {
+      expect(await main(['m', 'layers', 'i', 'o.csv', ...bad])).toBe(2);
+    }
+    expect(err.mock.calls.at(-1)?.[0]).toMatch(/std must be 3 finite positive numbers/);
     err.mockRestore();
   });
 });

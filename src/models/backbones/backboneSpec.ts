@@ -2,6 +2,7 @@ import type { LoadTorchWeightsOptions } from './backbone.js';
 import type { Backbone } from './backbone.js';
 import { BACKBONE_NAMES, createBackbone } from './createBackbone.js';
 import type { BackboneName, CreateBackboneOptions } from './createBackbone.js';
+import { checkFrozenModelBackboneOptions } from './frozenModelBackbone.js';
 import type { FrozenModelBackboneOptions } from './frozenModelBackbone.js';
 import type { ImageEmbedder } from './imageEmbedder.js';
 import { loadBackbone } from './loadBackbone.js';
@@ -28,8 +29,10 @@ export interface NamedBackboneSpec {
 export interface ModelBackboneSpec {
   /**
    * Where the model is and its kind: `url` is a folder or `model.json` path (Node; relative paths resolve
-   * against the working directory, the same in every thread) or a `file:` / http(s) URL of the `model.json`;
-   * `kind` is `'layers'` or `'graph'`. Each thread loads it itself (`loadModelBackbone`).
+   * against the working directory, the same in every thread) or a `file:` / http(s) URL of the `model.json`,
+   * always as a string (a `URL` object: pass its `href`); `kind` is `'layers'` or `'graph'`. Each thread loads
+   * it itself (`loadModelBackbone`). A `file:` URL must be absolute, `file:///abs/path/model.json`
+   * (`pathToFileURL(path).href`): `file:models/cnn` would mean `/models/cnn`, so it is rejected.
    */
   model: { url: string; kind: SavedModelKind };
   /** Input size and range, mean/std, graph output node: see `FrozenModelBackboneOptions`. Defaults to `{}`. */
@@ -47,7 +50,8 @@ export type BackboneSpec = NamedBackboneSpec | ModelBackboneSpec;
 
 /** Whether the spec is the `{ model: { url, kind } }` form. */
 export function isModelBackboneSpec(spec: BackboneSpec): spec is ModelBackboneSpec {
-  return 'model' in spec && !('name' in spec);
+  const s = spec as { model?: unknown; name?: unknown };
+  return s.model !== undefined && s.name === undefined;
 }
 
 /**
@@ -66,8 +70,10 @@ export function describeBackboneSpec(spec: BackboneSpec): string {
  * @param spec - the spec
  * @param fnName - the function named in the error messages
  * @throws TypeError naming `fnName` and the value for a spec that is not an object, an unknown `name`,
- *   `weights` that are neither a string, bytes nor null, or a `model` without a non-empty `url` string or
- *   with a `kind` other than `'layers'` / `'graph'`, or with both `name` and `model`
+ *   `weights` that are neither a string, bytes nor null, or a `model` without a non-empty `url` string (a
+ *   `URL` object is named as such), a relative `file:` URL, a `kind` other than `'layers'` / `'graph'`, bad
+ *   `options` (the checks of `FrozenModelBackbone`: not an object, `inputSize`, `inputRange`, `mean`, `std`,
+ *   `outputNode` with kind `'layers'`), or with both `name` and `model`
  */
 export function checkBackboneSpec(spec: BackboneSpec, fnName: string): void {
   if (spec === null || typeof spec !== 'object') {
@@ -75,17 +81,30 @@ export function checkBackboneSpec(spec: BackboneSpec, fnName: string): void {
       `${fnName}: expected a backbone spec { name, options?, weights? } or { model: { url, kind }, options? }, got ${String(spec)}`,
     );
   }
-  if ('model' in spec && 'name' in spec) {
+  const both = spec as { model?: unknown; name?: unknown };
+  if (both.model !== undefined && both.name !== undefined) {
     throw new TypeError(`${fnName}: a backbone spec has either name (built-in architecture) or model (saved tfjs model), not both`);
   }
   if (isModelBackboneSpec(spec)) {
     const m = spec.model as { url?: unknown; kind?: unknown } | null;
+    if (m !== null && typeof m === 'object' && m.url instanceof URL) {
+      throw new TypeError(
+        `${fnName}: spec.model.url must be a string (it is sent to worker threads), got a URL object: pass its href ${JSON.stringify(m.url.href)}`,
+      );
+    }
     if (m === null || typeof m !== 'object' || typeof m.url !== 'string' || m.url.length === 0) {
       throw new TypeError(`${fnName}: spec.model.url must be a non-empty folder, model.json path or URL, got ${JSON.stringify(m?.url ?? m)}`);
     }
     if (!SAVED_MODEL_KINDS.includes(m.kind as SavedModelKind)) {
       throw new TypeError(`${fnName}: spec.model.kind must be 'layers' or 'graph', got ${JSON.stringify(m.kind)}`);
     }
+    if (/^file:(?!\/)/i.test(m.url)) {
+      throw new TypeError(
+        `${fnName}: spec.model.url ${JSON.stringify(m.url)} is a relative file: URL (it would resolve from the root): ` +
+          'pass a path, or an absolute URL file:///… (pathToFileURL(path).href)',
+      );
+    }
+    checkFrozenModelBackboneOptions(spec.options, m.kind as SavedModelKind, `${fnName}: spec.options.`);
     return;
   }
   if (!BACKBONE_NAMES.includes(spec.name)) {

@@ -51,6 +51,13 @@ export interface EmbedImagesPoolOptions {
    * `embeddingWorker.ts` from source (loaded through tsx).
    */
   workerUrl?: string | URL;
+  /**
+   * How long each worker thread may take to start (load tfjs, build the backbone, e.g. fetch an http model,
+   * fingerprint it), in ms. A thread that has not started by then is terminated: when no thread starts, the
+   * call throws naming the spec; a replacement thread that does not start fails the images of its pass.
+   * `Infinity`: no limit. Defaults to 120000 (2 minutes).
+   */
+  startTimeoutMs?: number;
 }
 
 function hex(bytes: ArrayBuffer): string {
@@ -84,9 +91,10 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer | null {
  * @param images - the image sources (paths, URLs, bytes, blobs); caller-owned bytes are copied, never detached
  * @param options - see {@link EmbedImagesPoolOptions}
  * @returns one `EmbeddedImage` per image in input order, D, and the backbone id, as `embedImages`
- * @throws TypeError naming `embedImagesPool` for a bad spec, `batchSize`, `workers`, or both `decode` and
- *   `decoderModule`; Error naming it when the backbone cannot be built in a thread (e.g. an unreadable
- *   checkpoint) or when two threads build backbones with different ids; errors of the cache folder
+ * @throws TypeError naming `embedImagesPool` for a bad spec, `batchSize`, `workers`, `startTimeoutMs`, or both
+ *   `decode` and `decoderModule`; Error naming it and the spec when the backbone cannot be built in a thread
+ *   (e.g. an unreadable checkpoint) or no thread starts within `startTimeoutMs`, or when two threads build
+ *   backbones with different ids; errors of the cache folder
  * @example
  * const { images, backboneId } = await embedImagesPool(
  *   { name: 'convnext_tiny', weights: 'weights/convnext_tiny.safetensors' },
@@ -112,6 +120,10 @@ export async function embedImagesPool(
   if (options.workers !== undefined && (!Number.isSafeInteger(options.workers) || options.workers < 0)) {
     throw new TypeError(`embedImagesPool: workers must be an integer ≥ 0, got ${options.workers}`);
   }
+  const startTimeoutMs = options.startTimeoutMs ?? 120_000;
+  if (typeof startTimeoutMs !== 'number' || !(startTimeoutMs > 0)) {
+    throw new TypeError(`embedImagesPool: startTimeoutMs must be a positive number of ms (or Infinity), got ${String(startTimeoutMs)}`);
+  }
   if (options.decode !== undefined && options.decoderModule !== undefined) {
     throw new TypeError('embedImagesPool: pass decode (calling thread) or decoderModule (threads), not both');
   }
@@ -130,7 +142,7 @@ export async function embedImagesPool(
   const data: EmbeddingWorkerData = { spec, decoderModule };
   const threads: EmbeddingThread[] = [];
   const spawn = async (): Promise<EmbeddingThread> => {
-    const t = await startEmbeddingThread(data, entry);
+    const t = await startEmbeddingThread(data, entry, startTimeoutMs);
     threads.push(t);
     return t;
   };

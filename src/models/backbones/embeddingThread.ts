@@ -64,10 +64,13 @@ function moduleUrl(pathToFileURL: (path: string) => URL): string {
  *
  * @param data - the backbone spec and decoder module
  * @param entry - the worker module, from {@link resolveEmbeddingWorkerUrl}
+ * @param startTimeoutMs - how long the thread may take to build its backbone (ms); Infinity: no limit.
+ *   Defaults to Infinity.
  * @returns the thread
- * @throws Error with the thread's message when the backbone cannot be built or the thread exits first
+ * @throws Error with the thread's message when the backbone cannot be built or the thread exits first, or
+ *   saying it did not start in time (the thread is then terminated)
  */
-export async function startEmbeddingThread(data: EmbeddingWorkerData, entry: URL): Promise<EmbeddingThread> {
+export async function startEmbeddingThread(data: EmbeddingWorkerData, entry: URL, startTimeoutMs = Infinity): Promise<EmbeddingThread> {
   const { Worker: WorkerClass } = await import('node:worker_threads');
   const worker: Worker = new WorkerClass(await workerThreadEntry(entry, 'embedImagesPool'), { workerData: data });
   let alive = true;
@@ -98,12 +101,19 @@ export async function startEmbeddingThread(data: EmbeddingWorkerData, entry: URL
     p?.resolve(Array.from({ length: p.size }, () => ({ error: why })));
   });
 
+  const timer = Number.isFinite(startTimeoutMs)
+    ? setTimeout(() => {
+        starting?.reject(new Error(`worker thread did not build the backbone within ${startTimeoutMs} ms (startTimeoutMs)`));
+      }, startTimeoutMs)
+    : undefined;
   let ready: EmbeddingWorkerReady;
   try {
     ready = await started;
   } catch (e) {
     await worker.terminate();
     throw e;
+  } finally {
+    clearTimeout(timer);
   }
   starting = undefined;
   return {

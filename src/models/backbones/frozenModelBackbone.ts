@@ -46,11 +46,77 @@ function shapeText(shape: readonly (number | null)[] | undefined): string {
   return shape === undefined ? 'unknown' : `[${shape.map((d) => (d === null || d < 0 ? '?' : d)).join(', ')}]`;
 }
 
-function triple(v: readonly number[], what: string, positive: boolean): readonly [number, number, number] {
-  if (!Array.isArray(v) || v.length !== 3 || v.some((x) => !Number.isFinite(x) || (positive && x <= 0))) {
-    throw new TypeError(`${FN}: ${what} must be 3 finite${positive ? ' positive' : ''} numbers, got ${JSON.stringify(v)}`);
+function triple(v: unknown, what: string, positive: boolean): readonly [number, number, number] {
+  if (!Array.isArray(v) || v.length !== 3 || v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || (positive && x <= 0))) {
+    throw new TypeError(`${what} must be 3 finite${positive ? ' positive' : ''} numbers, got ${JSON.stringify(v)}`);
   }
-  return Object.freeze([v[0]!, v[1]!, v[2]!] as const);
+  return Object.freeze([v[0] as number, v[1] as number, v[2] as number] as const);
+}
+
+/** {@link FrozenModelBackboneOptions} after {@link checkFrozenModelBackboneOptions}: defaults filled in. */
+export interface CheckedFrozenModelBackboneOptions {
+  /** The given input size, or null when not given (then read from the model). */
+  inputSize: number | null;
+  /** `'uint8'` or `'normalized'`. */
+  inputRange: BackboneInputRange;
+  /** Per-channel means, frozen. */
+  mean: readonly [number, number, number];
+  /** Per-channel standard deviations, frozen. */
+  std: readonly [number, number, number];
+  /** The given output node, or null. */
+  outputNode: string | null;
+}
+
+/**
+ * Check the options of a {@link FrozenModelBackbone} without a model, so that a wrong value fails before any
+ * model is loaded (the constructor and `checkBackboneSpec` share this check).
+ *
+ * @param options - the options to check (any value: undefined means `{}`)
+ * @param kind - the model kind when known (`'layers'` forbids `outputNode`), or null
+ * @param where - the prefix of the messages, e.g. `'FrozenModelBackbone: '` or `'embedImagesPool: spec.options.'`
+ * @returns the options with their defaults (ImageNet mean/std, `'uint8'`)
+ * @throws TypeError starting with `where` and naming the value when `options` is not an object, or for an
+ *   `inputSize` that is not a positive integer, an `inputRange` other than `'uint8'` / `'normalized'`, a
+ *   `mean` / `std` that is not 3 finite numbers (std positive), an `outputNode` that is not a non-empty string
+ *   or `outputNode` with `kind` `'layers'`
+ * @example
+ * checkFrozenModelBackboneOptions({ std: [1, 0, 1] }, null, 'f: '); // throws "f: std must be 3 finite positive numbers, got [1,0,1]"
+ */
+export function checkFrozenModelBackboneOptions(
+  options: unknown,
+  kind: 'layers' | 'graph' | null,
+  where: string,
+): CheckedFrozenModelBackboneOptions {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`${where.replace(/[.]$/, '')}${where.endsWith('.') ? '' : 'options'} must be an object, got ${describe(options)}`);
+  }
+  const o = options as Record<string, unknown>;
+  const inputRange = o.inputRange ?? 'uint8';
+  if (inputRange !== 'uint8' && inputRange !== 'normalized') {
+    throw new TypeError(`${where}inputRange must be 'uint8' or 'normalized', got ${JSON.stringify(inputRange)}`);
+  }
+  const inputSize = o.inputSize ?? null;
+  if (inputSize !== null && (typeof inputSize !== 'number' || !Number.isSafeInteger(inputSize) || inputSize < 1)) {
+    throw new TypeError(`${where}inputSize must be a positive integer, got ${JSON.stringify(inputSize) ?? String(inputSize)}`);
+  }
+  const outputNode = o.outputNode ?? null;
+  if (outputNode !== null && (typeof outputNode !== 'string' || outputNode.length === 0)) {
+    throw new TypeError(`${where}outputNode must be a non-empty node name, got ${JSON.stringify(outputNode)}`);
+  }
+  if (outputNode !== null && kind === 'layers') {
+    throw new TypeError(
+      `${where}outputNode is for graph models; for a layers model build one that ends at the layer: ` +
+        'tf.model({ inputs: model.inputs, outputs: model.getLayer(name).output })',
+    );
+  }
+  return {
+    inputSize: inputSize as number | null,
+    inputRange,
+    mean: triple(o.mean ?? IMAGENET_MEAN, `${where}mean`, false),
+    std: triple(o.std ?? IMAGENET_STD, `${where}std`, true),
+    outputNode: outputNode as string | null,
+  };
 }
 
 /**
@@ -66,7 +132,10 @@ function triple(v: readonly number[], what: string, positive: boolean): readonly
  * trainable weights of its own. The wrapper owns the model: {@link FrozenModelBackbone.dispose} disposes it.
  *
  * At construction the model is checked (one input, one output or a known `outputNode`, input rank 4 with 3
- * channels, output rank 2 or 4) and, unless the output shape is static, run once on zeros [1, S, S, 3] to read D.
+ * channels, output rank 2 or 4) and, unless the output shape is static, run once on zeros [b, S, S, 3] to read
+ * D (b: the input's fixed batch size, else 1). A model with a fixed batch size b is run in chunks of b images,
+ * the last chunk padded with zero images whose rows are dropped. An int32-input model gets the normalised
+ * values rounded to the nearest integer (clipped to the int32 range); an int32 output is pooled as float32.
  *
  * @example
  * const model = await loadLayersModelFrom('models/my-cnn');          // [N, 96, 96, 3] → [N, 6, 6, 256]
@@ -94,16 +163,18 @@ export class FrozenModelBackbone implements ImageEmbedder {
   readonly #inputDtype: 'float32' | 'int32';
   /** The side of a static model input, or null when the model takes any size. */
   readonly #staticSize: number | null;
+  /** The batch size of a model input with a fixed batch dimension, or null when N is dynamic. */
+  readonly #fixedBatch: number | null;
   #disposed = false;
 
   /**
    * @param model - a `tf.LayersModel` or `tf.GraphModel` with one image input [N, H, W, 3] (N, H, W may be
-   *   dynamic) and an output [N, D] or [N, h, w, C]
+   *   dynamic; a fixed N is run in chunks of N) and an output [N, D] or [N, h, w, C]
    * @param options - see {@link FrozenModelBackboneOptions}
    * @throws TypeError naming `FrozenModelBackbone` and the value when `model` is not a tfjs model, has several
    *   inputs or (layers) outputs, an input that is not [N, H, W, 3], a non-square static input or one that
    *   differs from `inputSize`, no `inputSize` for a dynamic input, an unknown `outputNode`, `outputNode` on a
-   *   layers model, an output that is not 2-D or 4-D, or bad `inputRange`/`mean`/`std`
+   *   layers model, an output that is not 2-D or 4-D, or bad options (see {@link checkFrozenModelBackboneOptions})
    */
   constructor(model: Model, options: FrozenModelBackboneOptions = {}) {
     const isLayers = model instanceof tf.LayersModel;
@@ -112,13 +183,10 @@ export class FrozenModelBackbone implements ImageEmbedder {
     }
     this.model = model;
     this.architecture = isLayers ? 'tfjs-layers' : 'tfjs-graph';
-    const inputRange = options.inputRange ?? 'uint8';
-    if (inputRange !== 'uint8' && inputRange !== 'normalized') {
-      throw new TypeError(`${FN}: inputRange must be 'uint8' or 'normalized', got ${JSON.stringify(inputRange)}`);
-    }
-    this.inputRange = inputRange;
-    this.mean = triple(options.mean ?? IMAGENET_MEAN, 'mean', false);
-    this.std = triple(options.std ?? IMAGENET_STD, 'std', true);
+    const checked = checkFrozenModelBackboneOptions(options, isLayers ? 'layers' : 'graph', `${FN}: `);
+    this.inputRange = checked.inputRange;
+    this.mean = checked.mean;
+    this.std = checked.std;
 
     // One image input [N, H, W, 3].
     const inputs = model.inputs;
@@ -138,27 +206,20 @@ export class FrozenModelBackbone implements ImageEmbedder {
     if (known(h) && known(w) && h !== w) {
       throw new TypeError(`${FN}: the model's input ${shapeText(inShape)} is not square (images are resized to squares)`);
     }
-    const inputSize = options.inputSize ?? staticSize;
+    const inputSize = checked.inputSize ?? staticSize;
     if (inputSize === null) {
       throw new TypeError(`${FN}: the model takes any image size (input ${shapeText(inShape)}): pass options.inputSize`);
-    }
-    if (!Number.isSafeInteger(inputSize) || inputSize < 1) {
-      throw new TypeError(`${FN}: inputSize must be a positive integer, got ${inputSize}`);
     }
     if (staticSize !== null && inputSize !== staticSize) {
       throw new TypeError(`${FN}: inputSize ${inputSize} differs from the model's input ${shapeText(inShape)}`);
     }
     this.inputSize = inputSize;
     this.#staticSize = staticSize;
+    const n = inShape?.[0];
+    this.#fixedBatch = known(n) && n > 0 ? n : null;
 
     // The output: one for layers models; the only output or a named node for graph models.
     if (isLayers) {
-      if (options.outputNode !== undefined) {
-        throw new TypeError(
-          `${FN}: outputNode is for graph models; for a layers model build one that ends at the layer: ` +
-            'tf.model({ inputs: model.inputs, outputs: model.getLayer(name).output })',
-        );
-      }
       if (model.outputs.length !== 1) {
         throw new TypeError(`${FN}: expected a layers model with one output, got ${model.outputs.length} outputs`);
       }
@@ -166,10 +227,10 @@ export class FrozenModelBackbone implements ImageEmbedder {
       model.trainable = false;
     } else {
       const outputs = model.outputNodes;
-      if (options.outputNode === undefined && outputs.length !== 1) {
+      if (checked.outputNode === null && outputs.length !== 1) {
         throw new TypeError(`${FN}: the graph model has ${outputs.length} outputs (${outputs.join(', ')}): pass options.outputNode`);
       }
-      this.outputNode = options.outputNode ?? outputs[0]!;
+      this.outputNode = checked.outputNode ?? outputs[0]!;
     }
     const outShape = isLayers ? (model.outputs[0]!.shape as (number | null)[]) : undefined;
     const d = outShape !== undefined && (outShape.length === 2 || outShape.length === 4) ? outShape.at(-1) : undefined;
@@ -179,10 +240,10 @@ export class FrozenModelBackbone implements ImageEmbedder {
     this.embeddingSize = known(d) ? d : this.#probe();
   }
 
-  /** Run the model once on zeros [1, S, S, 3] and return D (checks the output node and rank). */
+  /** Run the model once on zeros [b, S, S, 3] (b: the fixed batch size, else 1) and return D (checks the output node and rank). */
   #probe(): number {
     return tf.tidy(() => {
-      const y = this.#run(tf.zeros([1, this.inputSize, this.inputSize, 3], this.#inputDtype) as tf.Tensor4D);
+      const y = this.#run(tf.zeros([this.#fixedBatch ?? 1, this.inputSize, this.inputSize, 3], this.#inputDtype) as tf.Tensor4D);
       return y.shape[1];
     });
   }
@@ -201,7 +262,7 @@ export class FrozenModelBackbone implements ImageEmbedder {
         throw new TypeError(`${FN}: cannot run the graph model to node ${JSON.stringify(node)}: ${why}`, { cause: e });
       }
     }
-    if (y.rank === 4) return tf.mean(y, [1, 2]) as tf.Tensor2D; // [N, h, w, C] → [N, C]
+    if (y.rank === 4) return tf.mean(tf.cast(y, 'float32'), [1, 2]) as tf.Tensor2D; // [N, h, w, C] → [N, C]
     if (y.rank !== 2) {
       throw new TypeError(`${FN}: expected a model output [N, D] or [N, h, w, C], got [${y.shape.join(', ')}]`);
     }
@@ -235,9 +296,32 @@ export class FrozenModelBackbone implements ImageEmbedder {
         const invStd = tf.tensor1d(this.std.map((s) => 1 / (s * 255)));
         x = tf.mul(tf.sub(x, mean), invStd) as tf.Tensor4D; // (x/255 − mean)/std
       }
-      if (this.#inputDtype === 'int32') x = tf.cast(x, 'int32') as tf.Tensor4D;
-      return this.#run(x); // [N, D]
+      if (this.#inputDtype === 'int32') {
+        // Rounded to the nearest integer (not truncated) and kept in the int32 range.
+        x = tf.cast(tf.clipByValue(tf.round(x), -2147483648, 2147483647), 'int32') as tf.Tensor4D;
+      }
+      return this.#inChunks(x); // [N, D]
     });
+  }
+
+  /**
+   * The model on [N, S, S, 3]; a model with a fixed batch size b gets chunks of exactly b images (the last one
+   * padded with zero images whose rows are dropped). Inside a tidy.
+   */
+  #inChunks(x: tf.Tensor4D): tf.Tensor2D {
+    const b = this.#fixedBatch;
+    const n = x.shape[0];
+    if (b === null || n === b) return this.#run(x);
+    if (n === 0) return tf.zeros([0, this.embeddingSize]) as tf.Tensor2D;
+    const parts: tf.Tensor2D[] = [];
+    for (let start = 0; start < n; start += b) {
+      const rows = Math.min(b, n - start);
+      let chunk = tf.slice(x, [start, 0, 0, 0], [rows, -1, -1, -1]);
+      if (rows < b) chunk = tf.pad(chunk, [[0, b - rows], [0, 0], [0, 0], [0, 0]]);
+      const y = this.#run(chunk); // [b, D]
+      parts.push(rows < b ? tf.slice(y, [0, 0], [rows, -1]) : y);
+    }
+    return (parts.length === 1 ? parts[0]! : tf.concat(parts, 0)) as tf.Tensor2D;
   }
 
   /**
@@ -260,12 +344,12 @@ export class FrozenModelBackbone implements ImageEmbedder {
       for (const v of this.model.weights) weights.push({ name: v.originalName, tensor: v.read() });
     } else {
       let artifacts: tf.io.ModelArtifacts | undefined;
-      await this.model.save({
-        save: (a) => {
+      await this.model.save(
+        tf.io.withSaveHandler((a) => {
           artifacts = a;
           return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } });
-        },
-      });
+        }),
+      );
       topology = artifacts?.modelTopology instanceof ArrayBuffer ? null : (artifacts?.modelTopology ?? null);
       const map = this.model.weights;
       for (const name of Object.keys(map).sort()) {

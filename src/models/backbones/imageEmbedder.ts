@@ -14,7 +14,10 @@ import type { BackboneInputRange } from './backbone.js';
  * values and the embedding functions normalise with `mean`/`std` before calling it.
  */
 export interface ImageEmbedder {
-  /** A short label of the family (`'resnet'`, `'convnext'`, `'vit'`, `'tfjs-layers'`, `'tfjs-graph'`): the id's prefix. */
+  /**
+   * A short label of the family (`'resnet'`, `'convnext'`, `'vit'`, `'tfjs-layers'`, `'tfjs-graph'`): the id's
+   * prefix and so part of a cache folder name; lower-case letters, digits and hyphens (`/^[a-z0-9][a-z0-9-]*$/`).
+   */
   readonly architecture: string;
   /** Size D of the embeddings. */
   readonly embeddingSize: number;

@@ -43,6 +43,30 @@ describe('BackboneSpec', () => {
     expect(() => checkBackboneSpec({ ...NAMED, model: { url: 'x', kind: 'graph' } } as BackboneSpec, 'f')).toThrow(/either name .* or model .*, not both/);
   });
 
+  it('checkBackboneSpec checks the model form\'s options, undefined keys, URL objects and relative file: URLs', () => {
+    const model = (options: unknown): BackboneSpec => ({ model: { url: 'x', kind: 'graph' }, options } as BackboneSpec);
+    expect(() => checkBackboneSpec(model({ inputSize: 0 }), 'f')).toThrow(/^f: spec\.options\.inputSize must be a positive integer, got 0$/);
+    expect(() => checkBackboneSpec(model({ inputRange: 'raw' }), 'f')).toThrow(/^f: spec\.options\.inputRange must be 'uint8' or 'normalized', got "raw"$/);
+    expect(() => checkBackboneSpec(model({ mean: [0, 0] }), 'f')).toThrow(/^f: spec\.options\.mean must be 3 finite numbers, got \[0,0\]$/);
+    expect(() => checkBackboneSpec(model({ std: [1, -1, 1] }), 'f')).toThrow(/^f: spec\.options\.std must be 3 finite positive numbers/);
+    expect(() => checkBackboneSpec(model('fast'), 'f')).toThrow(/^f: spec\.options must be an object, got fast$/);
+    expect(() => checkBackboneSpec({ model: { url: 'x', kind: 'layers' }, options: { outputNode: 'y' } }, 'f')).toThrow(
+      /^f: spec\.options\.outputNode is for graph models/,
+    );
+    // an undefined key is an absent key
+    const undefinedName = { name: undefined, model: { url: 'x', kind: 'graph' } } as unknown as BackboneSpec;
+    expect(() => checkBackboneSpec(undefinedName, 'f')).not.toThrow();
+    expect(isModelBackboneSpec(undefinedName)).toBe(true);
+    expect(() => checkBackboneSpec({ ...NAMED, model: undefined } as unknown as BackboneSpec, 'f')).not.toThrow();
+    expect(isModelBackboneSpec({ ...NAMED, model: undefined } as unknown as BackboneSpec)).toBe(false);
+    const url = new URL('file:///models/cnn/model.json');
+    expect(() => checkBackboneSpec({ model: { url, kind: 'layers' } } as unknown as BackboneSpec, 'f')).toThrow(
+      'f: spec.model.url must be a string (it is sent to worker threads), got a URL object: pass its href "file:///models/cnn/model.json"',
+    );
+    expect(() => checkBackboneSpec({ model: { url: 'file:models/cnn', kind: 'layers' } }, 'f')).toThrow(/^f: spec\.model\.url "file:models\/cnn" is a relative file: URL/);
+    expect(() => checkBackboneSpec({ model: { url: 'file:///models/cnn', kind: 'layers' } }, 'f')).not.toThrow();
+  });
+
   it('buildBackbone builds a Backbone from a name and a FrozenModelBackbone from a model location, without leaks', async () => {
     const before = tf.memory().numTensors;
     const named = await buildBackbone(NAMED);

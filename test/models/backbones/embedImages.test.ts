@@ -133,7 +133,7 @@ describe('embedImages', () => {
       return (model.predict(tf.div(tf.sub(x, m), s)) as tf.Tensor).arraySync() as number[][];
     });
     pixels.forEach((_, i) => Array.from(first.images[i]!.embedding!).forEach((v, j) => expect(v).toBeCloseTo(direct[i]![j]!, 4)));
-    // another process loading the same folder: same id, every image from the cache
+    // the same folder loaded again (a new model object, as in a later run): same id, every image from the cache
     const again = await loadModelBackbone(folder, 'layers');
     const second = await embedImages(again, paths, { cacheDir });
     expect(second.backboneId).toBe(first.backboneId);

@@ -188,12 +188,33 @@ describe('embedImagesPool', () => {
       /embedImagesPool: spec\.model\.kind must be 'layers' or 'graph', got "onnx"/,
     );
     await expect(embedImagesPool({ ...SPEC, model: { url: dir, kind: 'layers' } } as BackboneSpec, [])).rejects.toThrow(/not both/);
+    await expect(embedImagesPool({ model: { url: dir, kind: 'layers' }, options: { std: [0, 1, 1] } }, [])).rejects.toThrow(
+      /^embedImagesPool: spec\.options\.std must be 3 finite positive numbers, got \[0,1,1\]$/,
+    );
     await expect(embedImagesPool({ model: { url: join(dir, 'no-model'), kind: 'layers' } }, paths, { workers: 1 })).rejects.toThrow(
       /embedImagesPool: cannot build the tfjs layers model .*no-model backbone in a worker thread: .*model\.json not found/,
     );
     await expect(embedImagesPool({ ...SPEC, weights: join(dir, 'none.safetensors') }, paths, { workers: 1 })).rejects.toThrow(
       /embedImagesPool: cannot build the resnet18 backbone in a worker thread: .*none\.safetensors/,
     );
+  });
+
+  it('gives up on threads that do not start within startTimeoutMs (a stalled http model), naming the spec', async () => {
+    await expect(embedImagesPool(SPEC, [], { startTimeoutMs: 0 })).rejects.toThrow(/embedImagesPool: startTimeoutMs must be a positive number of ms \(or Infinity\), got 0/);
+    await expect(embedImagesPool(SPEC, [], { startTimeoutMs: Number.NaN })).rejects.toThrow(/startTimeoutMs must be .*got NaN/);
+    const { createServer } = await import('node:http');
+    const stalled = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((done) => stalled.listen(0, '127.0.0.1', done));
+    const { port } = stalled.address() as { port: number };
+    const url = `http://127.0.0.1:${port}/cnn/model.json`;
+    try {
+      await expect(embedImagesPool({ model: { url, kind: 'layers' } }, paths.slice(0, 1), { workers: 1, startTimeoutMs: 2500 })).rejects.toThrow(
+        `embedImagesPool: cannot build the tfjs layers model ${url} backbone in a worker thread: worker thread did not build the backbone within 2500 ms (startTimeoutMs)`,
+      );
+    } finally {
+      stalled.closeAllConnections();
+      await new Promise((done) => stalled.close(done));
+    }
   });
 
   it('leaks no tensor in the calling thread (threads and workers: 0)', async () => {

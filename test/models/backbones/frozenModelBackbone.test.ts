@@ -1,19 +1,32 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLayersModelFrom } from '../../../src/io/modelIo/loadLayersModelFrom.js';
+import { saveModelTo } from '../../../src/io/modelIo/saveModelTo.js';
 import { backboneFingerprint } from '../../../src/models/backbones/backboneFingerprint.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../../../src/models/backbones/backbone.js';
-import { FrozenModelBackbone } from '../../../src/models/backbones/frozenModelBackbone.js';
-import { fillWeights, tinyCnn, tinyFeatureMapModel, tinyImageGraphJson, tinyImageGraphWeights } from './tinyImageModels.js';
+import { checkFrozenModelBackboneOptions, FrozenModelBackbone } from '../../../src/models/backbones/frozenModelBackbone.js';
+import type { FrozenModelBackboneOptions } from '../../../src/models/backbones/frozenModelBackbone.js';
+import { fillWeights, tinyCnn, tinyFeatureMapModel, tinyImageGraphJson, tinyImageGraphWeights, tinyIntImageGraphJson } from './tinyImageModels.js';
 
 /** One tolerance per precision (float32 tensors). */
 const TOL = 1e-3;
 
+let root = '';
+
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  root = await mkdtemp(join(tmpdir(), 'lymphomix-frozen-'));
 });
 
-async function graphModel(w?: readonly number[]): Promise<tf.GraphModel> {
-  const json = tinyImageGraphJson();
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function graphModel(w?: readonly number[], batch = -1): Promise<tf.GraphModel> {
+  const json = tinyImageGraphJson({ batch });
   const bytes = tinyImageGraphWeights(w);
   return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: bytes.buffer as ArrayBuffer }));
 }
@@ -121,13 +134,54 @@ describe('FrozenModelBackbone (layers model)', () => {
     model.setWeights([kernel!, bumped]);
     tf.dispose([bumped]);
     expect(await backboneFingerprint(backbone)).not.toBe(changed);
-    // same model, other normalisation: another function of the images
-    const other = new FrozenModelBackbone(tinyCnn(16), { mean: [0, 0, 0], std: [1, 1, 1] });
-    const same = new FrozenModelBackbone(tinyCnn(16));
-    expect(await backboneFingerprint(other)).not.toBe(await backboneFingerprint(same));
     backbone.dispose();
-    other.dispose();
-    same.dispose();
+  });
+
+  it('has a content id that changes with mean, std and inputRange for the same saved model', async () => {
+    const saved = tinyCnn(16);
+    await saveModelTo(saved, join(root, 'cnn'));
+    saved.dispose();
+    const load = async (options: ConstructorParameters<typeof FrozenModelBackbone>[1] = {}): Promise<string> => {
+      const backbone = new FrozenModelBackbone(await loadLayersModelFrom(join(root, 'cnn')), options);
+      const id = await backboneFingerprint(backbone);
+      backbone.dispose();
+      return id;
+    };
+    const id = await load();
+    expect(await load()).toBe(id); // the same folder twice: the same id
+    const others = [
+      await load({ mean: [0, 0, 0] }),
+      await load({ std: [1, 1, 1] }),
+      await load({ inputRange: 'normalized' }),
+      await load({ mean: [0, 0, 0], std: [1, 1, 1] }),
+    ];
+    expect(new Set([id, ...others]).size).toBe(5);
+  });
+
+  it('checks its options without a model, with the prefix it is given (shared with checkBackboneSpec)', () => {
+    expect(checkFrozenModelBackboneOptions(undefined, null, 'f: ')).toEqual({
+      inputSize: null,
+      inputRange: 'uint8',
+      mean: IMAGENET_MEAN,
+      std: IMAGENET_STD,
+      outputNode: null,
+    });
+    expect(checkFrozenModelBackboneOptions({ inputSize: 8, outputNode: 'y', mean: [0, 0, 0], std: [1, 1, 1] }, 'graph', 'f: ')).toEqual({
+      inputSize: 8,
+      inputRange: 'uint8',
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+      outputNode: 'y',
+    });
+    expect(() => checkFrozenModelBackboneOptions(3, null, 'f: ')).toThrow(/^f: options must be an object, got 3$/);
+    expect(() => checkFrozenModelBackboneOptions([], null, 'g: spec.options.')).toThrow(/^g: spec\.options must be an object, got \[object Array\]$/);
+    expect(() => checkFrozenModelBackboneOptions({ inputSize: 'x' }, null, 'f: ')).toThrow(/^f: inputSize must be a positive integer, got "x"$/);
+    expect(() => checkFrozenModelBackboneOptions({ inputSize: 0.5 }, null, 'f: ')).toThrow(/inputSize must be a positive integer, got 0\.5/);
+    expect(() => checkFrozenModelBackboneOptions({ mean: [0, 0] }, null, 'f: ')).toThrow(/^f: mean must be 3 finite numbers, got \[0,0\]$/);
+    expect(() => checkFrozenModelBackboneOptions({ std: ['1', 1, 1] }, null, 'f: ')).toThrow(/^f: std must be 3 finite positive numbers/);
+    expect(() => checkFrozenModelBackboneOptions({ outputNode: '' }, 'graph', 'f: ')).toThrow(/^f: outputNode must be a non-empty node name, got ""$/);
+    expect(() => checkFrozenModelBackboneOptions({ outputNode: 'y' }, 'layers', 'f: ')).toThrow(/^f: outputNode is for graph models/);
+    expect(() => new FrozenModelBackbone(tinyCnn(16), 'x' as unknown as FrozenModelBackboneOptions)).toThrow(/^FrozenModelBackbone: options must be an object, got x$/);
   });
 });
 
@@ -162,6 +216,48 @@ describe('FrozenModelBackbone (graph model)', () => {
     tf.dispose([x, zy, za, pooled!, want!]);
     y.dispose();
     act.dispose();
+  });
+
+  it('runs a model with a fixed batch size in chunks of that size, padding the last one', async () => {
+    const fixed = new FrozenModelBackbone(await graphModel(undefined, 2), { inputSize: 8, outputNode: 'y' });
+    const any = new FrozenModelBackbone(await graphModel(), { inputSize: 8, outputNode: 'y' });
+    expect(fixed.embeddingSize).toBe(2);
+    const x = images(5, 8);
+    const before = tf.memory().numTensors;
+    for (const n of [5, 2, 1, 0]) {
+      const part = tf.slice(x, 0, n);
+      const z = fixed.embed(part);
+      const want = any.embed(part);
+      expect(z.shape).toEqual([n, 2]);
+      if (n > 0) expect(maxDiff(z, want)).toBeLessThan(TOL);
+      tf.dispose([part, z, want]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(x);
+    fixed.dispose();
+    any.dispose();
+  });
+
+  it('feeds an int32-input model rounded (not truncated) values and pools its int32 output as float', async () => {
+    const json = tinyIntImageGraphJson();
+    const load = async (): Promise<tf.GraphModel> =>
+      tf.loadGraphModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: [], weightData: new ArrayBuffer(0) }));
+    // (2/255 − 0) / (3/255) = 0.667 → 1 (a cast alone gives 0)
+    const thirds = new FrozenModelBackbone(await load(), { inputSize: 2, mean: [0, 0, 0], std: [3 / 255, 3 / 255, 3 / 255] });
+    const before = tf.memory().numTensors;
+    const x = tf.fill([1, 2, 2, 3], 2);
+    const z = thirds.embed(x);
+    expect(z.dtype).toBe('float32');
+    expect(Array.from(z.dataSync())).toEqual([1, 1, 1]);
+    // mean of 1, 2, 1, 2 is 1.5 (an int32 mean gives 1)
+    const raw = new FrozenModelBackbone(await load(), { inputSize: 2, inputRange: 'normalized' });
+    const y = tf.tensor4d([1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2], [1, 2, 2, 3], 'int32');
+    const zr = raw.embed(y);
+    expect(Array.from(zr.dataSync())).toEqual([1.5, 1.5, 1.5]);
+    tf.dispose([x, z, y, zr]);
+    expect(tf.memory().numTensors).toBe(before);
+    thirds.dispose();
+    raw.dispose();
   });
 
   it('has a content id that changes with the weights and the output node', async () => {

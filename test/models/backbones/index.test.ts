@@ -4,7 +4,7 @@ import * as backbones from '../../../src/models/backbones/index.js';
 
 describe('models/backbones index', () => {
   it('exports the frozen-model backbone API, also from the package root', () => {
-    for (const name of ['FrozenModelBackbone', 'loadModelBackbone', 'SAVED_MODEL_KINDS', 'isModelBackboneSpec', 'describeBackboneSpec', 'buildBackbone', 'embedImages', 'embedImagesPool', 'backboneFingerprint'] as const) {
+    for (const name of ['FrozenModelBackbone', 'checkFrozenModelBackboneOptions', 'checkBackboneSpec', 'loadModelBackbone', 'SAVED_MODEL_KINDS', 'isModelBackboneSpec', 'describeBackboneSpec', 'buildBackbone', 'embedImages', 'embedImagesPool', 'backboneFingerprint'] as const) {
       expect(typeof backbones[name], name).not.toBe('undefined');
       expect(root[name], name).toBe(backbones[name]);
     }

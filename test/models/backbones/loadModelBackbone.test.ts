@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +10,7 @@ import { backboneFingerprint } from '../../../src/models/backbones/backboneFinge
 import { FrozenModelBackbone } from '../../../src/models/backbones/frozenModelBackbone.js';
 import { loadModelBackbone } from '../../../src/models/backbones/loadModelBackbone.js';
 import { startFileServer } from '../../io/modelIo/modelServer.js';
-import { tinyCnn, writeTinyImageGraph } from './tinyImageModels.js';
+import { tinyCnn, tinyImageGraphJson, writeTinyImageGraph } from './tinyImageModels.js';
 
 let root = '';
 let server: Awaited<ReturnType<typeof startFileServer>>;
@@ -22,6 +22,15 @@ beforeAll(async () => {
   await saveModelTo(model, join(root, 'cnn'));
   model.dispose();
   await writeTinyImageGraph(join(root, 'graph'));
+  // the same models with a model.json without `format`
+  const { format: _graphFormat, ...graphJson } = tinyImageGraphJson();
+  await writeTinyImageGraph(join(root, 'graph-no-format'), undefined, graphJson);
+  const again = tinyCnn(16);
+  await saveModelTo(again, join(root, 'cnn-no-format'));
+  again.dispose();
+  const cnnJson = JSON.parse(await readFile(join(root, 'cnn-no-format', 'model.json'), 'utf8')) as Record<string, unknown>;
+  delete cnnJson.format;
+  await writeFile(join(root, 'cnn-no-format', 'model.json'), JSON.stringify(cnnJson));
   server = await startFileServer(root);
 });
 
@@ -67,6 +76,37 @@ describe('loadModelBackbone', () => {
       /FrozenModelBackbone: expected a model output \[N, D\] or \[N, h, w, C\], got \[1, 8, 3\]/,
     );
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a model of the other kind, naming itself, the location and both kinds (format, else topology)', async () => {
+    const before = tf.memory().numTensors;
+    const graph = join(root, 'graph');
+    await expect(loadModelBackbone(graph, 'layers', { inputSize: 8 })).rejects.toThrow(
+      `loadModelBackbone: ${graph} holds a tfjs graph model (format "graph-model"), not a layers model: pass kind 'graph'`,
+    );
+    await expect(loadModelBackbone(join(root, 'cnn'), 'graph')).rejects.toThrow(
+      /^loadModelBackbone: .*cnn holds a tfjs layers model \(format "layers-model"\), not a graph model: pass kind 'layers'$/,
+    );
+    await expect(loadModelBackbone(`${server.baseUrl}/graph/model.json`, 'layers')).rejects.toThrow(
+      `loadModelBackbone: ${server.baseUrl}/graph/model.json holds a tfjs graph model (format "graph-model")`,
+    );
+    await expect(loadModelBackbone(pathToFileURL(join(root, 'cnn', 'model.json')), 'graph')).rejects.toThrow(/^loadModelBackbone: file:.*cnn\/model\.json holds a tfjs layers model/);
+    await expect(loadModelBackbone(join(root, 'graph-no-format'), 'layers')).rejects.toThrow(/graph-no-format holds a tfjs graph model \(by its topology\), not a layers model/);
+    await expect(loadModelBackbone(join(root, 'cnn-no-format'), 'graph')).rejects.toThrow(/cnn-no-format holds a tfjs layers model \(by its topology\), not a graph model/);
+    // without format, the right kind still loads
+    const a = await loadModelBackbone(join(root, 'graph-no-format'), 'graph', { inputSize: 8, outputNode: 'y' });
+    const b = await loadModelBackbone(join(root, 'cnn-no-format'), 'layers');
+    expect([a.embeddingSize, b.embeddingSize]).toEqual([2, 4]);
+    a.dispose();
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('checks the wrapper options before reading anything', async () => {
+    await expect(loadModelBackbone(join(root, 'none'), 'layers', { std: [1, 0, 1] })).rejects.toThrow(
+      /^loadModelBackbone: options\.std must be 3 finite positive numbers, got \[1,0,1\]$/,
+    );
+    await expect(loadModelBackbone(join(root, 'none'), 'layers', { outputNode: 'y' })).rejects.toThrow(/^loadModelBackbone: options\.outputNode is for graph models/);
   });
 
   it('names the kind, the file or URL when it cannot load', async () => {

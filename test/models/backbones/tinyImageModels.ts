@@ -48,12 +48,15 @@ const mean = (name: string, input: string, axes: string): object => ({
  * The model.json of a hand-written graph model taking images [N, H, W, 3] of any size:
  * `act = relu(x)` [N, H, W, 3], `pooled = mean(act, [1, 2])` [N, 3], `y = pooled · w` [N, 2] with w [3, 2],
  * and a second output `rowMean = mean(act, [1])` [N, W, 3] (3-D, not an embedding).
+ *
+ * @param options - `batch`: the batch dimension N of the input, −1 (any, the default) or a fixed size
  */
-export function tinyImageGraphJson(): tf.io.ModelJSON {
+export function tinyImageGraphJson(options: { batch?: number } = {}): tf.io.ModelJSON {
+  const batch = options.batch ?? -1;
   return {
     modelTopology: {
       node: [
-        { name: 'x', op: 'Placeholder', attr: { dtype: f32, shape: { shape: { dim: [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: '3' }] } } } },
+        { name: 'x', op: 'Placeholder', attr: { dtype: f32, shape: { shape: { dim: [{ size: String(batch) }, { size: '-1' }, { size: '-1' }, { size: '3' }] } } } },
         { name: 'act', op: 'Relu', input: ['x'], attr: { T: f32 } },
         constNode('axes', 'DT_INT32', [2]),
         mean('pooled', 'act', 'axes'),
@@ -90,10 +93,37 @@ export function tinyImageGraphWeights(w: readonly number[] = [1, -1, 2, 0.5, -3,
   return bytes;
 }
 
-/** Write the graph model into `dir` (model.json + one shard) and return `dir`. */
-export async function writeTinyImageGraph(dir: string, w?: readonly number[]): Promise<string> {
+/**
+ * The model.json of a graph model with an int32 image input [N, H, W, 3] (any size) whose output node `id` is
+ * the input itself (int32 [N, H, W, 3]); no weights.
+ */
+export function tinyIntImageGraphJson(): tf.io.ModelJSON {
+  return {
+    modelTopology: {
+      node: [
+        { name: 'x', op: 'Placeholder', attr: { dtype: i32, shape: { shape: { dim: [{ size: '-1' }, { size: '-1' }, { size: '-1' }, { size: '3' }] } } } },
+        { name: 'id', op: 'Identity', input: ['x'], attr: { T: i32 } },
+      ],
+      library: {},
+      versions: {},
+    },
+    format: 'graph-model',
+    generatedBy: 'hand-written test model',
+    convertedBy: null,
+    weightsManifest: [{ paths: [], weights: [] }],
+  };
+}
+
+/**
+ * Write the graph model into `dir` (model.json + one shard) and return `dir`.
+ *
+ * @param dir - the folder (created)
+ * @param w - the weights w, see {@link tinyImageGraphWeights}
+ * @param json - the model.json to write instead of {@link tinyImageGraphJson}'s (e.g. without `format`)
+ */
+export async function writeTinyImageGraph(dir: string, w?: readonly number[], json: object = tinyImageGraphJson()): Promise<string> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'model.json'), JSON.stringify(tinyImageGraphJson()));
+  await writeFile(join(dir, 'model.json'), JSON.stringify(json));
   await writeFile(join(dir, 'group1-shard1of1.bin'), tinyImageGraphWeights(w));
   return dir;
 }
