@@ -4,8 +4,7 @@ import type { RgbImage } from '../../io/rgbImage.js';
 import { rgbToHsv8Into } from '../../segmentation/color/rgbToHsv8.js';
 import { rgbToLab8Into } from '../../segmentation/color/rgbToLab8.js';
 import { rgbToYcrcb8Into } from '../../segmentation/color/rgbToYcrcb8.js';
-import { segmentNucleus } from '../../segmentation/nucleus/index.js';
-import { balancedSource } from '../../segmentation/nucleus/segmentNucleus.js';
+import { balancedSource, segmentNucleusWith } from '../../segmentation/nucleus/segmentNucleus.js';
 import type { NucleusSegmentation, NucleusStatus, SegmentNucleusOptions } from '../../segmentation/nucleus/index.js';
 import { COLOR_CHANNEL_NAMES, FEATURE_NAMES } from './featureNames.js';
 import type { FeatureName, MeasurementName } from './featureNames.js';
@@ -54,7 +53,8 @@ export function extractCellFeatures(image: RgbImage, options: CellFeatureOptions
     throw new RangeError(`extractCellFeatures: expected a finite undefinedRatio, got ${undefinedRatio}`);
   }
   const { undefinedRatio: _u, ...segOptions } = options;
-  return cellFeaturesFromSegmentation(segmentNucleus(image, segOptions), { undefinedRatio });
+  // the segmentation stays here and is done with before returning: no private copy of the pixels
+  return cellFeaturesFromSegmentation(segmentNucleusWith(image, segOptions, false), { undefinedRatio });
 }
 
 /** Options of {@link cellFeaturesFromSegmentation}. */

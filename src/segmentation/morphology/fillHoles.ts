@@ -49,36 +49,41 @@ export function fillHolesInto(src: Uint8Array, dst: Uint8Array, w: number, h: nu
   // dst: 2 = outside (reached from the border), set later to 0; everything else becomes 1
   if (stackScratch.length < n) stackScratch = new Int32Array(n);
   const stack = stackScratch;
+  // (`seed` is a module function returning the new stack top, not a closure over it: a captured
+  // `top` would live in a context object and cost a memory access per push and pop)
   let top = 0;
-  const seed = (p: number): void => {
-    if (src[p] === 0 && dst[p] !== 2) {
-      dst[p] = 2;
-      stack[top++] = p;
-    }
-  };
   dst.fill(0);
   for (let x = 0; x < w; x++) {
-    seed(x);
-    seed((h - 1) * w + x);
+    top = seed(src, dst, stack, top, x);
+    top = seed(src, dst, stack, top, (h - 1) * w + x);
   }
   for (let y = 0; y < h; y++) {
-    seed(y * w);
-    seed(y * w + w - 1);
+    top = seed(src, dst, stack, top, y * w);
+    top = seed(src, dst, stack, top, y * w + w - 1);
   }
   while (top > 0) {
     const p = stack[--top]!;
     const y = (p / w) | 0;
     const x = p - y * w;
-    if (x > 0) seed(p - 1);
-    if (x < w - 1) seed(p + 1);
-    if (y > 0) seed(p - w);
-    if (y < h - 1) seed(p + w);
+    if (x > 0) top = seed(src, dst, stack, top, p - 1);
+    if (x < w - 1) top = seed(src, dst, stack, top, p + 1);
+    if (y > 0) top = seed(src, dst, stack, top, p - w);
+    if (y < h - 1) top = seed(src, dst, stack, top, p + w);
     if (eight) {
-      if (x > 0 && y > 0) seed(p - w - 1);
-      if (x < w - 1 && y > 0) seed(p - w + 1);
-      if (x > 0 && y < h - 1) seed(p + w - 1);
-      if (x < w - 1 && y < h - 1) seed(p + w + 1);
+      if (x > 0 && y > 0) top = seed(src, dst, stack, top, p - w - 1);
+      if (x < w - 1 && y > 0) top = seed(src, dst, stack, top, p - w + 1);
+      if (x > 0 && y < h - 1) top = seed(src, dst, stack, top, p + w - 1);
+      if (x < w - 1 && y < h - 1) top = seed(src, dst, stack, top, p + w + 1);
     }
   }
   for (let i = 0; i < n; i++) dst[i] = dst[i] === 2 ? 0 : 1;
+}
+
+/** Marks background pixel `p` as outside (2) and pushes it, unless done already; returns the new stack top. */
+function seed(src: Uint8Array, dst: Uint8Array, stack: Int32Array, top: number, p: number): number {
+  if (src[p] === 0 && dst[p] !== 2) {
+    dst[p] = 2;
+    stack[top++] = p;
+  }
+  return top;
 }

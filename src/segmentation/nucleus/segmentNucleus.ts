@@ -114,6 +114,21 @@ let blurScratch = new Uint8Array(0);
  * if (seg.status === 'ok') console.log(seg.measurements.area);
  */
 export function segmentNucleus(image: RgbImage, options: SegmentNucleusOptions = {}): NucleusSegmentation {
+  return segmentNucleusWith(image, options, true);
+}
+
+/**
+ * {@link segmentNucleus} with a choice: `copyPixels` false skips the private copy of the pixels
+ * behind `balanced`, for a caller that reads everything it needs from the segmentation before it
+ * (or anyone) can modify `image` and lets the segmentation go (as `extractCellFeatures` does): it
+ * spares a copy of the whole image per call.
+ * @internal
+ */
+export function segmentNucleusWith(
+  image: RgbImage,
+  options: SegmentNucleusOptions,
+  copyPixels: boolean,
+): NucleusSegmentation {
   const policy = options.componentPolicy ?? 'largest';
   const fraction = options.dropSmallFraction ?? 0.1;
   const blurSize = options.blurSize ?? 5;
@@ -130,8 +145,9 @@ export function segmentNucleus(image: RgbImage, options: SegmentNucleusOptions =
   const [h, w] = img.shape as [number, number, number];
   const n = h * w;
 
-  // a private copy of the pixels behind the lazy `balanced` (a caller may reuse its image buffer)
-  const raw = img.data.buffer === image.data.buffer ? new Uint8Array(img.data) : img.data;
+  // a private copy of the pixels behind the lazy `balanced` (a caller may reuse its image buffer),
+  // unless the caller said it needs none (copyPixels false)
+  const raw = copyPixels && img.data.buffer === image.data.buffer ? new Uint8Array(img.data) : img.data;
   const source: BalancedSource = { raw, luts: colorBalanceLuts(raw) };
   const map = new Uint8Array(n);
   // Row ranges (first and last possibly non-zero column per row) let the blur and the labelling

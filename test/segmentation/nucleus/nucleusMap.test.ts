@@ -3,8 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRgbImage } from '../../../src/io/rgbImage.js';
 import { colorBalance, nucleusMap } from '../../../src/segmentation/nucleus/index.js';
-import { colorBalanceLuts } from '../../../src/segmentation/nucleus/colorBalance.js';
-import { balancedMapInto, hlsSaturation8, nucleusMapInto } from '../../../src/segmentation/nucleus/nucleusMap.js';
+import { colorBalanceLuts, IDENTITY_LUTS } from '../../../src/segmentation/nucleus/colorBalance.js';
+import {
+  balancedMapInto,
+  hlsSaturation8,
+  mapValueFloat,
+  nucleusMapInto,
+  rawZeroTables,
+} from '../../../src/segmentation/nucleus/nucleusMap.js';
 import { REFERENCE_DIR } from '../../helpers/shared.js';
 
 interface GoldenColors {
@@ -103,6 +109,33 @@ describe('nucleusMap', () => {
           expect([rows[2 * y], rows[2 * y + 1]]).toEqual(lo < 0 ? [w, -1] : [lo, hi]);
         }
       }
+    }
+  });
+
+  it('rawZeroTables: G ≥ zr[R] and G ≥ zb[B] exactly when the balanced pixel has P = 0', () => {
+    // P = 0 ⟺ the map is 0 even at the largest saturation (S = 255, where S − C ≥ max > 0)
+    const balances: [string, Uint8Array][] = [
+      ['identity', new Uint8Array(0)],
+      ['bluish cast', Uint8Array.of(90, 120, 230, 60, 100, 250)],
+      ['reddish cast', Uint8Array.of(240, 120, 90, 250, 80, 70)],
+      ['greenish, no blue', Uint8Array.of(100, 220, 0, 60, 250, 0)],
+    ];
+    for (const [name, pixels] of balances) {
+      const luts = name === 'identity' ? IDENTITY_LUTS : colorBalanceLuts(pixels);
+      const [lr, lg, lb] = luts;
+      const [zr, zb] = rawZeroTables(luts);
+      let mismatches = 0;
+      for (let r = 0; r < 256; r += 3) {
+        for (let b = 0; b < 256; b += 5) {
+          for (let g = 0; g < 256; g++) {
+            const R = lr[r]!, G = lg[g]!, B = lb[b]!;
+            const mx = Math.max(R, G, B);
+            const zero = mapValueFloat(mx, G, 255) === 0;
+            if ((g >= zr[r]! && g >= zb[b]!) !== zero) mismatches++;
+          }
+        }
+      }
+      expect(mismatches, name).toBe(0);
     }
   });
 });

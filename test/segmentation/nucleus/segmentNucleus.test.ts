@@ -8,6 +8,7 @@ import { thresholdOtsu } from '../../../src/segmentation/threshold/index.js';
 import { fillHoles, largestComponent } from '../../../src/segmentation/morphology/index.js';
 import { convexHull, fillPolygon, perimeter, traceContour } from '../../../src/segmentation/geometry/index.js';
 import { createMask } from '../../../src/io/rgbImage.js';
+import { segmentNucleusWith } from '../../../src/segmentation/nucleus/segmentNucleus.js';
 import { syntheticCell } from './syntheticCell.js';
 
 const iou = (a: Uint8Array, b: Uint8Array): number => {
@@ -151,5 +152,26 @@ describe('segmentNucleus', () => {
     const other = createRgbImage(32, 32);
     seg.balanced = other;
     expect(seg.balanced).toBe(other);
+  });
+
+  it('segmentNucleusWith without the pixel copy: same segmentation, balanced read from the caller\'s pixels', () => {
+    const { image } = syntheticCell({ notch: 8 });
+    for (const policy of ['largest', 'dropSmall'] as const) {
+      const copied = segmentNucleus(image, { componentPolicy: policy });
+      const shared = segmentNucleusWith(image, { componentPolicy: policy }, false);
+      expect(shared.status).toBe('ok');
+      for (const key of ['nucleus', 'hull', 'roc', 'nucleusMap'] as const) {
+        expect(Array.from(shared[key].data), key).toEqual(Array.from(copied[key].data));
+      }
+      expect(shared.measurements).toEqual(copied.measurements);
+      expect(shared.contour).toEqual(copied.contour);
+      expect(shared.hullPolygon).toEqual(copied.hullPolygon);
+      expect(Array.from(shared.balanced.data)).toEqual(Array.from(copied.balanced.data));
+    }
+    // not copied: a later change of the image shows through a balanced read afterwards
+    const copy = createRgbImage(image.shape[1]!, image.shape[0]!, new Uint8Array(image.data));
+    const shared = segmentNucleusWith(copy, {}, false);
+    copy.data.fill(0);
+    expect(shared.balanced.data.every((v) => v === 0)).toBe(true);
   });
 });
