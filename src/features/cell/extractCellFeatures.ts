@@ -1,11 +1,7 @@
 import type { RgbImage } from '../../io/rgbImage.js';
-// Import the typed-array files directly: the colour index also exports the tfjs tensor versions, which would make
-// every feature worker load tfjs.
-import { rgbToHsv8Into } from '../../segmentation/color/rgbToHsv8.js';
-import { rgbToLab8Into } from '../../segmentation/color/rgbToLab8.js';
-import { rgbToYcrcb8Into } from '../../segmentation/color/rgbToYcrcb8.js';
 import { balancedSource, segmentNucleusWith } from '../../segmentation/nucleus/segmentNucleus.js';
 import type { NucleusSegmentation, NucleusStatus, SegmentNucleusOptions } from '../../segmentation/nucleus/index.js';
+import { addColorChannelSums } from './colorChannelSums.js';
 import { COLOR_CHANNEL_NAMES, FEATURE_NAMES } from './featureNames.js';
 import type { FeatureName, MeasurementName } from './featureNames.js';
 
@@ -118,21 +114,21 @@ export function cellFeaturesFromSegmentation(
 
 /**
  * Scratch buffers of {@link colorStatistics} (grown on demand, reused across calls): the balanced
- * RGB of the nucleus pixels, of the ROC pixels, and one converted copy. Safe: nothing returned
+ * RGB of the nucleus pixels and of the ROC pixels. Safe: nothing returned
  * refers to them, and JS runs one call at a time per thread (each worker has its own module).
  */
 let nucleusScratch = new Uint8Array(0);
 let rocScratch = new Uint8Array(0);
-let convertScratch = new Uint8Array(0);
 
 /**
  * Per channel (12, in COLOR_CHANNEL_NAMES order): [Σ nucleus, Σ² nucleus, Σ hull, Σ² hull].
  *
  * Only hull pixels are visited and converted: one pass over the hull's bounding box gathers the
  * balanced RGB of nucleus and ROC pixels into two compact buffers (through the colour balance's
- * tables, without materialising the balanced image), then each buffer is converted to HSV, Lab
- * and YCrCb and summed. All sums are of integers far below 2^53, hence exact in any order: they
- * equal the sums over the masks of the full converted images bit for bit.
+ * tables, without materialising the balanced image), then one pass per buffer converts each pixel
+ * to HSV, Lab and YCrCb and sums the 12 channels ({@link addColorChannelSums}, no converted
+ * copy). All sums are of integers far below 2^53, hence exact in any order: they equal the sums
+ * over the masks of the full converted images bit for bit.
  */
 function colorStatistics(seg: NucleusSegmentation): Float64Array {
   const [h, w] = seg.hull.shape as [number, number];
@@ -150,7 +146,6 @@ function colorStatistics(seg: NucleusSegmentation): Float64Array {
   if (nucleusScratch.length < boxBytes) {
     nucleusScratch = new Uint8Array(boxBytes);
     rocScratch = new Uint8Array(boxBytes);
-    convertScratch = new Uint8Array(boxBytes);
   }
   const nuc = nucleusScratch, roc = rocScratch;
   const { raw, luts } = balancedSource(seg, 'cellFeaturesFromSegmentation');
@@ -176,44 +171,13 @@ function colorStatistics(seg: NucleusSegmentation): Float64Array {
   }
   // per channel [Σ nucleus, Σ² nucleus, Σ ROC, Σ² ROC], then the hull's as nucleus + ROC
   const stats = new Float64Array(12 * 4);
-  const conv = convertScratch;
-  for (const [region, length, o] of [[nuc, a, 0], [roc, b, 2]] as const) {
-    addSums(region, length, stats, o);
-    rgbToHsv8Into(region, conv, length, false);
-    addSums(conv, length, stats, 12 + o);
-    rgbToLab8Into(region, conv, length);
-    addSums(conv, length, stats, 24 + o);
-    rgbToYcrcb8Into(region, conv, length);
-    addSums(conv, length, stats, 36 + o);
-  }
+  addColorChannelSums(nuc, a, stats, 0);
+  addColorChannelSums(roc, b, stats, 2);
   for (let ch = 0; ch < 12; ch++) {
     stats[ch * 4 + 2] = stats[ch * 4]! + stats[ch * 4 + 2]!;
     stats[ch * 4 + 3] = stats[ch * 4 + 1]! + stats[ch * 4 + 3]!;
   }
   return stats;
-}
-
-/**
- * Adds Σv and Σv² of each channel of the first `length` bytes of interleaved 3-channel `data`
- * to `stats[offset + 4c]` and `stats[offset + 4c + 1]` (c = 0, 1, 2).
- */
-function addSums(data: Uint8Array, length: number, stats: Float64Array, offset: number): void {
-  let s0 = 0, q0 = 0, s1 = 0, q1 = 0, s2 = 0, q2 = 0;
-  for (let i = 0; i < length; i += 3) {
-    const v0 = data[i]!, v1 = data[i + 1]!, v2 = data[i + 2]!;
-    s0 += v0;
-    q0 += v0 * v0;
-    s1 += v1;
-    q1 += v1 * v1;
-    s2 += v2;
-    q2 += v2 * v2;
-  }
-  stats[offset] = stats[offset]! + s0;
-  stats[offset + 1] = stats[offset + 1]! + q0;
-  stats[offset + 4] = stats[offset + 4]! + s1;
-  stats[offset + 5] = stats[offset + 5]! + q1;
-  stats[offset + 8] = stats[offset + 8]! + s2;
-  stats[offset + 9] = stats[offset + 9]! + q2;
 }
 
 /**

@@ -11,7 +11,8 @@ export interface RgbToHsv8Options {
   readonly full?: boolean;
 }
 
-const HSV_SHIFT = 12;
+/** Fixed-point shift of OpenCV's 8-bit HSV. @internal */
+export const HSV_SHIFT = 12;
 const HALF = 1 << (HSV_SHIFT - 1);
 
 /** OpenCV's division tables: 255·2^12 / v, and hrange·2^12 / (6·diff), rounded to nearest (ties to even). */
@@ -20,8 +21,10 @@ function divisionTable(numerator: number, scale: number): Int32Array {
   for (let i = 1; i < 256; i++) t[i] = rint(numerator / (scale * i));
   return t;
 }
-const SDIV = divisionTable(255 << HSV_SHIFT, 1);
-const HDIV180 = divisionTable(180 << HSV_SHIFT, 6);
+/** Saturation division table (255·2^12 / v) of {@link rgbToHsv8Into}. @internal */
+export const SDIV = divisionTable(255 << HSV_SHIFT, 1);
+/** Hue division table for H in [0, 180) (180·2^12 / (6·diff)) of {@link rgbToHsv8Into}. @internal */
+export const HDIV180 = divisionTable(180 << HSV_SHIFT, 6);
 const HDIV256 = divisionTable(256 << HSV_SHIFT, 6);
 
 /**

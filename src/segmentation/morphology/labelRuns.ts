@@ -22,6 +22,14 @@ export interface ComponentRuns {
   areas: Int32Array;
   /** Bounding box [x0, y0, x1, y1] (inclusive) of label l at `boxes[4·l]`; entry 0 is unused. */
   boxes: Int32Array;
+  /**
+   * Holes per label, length count + 1 (entry 0 is 0): the background components that the
+   * component encloses, background taken with the other connectivity (4 for an 8-connected
+   * labelling, 8 for a 4-connected one). Counted as the independent cycles of the component's run
+   * graph, (touching pairs of runs) − (runs) + 1: for a run-length labelling this is 1 − the
+   * Euler number.
+   */
+  holes: Int32Array;
 }
 
 // Scratch run tables, reused across calls and grown on demand (a row of W pixels holds at most
@@ -31,6 +39,8 @@ let scratchY = new Int32Array(0);
 let scratchX0 = new Int32Array(0);
 let scratchX1 = new Int32Array(0);
 let scratchParent = new Int32Array(0);
+/** Per run: how many runs of the row above it touches. */
+let scratchTouch = new Int32Array(0);
 
 /**
  * Run-length connected-component labelling of a row-major buffer (foreground is
@@ -48,7 +58,7 @@ let scratchParent = new Int32Array(0);
  * @param rows - optional per-row column ranges: row y is scanned only over `rows[2y]`..`rows[2y + 1]`
  *   (inclusive; empty when the first exceeds the second). Exact when every value outside is 0
  *   and `above` ≥ 0, as for the blur's `RowRanges`.
- * @returns the runs with their labels, and each component's area and bounding box
+ * @returns the runs with their labels, and each component's area, bounding box and number of holes
  * @internal
  */
 export function labelRuns(
@@ -65,8 +75,9 @@ export function labelRuns(
     scratchX0 = new Int32Array(maxRuns);
     scratchX1 = new Int32Array(maxRuns);
     scratchParent = new Int32Array(maxRuns);
+    scratchTouch = new Int32Array(maxRuns);
   }
-  const ry = scratchY, rx0 = scratchX0, rx1 = scratchX1, parent = scratchParent;
+  const ry = scratchY, rx0 = scratchX0, rx1 = scratchX1, parent = scratchParent, touch = scratchTouch;
   const reach = connectivity === 8 ? 1 : 0; // a run above touches [x0 − reach, x1 + reach]
   let n = 0;
   let prevStart = 0;
@@ -90,7 +101,8 @@ export function labelRuns(
       rx1[n] = e;
       parent[n] = n;
       while (j < prevEnd && rx1[j]! < s - reach) j++;
-      for (let k = j; k < prevEnd && rx0[k]! <= e + reach; k++) {
+      let k = j;
+      for (; k < prevEnd && rx0[k]! <= e + reach; k++) {
         // union: the root with the larger index points to the smaller one (the set's first run)
         let a = n;
         while (parent[a] !== a) a = parent[a]!;
@@ -102,6 +114,7 @@ export function labelRuns(
         if (a < b) parent[b] = a;
         else if (b < a) parent[a] = b;
       }
+      touch[n] = k - j;
       n++;
     }
     prevStart = rowStart;
@@ -117,6 +130,7 @@ export function labelRuns(
   }
   const areas = new Int32Array(count + 1);
   const boxes = new Int32Array(4 * (count + 1));
+  const holes = new Int32Array(count + 1);
   for (let l = 1; l <= count; l++) {
     boxes[4 * l] = w;
     boxes[4 * l + 1] = h;
@@ -129,6 +143,7 @@ export function labelRuns(
     const l = label[i]!;
     const s = rx0[i]!, e = rx1[i]!, y = ry[i]!;
     areas[l] = areas[l]! + e - s + 1;
+    holes[l] = holes[l]! + touch[i]! - 1; // Σ (touching pairs − 1) over the runs, + 1 below
     foreground += e - s + 1;
     const o = 4 * l;
     if (s < boxes[o]!) boxes[o] = s;
@@ -137,5 +152,6 @@ export function labelRuns(
     if (y > boxes[o + 3]!) boxes[o + 3] = y;
   }
   areas[0] = w * h - foreground;
-  return { runs: n, y: ry.slice(0, n), x0: rx0.slice(0, n), x1: rx1.slice(0, n), label, count, areas, boxes };
+  for (let l = 1; l <= count; l++) holes[l] = holes[l]! + 1;
+  return { runs: n, y: ry.slice(0, n), x0: rx0.slice(0, n), x1: rx1.slice(0, n), label, count, areas, boxes, holes };
 }

@@ -55,6 +55,12 @@ export function balancedMapInto(src: Uint8Array, luts: ByteLuts, map: Uint8Array
   const { pc, s8, g0 } = tables();
   const [lr, lg, lb] = luts;
   const [zr, zb] = rawZeroTables(luts);
+  // the tables less one, so that the test below is `zr1[R] − G < 0` (one subtraction fewer per term)
+  const zr1 = zeroR1, zb1 = zeroB1;
+  for (let v = 0; v < 256; v++) {
+    zr1[v] = zr[v]! - 1;
+    zb1[v] = zb[v]! - 1;
+  }
   /** Map value of one balanced pixel: max(0, min(P, S − C)) from the packed entry (see Tables). */
   const value = (r: number, g: number, b: number): number => {
     let mx = r > g ? r : g;
@@ -99,12 +105,12 @@ export function balancedMapInto(src: Uint8Array, luts: ByteLuts, map: Uint8Array
       const r0 = a & 255, g0r = (a >>> 8) & 255, b0 = (a >>> 16) & 255, r1 = a >>> 24;
       const g1r = b & 255, b1 = (b >>> 8) & 255, r2 = (b >>> 16) & 255, g2r = b >>> 24;
       const b2 = c & 255, r3 = (c >>> 8) & 255, g3r = (c >>> 16) & 255, b3 = c >>> 24;
-      // pixel i has P = 0 when zr[Ri] − Gi − 1 and zb[Bi] − Gi − 1 are both negative: the AND of
+      // pixel i has P = 0 when zr1[Ri] − Gi and zb1[Bi] − Gi (zr1 = zr − 1) are both negative: the AND of
       // the eight differences is negative exactly when all four pixels are (branch-free test)
-      const d0 = (zr[r0]! - g0r - 1) & (zb[b0]! - g0r - 1);
-      const d1 = (zr[r1]! - g1r - 1) & (zb[b1]! - g1r - 1);
-      const d2 = (zr[r2]! - g2r - 1) & (zb[b2]! - g2r - 1);
-      const d3 = (zr[r3]! - g3r - 1) & (zb[b3]! - g3r - 1);
+      const d0 = (zr1[r0]! - g0r) & (zb1[b0]! - g0r);
+      const d1 = (zr1[r1]! - g1r) & (zb1[b1]! - g1r);
+      const d2 = (zr1[r2]! - g2r) & (zb1[b2]! - g2r);
+      const d3 = (zr1[r3]! - g3r) & (zb1[b3]! - g3r);
       if ((d0 & d1 & d2 & d3) < 0) continue; // the common case: no balance lookup, map is pre-zeroed
       const z0 = d0 < 0, z1 = d1 < 0, z2 = d2 < 0, z3 = d3 < 0;
       const v0 = z0 ? 0 : value(lr[r0]!, lg[g0r]!, lb[b0]!);
@@ -233,6 +239,9 @@ function tables(): Tables {
 /** The tables of {@link rawZeroTables}, reused across calls (one balance at a time per thread). */
 const zeroR = new Uint16Array(256);
 const zeroB = new Uint16Array(256);
+/** The same less one (−1..255), for {@link balancedMapInto}'s test, reused likewise. */
+const zeroR1 = new Int16Array(256);
+const zeroB1 = new Int16Array(256);
 
 /**
  * The P = 0 test of {@link Tables} on raw values: with balance tables `luts` that are

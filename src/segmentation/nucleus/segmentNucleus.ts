@@ -209,8 +209,13 @@ export function segmentNucleusWith(
     const wrow = (runs.y[i]! - by0 + 1) * pw + 1 - bx0;
     win.fill(1, wrow + runs.x0[i]!, wrow + runs.x1[i]! + 1);
   }
-  const filled = new Uint8Array(pw * ph);
-  fillHolesInto(win, filled, pw, ph, false);
+  // without holes (the labelling counts them: see ComponentRuns.holes) the window is already filled
+  let filled = win;
+  let area = areas[best]!;
+  if (runs.holes[best] !== 0) {
+    filled = new Uint8Array(pw * ph);
+    area = fillHolesInto(win, filled, pw, ph, false);
+  }
   let first = pw + 1;
   while (filled[first] === 0) first++;
   const contour = traceOuterContour(filled, pw, first % pw, (first / pw) | 0, bx0 - 1, by0 - 1);
@@ -224,7 +229,7 @@ export function segmentNucleusWith(
       const row = runs.y[i]! * w;
       kept.fill(1, row + runs.x0[i]!, row + runs.x1[i]! + 1);
     }
-    fillHolesInto(kept, nd, w, h, false);
+    area = fillHolesInto(kept, nd, w, h, false);
   } else {
     for (let y = by0; y <= by1; y++) {
       const wrow = (y - by0 + 1) * pw + 1;
@@ -232,38 +237,38 @@ export function segmentNucleusWith(
     }
   }
 
-  // hull of all nucleus pixels = hull of the row extremes
+  // hull of all nucleus pixels = hull of the row extremes (each row scanned from both ends up to
+  // its first and last nucleus pixel; the area came from the labelling or the hole filling)
   const extremes: Point[] = [];
-  let area = 0;
   for (let y = ky0; y <= ky1; y++) {
-    let firstX = -1;
-    let lastX = -1;
     const row = y * w;
-    for (let x = kx0; x <= kx1; x++) {
-      if (nd[row + x] !== 0) {
-        if (firstX < 0) firstX = x;
-        lastX = x;
-        area++;
-      }
-    }
-    if (firstX >= 0) {
-      extremes.push({ x: firstX, y });
-      if (lastX !== firstX) extremes.push({ x: lastX, y });
-    }
+    let firstX = kx0;
+    while (firstX <= kx1 && nd[row + firstX] === 0) firstX++;
+    if (firstX > kx1) continue;
+    let lastX = kx1;
+    while (nd[row + lastX] === 0) lastX--;
+    extremes.push({ x: firstX, y });
+    if (lastX !== firstX) extremes.push({ x: lastX, y });
   }
   const hullPolygon = convexHull(extremes);
   const hull = fillPolygon(hullPolygon, w, h);
   const hd = hull.data;
   const roc = createMask(w, h);
   const rd = roc.data;
+  // hull |= nucleus, roc = hull − nucleus (all 0/1), per row between the first and the last pixel
+  // of either mask (the box's corners, outside the convex hull, are skipped)
   let areaConvex = 0;
   for (let y = ky0; y <= ky1; y++) {
-    for (let i = y * w + kx0, end = y * w + kx1; i <= end; i++) {
-      if (nd[i] !== 0) hd[i] = 1;
-      if (hd[i] !== 0) {
-        areaConvex++;
-        if (nd[i] === 0) rd[i] = 1;
-      }
+    let i = y * w + kx0;
+    let end = y * w + kx1;
+    while (i <= end && (hd[i]! | nd[i]!) === 0) i++;
+    while (end > i && (hd[end]! | nd[end]!) === 0) end--;
+    for (; i <= end; i++) {
+      const nv = nd[i]!;
+      const hv = hd[i]! | nv;
+      hd[i] = hv;
+      rd[i] = hv & (nv ^ 1);
+      areaConvex += hv;
     }
   }
   return withLazyBalanced(

@@ -106,4 +106,39 @@ describe('labelRuns', () => {
       { numRuns: 300 },
     );
   });
+
+  it('property: holes[l] = the background components (other connectivity) that component l alone encloses', () => {
+    const arb = fc
+      .record({ w: fc.integer({ min: 1, max: 14 }), h: fc.integer({ min: 1, max: 14 }), eight: fc.boolean() })
+      .chain(({ w, h, eight }) =>
+        fc.uint8Array({ minLength: w * h, maxLength: w * h, max: 1 }).map((data) => ({ w, h, eight, data })),
+      );
+    fc.assert(
+      fc.property(arb, ({ w, h, eight, data }) => {
+        const r = labelRuns(data, w, h, eight ? 8 : 4);
+        expect(r.holes).toHaveLength(r.count + 1);
+        expect(r.holes[0]).toBe(0);
+        const labels = floodLabels(data, w, h, eight, 0);
+        for (let l = 1; l <= r.count; l++) {
+          // the background of component l alone, in a zero ring (so the outside is one component),
+          // labelled with the other connectivity; every component but the outside one is a hole
+          const pw = w + 2;
+          const bg = new Uint8Array(pw * (h + 2)).fill(1);
+          for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (labels[y * w + x] === l) bg[(y + 1) * pw + x + 1] = 0;
+          const background = labelRuns(bg, pw, h + 2, eight ? 4 : 8);
+          expect(r.holes[l]).toBe(background.count - 1);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('holes: a ring has one, a diagonal ring (8-connected) one, a filled square none', () => {
+    const ring = Uint8Array.from([1, 1, 1, 1, 0, 1, 1, 1, 1]);
+    expect(Array.from(labelRuns(ring, 3, 3, 8).holes)).toEqual([0, 1]);
+    const diamond = Uint8Array.from([0, 1, 0, 1, 0, 1, 0, 1, 0]);
+    expect(Array.from(labelRuns(diamond, 3, 3, 8).holes)).toEqual([0, 1]);
+    expect(Array.from(labelRuns(diamond, 3, 3, 4).holes)).toEqual([0, 0, 0, 0, 0]);
+    expect(Array.from(labelRuns(new Uint8Array(9).fill(1), 3, 3, 4).holes)).toEqual([0, 0]);
+  });
 });

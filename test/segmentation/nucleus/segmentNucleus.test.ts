@@ -69,6 +69,32 @@ describe('segmentNucleus', () => {
     expect(seg.measurements.areaConvex - seg.measurements.area).toBe(rocArea);
   });
 
+  it('a nucleus with holes: filled as fillHoles(largestComponent) does; without holes the same path is skipped', () => {
+    for (const holeRadius of [0, 3, 6]) {
+      const { image } = syntheticCell({ size: 100, radius: 25, noise: 0 });
+      // paint the background colour into a disk at the centre of the nucleus
+      const bg = [image.data[0]!, image.data[1]!, image.data[2]!];
+      for (let y = 0; y < 100; y++) {
+        for (let x = 0; x < 100; x++) {
+          if ((x - 50) ** 2 + (y - 50) ** 2 > holeRadius * holeRadius || holeRadius === 0) continue;
+          for (let c = 0; c < 3; c++) image.data[3 * (y * 100 + x) + c] = bg[c]!;
+        }
+      }
+      const seg = segmentNucleus(image);
+      expect(seg.status).toBe('ok');
+      const blurred = gaussianBlur(nucleusMap(colorBalance(image)));
+      const fg = createMask(100, 100, Uint8Array.from(blurred.data, (v) => (v > seg.threshold ? 1 : 0)));
+      const component = largestComponent(fg);
+      const nucleus = fillHoles(component);
+      const holes = nucleus.data.reduce((a, b) => a + b, 0) - component.data.reduce((a, b) => a + b, 0);
+      if (holeRadius >= 6) expect(holes).toBeGreaterThan(0); // the filling is exercised
+      if (holeRadius === 0) expect(holes).toBe(0);
+      expect(Array.from(seg.nucleus.data)).toEqual(Array.from(nucleus.data));
+      expect(seg.measurements.area).toBe(nucleus.data.reduce((a, b) => a + b, 0));
+      expect(seg.contour).toEqual(traceContour(nucleus));
+    }
+  });
+
   it("componentPolicy: 'largest' keeps one lobe, 'dropSmall' keeps both", () => {
     const { image } = syntheticCell({ size: 120, radius: 18, lobe: 12 });
     const largest = segmentNucleus(image);
@@ -78,6 +104,15 @@ describe('segmentNucleus', () => {
     expect(both.measurements.perimeter).toBe(largest.measurements.perimeter);
     const tiny = segmentNucleus(image, { componentPolicy: 'dropSmall', dropSmallFraction: 0.9 });
     expect(tiny.measurements.area).toBe(largest.measurements.area);
+    // the areas are the masks' pixel counts, the ROC is hull − nucleus, with either policy
+    const count = (d: Uint8Array): number => d.reduce((a, b) => a + b, 0);
+    for (const seg of [largest, both, tiny]) {
+      expect(seg.measurements.area).toBe(count(seg.nucleus.data));
+      expect(seg.measurements.areaConvex).toBe(count(seg.hull.data));
+      const rocWant = seg.hull.data.map((v, i) => v & (seg.nucleus.data[i]! ^ 1));
+      expect(Array.from(seg.roc.data)).toEqual(Array.from(rocWant));
+      expect(seg.nucleus.data.every((v, i) => v <= seg.hull.data[i]!)).toBe(true);
+    }
   });
 
   it.each([
