@@ -14,7 +14,7 @@
  * reference images: `npm run bench -- segmentation --cpu-only --dir <shared>/reference/golden-png --rounds 20`.
  * @module
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,8 +23,8 @@ import { decodeImageBytes, resolveDecoder } from '../../src/io/index.js';
 import type { RgbImage } from '../../src/io/index.js';
 import { segmentNucleus } from '../../src/segmentation/index.js';
 import { extractCellFeatures, extractFeaturesBatch } from '../../src/features/index.js';
+import { buildLikeDist } from '../../test/helpers/buildLikeDist.js';
 import { DLMI_DIR } from '../../test/helpers/shared.js';
-import type { Options } from 'tsup';
 import type { BenchSuite } from '../suite.js';
 import { formatTable, intOption, parseOptions } from '../table.js';
 
@@ -47,21 +47,9 @@ async function pickImages(dir: string, count: number): Promise<string[]> {
  * it in dist/) into node_modules/.cache, so that its external imports resolve; returns its URL.
  */
 async function buildWorker(): Promise<URL> {
-  const { build } = await import('tsup');
-  const config = (await import('../../tsup.config.js')).default as Options;
   const outDir = fileURLToPath(new URL('../../node_modules/.cache/lymphomix-bench-worker/', import.meta.url));
-  await build({
-    ...config,
-    entry: { 'features/batch/worker': fileURLToPath(new URL('../../src/features/batch/worker.ts', import.meta.url)) },
-    outDir,
-    format: ['esm'],
-    dts: false,
-    clean: true,
-    sourcemap: false,
-    silent: true,
-    config: false,
-  });
-  await writeFile(join(outDir, 'package.json'), '{"type":"module"}\n');
+  const worker = fileURLToPath(new URL('../../src/features/batch/worker.ts', import.meta.url));
+  await buildLikeDist({ 'features/batch/worker': worker }, outDir, true);
   return pathToFileURL(join(outDir, 'features/batch/worker.js'));
 }
 

@@ -1,13 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'tsup';
-import type { Options } from 'tsup';
-import tsupConfig from '../../../tsup.config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractFeaturesBatch } from '../../../src/features/batch/extractFeaturesBatch.js';
 import { resolveFeatureWorkerUrl } from '../../../src/features/batch/featureWorker.js';
+import { buildLikeDist } from '../../helpers/buildLikeDist.js';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../../../..');
 const FAKE = fileURLToPath(new URL('./fixtures/fakeExtractor.mjs', import.meta.url));
@@ -43,18 +41,7 @@ describe('resolveFeatureWorkerUrl', () => {
 describe('the built worker (as tsup bundles it into dist/)', () => {
   it('is found beside a bundled index.js and serves a batch without any TypeScript loader', async () => {
     // The project's tsup settings, for the ESM build of the worker entry only (no .d.ts, no cleaning).
-    await build({
-      ...(tsupConfig as Options),
-      entry: { 'features/batch/worker': join(repo, 'src/features/batch/worker.ts') },
-      outDir: dist,
-      format: ['esm'],
-      dts: false,
-      clean: false,
-      sourcemap: false,
-      silent: true,
-      config: false,
-    });
-    await writeFile(join(dist, 'package.json'), '{"type":"module"}\n');
+    await buildLikeDist({ 'features/batch/worker': join(repo, 'src/features/batch/worker.ts') }, dist);
     const entry = await resolveFeatureWorkerUrl(pathToFileURL(join(dist, 'index.js')).href);
     expect(fileURLToPath(entry)).toBe(join(dist, 'features/batch/worker.js'));
 

@@ -4,9 +4,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { build } from 'tsup';
-import type { Options } from 'tsup';
-import tsupConfig from '../../../tsup.config.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src/backend/initBackend.js';
 import { encodePng } from '../../../src/io/encodePng.js';
@@ -21,6 +18,7 @@ import { embedPixelBatch } from '../../../src/models/backbones/embedPixelBatch.j
 import { resolveEmbeddingWorkerUrl } from '../../../src/models/backbones/embeddingThread.js';
 import { saveModelTo } from '../../../src/io/modelIo/saveModelTo.js';
 import { loadModelBackbone } from '../../../src/models/backbones/loadModelBackbone.js';
+import { buildLikeDist } from '../../helpers/buildLikeDist.js';
 import { DLMI_DIR } from '../../helpers/shared.js';
 import { FIXTURE_DIR } from './backboneFixtures.js';
 import { tinyCnn, writeTinyImageGraph } from './tinyImageModels.js';
@@ -261,18 +259,7 @@ describe('the built embedding worker (as tsup bundles it into dist/)', () => {
     await mkdir(cache, { recursive: true });
     const dist = await mkdtemp(join(cache, 'lymphomix-embedding-worker-test-'));
     try {
-      await build({
-        ...(tsupConfig as Options),
-        entry: { 'models/backbones/embeddingWorker': join(repo, 'src/models/backbones/embeddingWorker.ts') },
-        outDir: dist,
-        format: ['esm'],
-        dts: false,
-        clean: false,
-        sourcemap: false,
-        silent: true,
-        config: false,
-      });
-      await writeFile(join(dist, 'package.json'), '{"type":"module"}\n');
+      await buildLikeDist({ 'models/backbones/embeddingWorker': join(repo, 'src/models/backbones/embeddingWorker.ts') }, dist);
       const entry = await resolveEmbeddingWorkerUrl(pathToFileURL(join(dist, 'index.js')).href);
       expect(fileURLToPath(entry)).toBe(join(dist, 'models/backbones/embeddingWorker.js'));
       const built = await embedImagesPool(SPEC, paths.slice(0, 3), { workers: 1, workerUrl: entry });
