@@ -2,9 +2,10 @@
  * lymphomix: lymphocytosis classification (reactive vs malignant) from a patient's bag of
  * blood-smear images and clinical data.
  *
- * The layers, bottom to top: `io`, `segmentation`, `features`, `data`, `backend`, `mil`, `models`, `training`.
+ * The layers, bottom to top: `core`, `io`, `segmentation`, `features`, `data`, `backend`, `mil`, `models`, `training`.
  * @packageDocumentation
  */
+export * from './core/index.js';
 export * from './io/index.js';
 export * from './segmentation/index.js';
 export * from './features/index.js';

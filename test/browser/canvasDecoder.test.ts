@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleSyntheticCellParams } from '../../src/data/synthetic/sampleSyntheticCellParams.js';
 import { renderSyntheticCell } from '../../src/data/synthetic/renderSyntheticCell.js';
-import { seededRandom } from '../../src/data/synthetic/seededRandom.js';
+import { seededRandom } from '../../src/core/index.js';
 import { extractCellFeatures } from '../../src/features/cell/extractCellFeatures.js';
 import { encodePng } from '../../src/io/encodePng.js';
 import { segmentNucleus } from '../../src/segmentation/nucleus/segmentNucleus.js';

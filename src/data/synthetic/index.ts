@@ -3,8 +3,6 @@
  * ground-truth nucleus masks, and of whole reactive/malignant cohorts with clinical metadata.
  * @module
  */
-export { seededRandom, hashSeed } from './seededRandom.js';
-export type { SeededRandom } from './seededRandom.js';
 export { sampleSyntheticCellParams, SYNTHETIC_MORPHOLOGY } from './sampleSyntheticCellParams.js';
 export type {
   SampleSyntheticCellParamsOptions,

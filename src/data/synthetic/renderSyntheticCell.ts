@@ -1,8 +1,8 @@
 import { createMask, createRgbImage } from '../../io/rgbImage.js';
 import type { Mask, RgbImage } from '../../io/rgbImage.js';
 import type { SyntheticCellParams } from './sampleSyntheticCellParams.js';
-import { seededRandom } from './seededRandom.js';
-import type { SeededRandom } from './seededRandom.js';
+import { seededRandom } from '../../core/index.js';
+import type { SeededRandom } from '../../core/index.js';
 
 /** Options of {@link renderSyntheticCell}. */
 export interface RenderSyntheticCellOptions {

@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seededRandom.js';
+import type { SeededRandom } from '../../core/index.js';
 
 /** One nuclear cleft (notch): a Gaussian dip in the nucleus outline's polar radius. */
 export interface SyntheticCleft {

@@ -2,7 +2,7 @@ import type { SyntheticCellParams, SyntheticPatientBaseline } from './sampleSynt
 import { sampleSyntheticCellParams } from './sampleSyntheticCellParams.js';
 import type { RenderSyntheticCellOptions, SyntheticCell } from './renderSyntheticCell.js';
 import { renderSyntheticCell, resolveRenderSyntheticCellOptions } from './renderSyntheticCell.js';
-import { seededRandom } from './seededRandom.js';
+import { seededRandom } from '../../core/index.js';
 
 /** Options of {@link synthesizeCohort}. Every field is optional; the defaults give a learnable, not trivial task. */
 export interface SynthesizeCohortOptions {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderSyntheticCell } from '../../../src/data/synthetic/renderSyntheticCell.js';
 import { sampleSyntheticCellParams } from '../../../src/data/synthetic/sampleSyntheticCellParams.js';
 import type { SyntheticCellParams } from '../../../src/data/synthetic/sampleSyntheticCellParams.js';
-import { seededRandom } from '../../../src/data/synthetic/seededRandom.js';
+import { seededRandom } from '../../../src/core/index.js';
 import type { Mask } from '../../../src/io/rgbImage.js';
 
 const params = (seed: number, abnormal = false): SyntheticCellParams => sampleSyntheticCellParams(seededRandom(seed), abnormal);

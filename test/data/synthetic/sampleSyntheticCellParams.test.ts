@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleSyntheticCellParams, SYNTHETIC_MORPHOLOGY } from '../../../src/data/synthetic/sampleSyntheticCellParams.js';
 import type { SyntheticCellParams } from '../../../src/data/synthetic/sampleSyntheticCellParams.js';
-import { seededRandom } from '../../../src/data/synthetic/seededRandom.js';
+import { seededRandom } from '../../../src/core/index.js';
 
 const draw = (abnormal: boolean, n: number, options = {}): SyntheticCellParams[] => {
   const r = seededRandom(abnormal ? 11 : 12);

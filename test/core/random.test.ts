@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hashSeed, seededRandom } from '../../../src/data/synthetic/seededRandom.js';
+import { deriveSeed, hashSeed, seededRandom } from '../../src/core/index.js';
 
 const take = (seed: number, n: number): number[] => {
   const r = seededRandom(seed);
@@ -56,17 +56,23 @@ describe('seededRandom', () => {
   it('rejects non-finite seeds naming the function and the value', () => {
     expect(() => seededRandom(Number.NaN)).toThrow(/seededRandom: expected a finite number seed, got NaN/);
     expect(() => seededRandom(Infinity)).toThrow(/seededRandom: .*Infinity/);
-    expect(() => hashSeed()).toThrow(/hashSeed: expected at least one integer/);
+    expect(() => deriveSeed()).toThrow(/deriveSeed: expected at least one integer/);
   });
 
-  it('hashSeed is a deterministic uint32 and sensitive to order and to high bits (property)', () => {
+  it('deriveSeed is a deterministic uint32 and sensitive to order and to high bits (property)', () => {
     fc.assert(
       fc.property(fc.integer(), fc.integer(), (x, y) => {
-        const h = hashSeed(x, y);
-        return Number.isInteger(h) && h >= 0 && h < 2 ** 32 && h === hashSeed(x, y);
+        const h = deriveSeed(x, y);
+        return Number.isInteger(h) && h >= 0 && h < 2 ** 32 && h === deriveSeed(x, y);
       }),
     );
-    expect(hashSeed(1, 2)).not.toBe(hashSeed(2, 1));
-    expect(hashSeed(2 ** 40)).not.toBe(hashSeed(0));
+    expect(deriveSeed(1, 2)).not.toBe(deriveSeed(2, 1));
+    expect(deriveSeed(2 ** 40)).not.toBe(deriveSeed(0));
+  });
+});
+
+describe('hashSeed', () => {
+  it('is the old name of deriveSeed', () => {
+    expect(hashSeed(1, 2, 3)).toBe(deriveSeed(1, 2, 3));
   });
 });

@@ -1,6 +1,7 @@
 /**
- * A small, fast, seedable pseudo-random number generator (sfc32, seeded through splitmix32), so that the
- * synthetic cohort is bit-for-bit reproducible across platforms and runs. Not for cryptography.
+ * The library's one pseudo-random number generator (sfc32, seeded through splitmix32) and its one way to derive
+ * sub-seeds ({@link deriveSeed}): the synthetic cohort, the fold splits and the initial weights all draw from here,
+ * so that a seed is bit-for-bit reproducible across platforms and runs. Not for cryptography.
  *
  * References: C. Doty-Humphrey, PractRand "sfc32"; S. Vigna, "splitmix" seeding.
  */
@@ -21,13 +22,13 @@ function mix32(x: number): number {
  * @param parts - integers (any sign; fractional parts are dropped); at least one
  * @returns a uint32 in [0, 2^32)
  * @example
- * hashSeed(42, 3, 7); // same value on every run and platform
+ * deriveSeed(42, 3, 7); // same value on every run and platform
  */
-export function hashSeed(...parts: number[]): number {
-  if (parts.length === 0) throw new RangeError('hashSeed: expected at least one integer, got none');
+export function deriveSeed(...parts: number[]): number {
+  if (parts.length === 0) throw new RangeError('deriveSeed: expected at least one integer, got none');
   let h = 0x6a09e667;
   for (const p of parts) {
-    if (!Number.isFinite(p)) throw new RangeError(`hashSeed: expected finite numbers, got ${p}`);
+    if (!Number.isFinite(p)) throw new RangeError(`deriveSeed: expected finite numbers, got ${p}`);
     // Fold numbers beyond 32 bits in two halves so large seeds are not truncated silently.
     const v = Math.trunc(p);
     const lo = v >>> 0;
@@ -37,6 +38,9 @@ export function hashSeed(...parts: number[]): number {
   }
   return h;
 }
+
+/** @deprecated Old name of {@link deriveSeed}. */
+export const hashSeed = deriveSeed;
 
 /** A deterministic stream of pseudo-random numbers; see {@link seededRandom}. */
 export interface SeededRandom {
@@ -73,7 +77,7 @@ export function seededRandom(seed: number): SeededRandom {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) {
     throw new RangeError(`seededRandom: expected a finite number seed, got ${String(seed)}`);
   }
-  const base = hashSeed(seed);
+  const base = deriveSeed(seed);
   let a = mix32(base ^ 0x243f6a88);
   let b = mix32(base ^ 0x85a308d3);
   let c = mix32(base ^ 0x13198a2e);
@@ -113,7 +117,7 @@ export function seededRandom(seed: number): SeededRandom {
       return mean + sd * r * Math.cos(2 * Math.PI * v);
     },
     bernoulli: (p) => next() < p,
-    fork: (...keys) => seededRandom(hashSeed(base, ...keys)),
+    fork: (...keys) => seededRandom(deriveSeed(base, ...keys)),
   };
   return rng;
 }
