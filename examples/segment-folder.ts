@@ -17,7 +17,8 @@
  */
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { decodeImage, drawOverlay, encodePng } from '../src/io/index.js';
+import { decodeImage, encodePng } from '../src/io/index.js';
+import { drawOverlay } from '../src/report/index.js';
 import { segmentNucleus } from '../src/segmentation/index.js';
 import { FEATURE_NAMES, MEASUREMENT_NAMES, cellFeaturesFromSegmentation } from '../src/features/index.js';
 import { runIfMain } from './runIfMain.js';

@@ -2,7 +2,7 @@
  * lymphomix: lymphocytosis classification (reactive vs malignant) from a patient's bag of
  * blood-smear images and clinical data.
  *
- * The layers, bottom to top: `core`, `io`, `segmentation`, `features`, `data`, `backend`, `mil`, `models`, `training`.
+ * The layers, bottom to top: `core`, `io`, `segmentation`, `features`, `data`, `backend`, `mil`, `models`, `training`, `report`.
  * @packageDocumentation
  */
 export * from './core/index.js';
@@ -14,3 +14,4 @@ export * from './backend/index.js';
 export * from './mil/index.js';
 export * from './models/index.js';
 export * from './training/index.js';
+export * from './report/index.js';

@@ -47,7 +47,7 @@ async function pickImages(dir: string, count: number): Promise<string[]> {
  * it in dist/) into node_modules/.cache, so that its external imports resolve; returns its URL.
  */
 async function buildWorker(): Promise<URL> {
-  const outDir = fileURLToPath(new URL('../../node_modules/.cache/lymphomix-bench-worker/', import.meta.url));
+  const outDir = fileURLToPath(new URL('../../node_modules/.cache/lymphomix-bench-worker', import.meta.url));
   const worker = fileURLToPath(new URL('../../src/features/batch/worker.ts', import.meta.url));
   await buildLikeDist({ 'features/batch/worker': worker }, outDir, true);
   return pathToFileURL(join(outDir, 'features/batch/worker.js'));

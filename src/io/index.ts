@@ -1,20 +1,9 @@
 /**
- * io: image bytes → {@link RgbImage}, PNG encoding and segmentation overlays.
+ * io, by concept: `bytes` (sources, reading, atomic writes), `image` (decoding to {@link RgbImage}, PNG encoding),
+ * `safetensors` (the weights format) and `modelIo` (tfjs model folders and URLs).
  * @module
  */
-export * from './rgbImage.js';
-export { describeImageSource } from './imageSource.js';
-export type { ImageSource } from './imageSource.js';
-export { ImageDecodeError } from './imageDecodeError.js';
-export { readImageBytes } from './readImageBytes.js';
-export type { ReadImageBytesOptions } from './readImageBytes.js';
-export type { ImageDecoder } from './imageDecoder.js';
-export { jimpDecoder } from './jimpDecoder.js';
-export { canvasDecoder, isCanvasDecoderAvailable } from './canvasDecoder.js';
-export { sharpDecoder, isSharpAvailable, SHARP_INSTALL_COMMAND } from './sharpDecoder.js';
-export * from './decodeImageBytes.js';
-export * from './decodeImage.js';
-export * from './encodePng.js';
-export * from './drawOverlay.js';
+export * from './bytes/index.js';
+export * from './image/index.js';
 export * from './safetensors/index.js';
 export * from './modelIo/index.js';

@@ -15,10 +15,10 @@ import { sampleSyntheticCellParams } from '../../src/data/synthetic/sampleSynthe
 import { renderSyntheticCell } from '../../src/data/synthetic/renderSyntheticCell.js';
 import { seededRandom } from '../../src/core/index.js';
 import { extractCellFeatures } from '../../src/features/cell/extractCellFeatures.js';
-import { encodePng } from '../../src/io/encodePng.js';
+import { encodePng } from '../../src/io/image/encodePng.js';
 import { segmentNucleus } from '../../src/segmentation/nucleus/segmentNucleus.js';
-import type { RgbImage } from '../../src/io/rgbImage.js';
-import { sharpDecoder } from '../../src/io/sharpDecoder.js';
+import type { RgbImage } from '../../src/io/image/rgbImage.js';
+import { sharpDecoder } from '../../src/io/image/sharpDecoder.js';
 import type * as Lib from '../../src/index.js';
 import { BAD_IMAGES_DIR } from '../helpers/shared.js';
 import { bundleForBrowser } from './helpers/bundleForBrowser.js';

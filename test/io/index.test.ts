@@ -8,7 +8,6 @@ describe('io/index', () => {
       'decodeImageBytes',
       'readImageBytes',
       'encodePng',
-      'drawOverlay',
       'resolveDecoder',
       'isSharpAvailable',
       'describeImageSource',

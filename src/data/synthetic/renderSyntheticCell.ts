@@ -1,5 +1,5 @@
-import { createMask, createRgbImage } from '../../io/rgbImage.js';
-import type { Mask, RgbImage } from '../../io/rgbImage.js';
+import { createMask, createRgbImage } from '../../io/image/rgbImage.js';
+import type { Mask, RgbImage } from '../../io/image/rgbImage.js';
 import type { SyntheticCellParams } from './sampleSyntheticCellParams.js';
 import { seededRandom } from '../../core/index.js';
 import type { SeededRandom } from '../../core/index.js';

@@ -1,5 +1,5 @@
-import { encodePng } from '../../io/encodePng.js';
-import type { RgbImage } from '../../io/rgbImage.js';
+import { encodePng } from '../../io/image/encodePng.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import type { ResolvedSynthesizeCohortOptions, SynthesizeCohortOptions } from './synthesizeCohort.js';
 import { resolveSynthesizeCohortOptions, synthesizeCohort } from './synthesizeCohort.js';
 

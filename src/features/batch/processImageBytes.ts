@@ -1,4 +1,4 @@
-import type { RgbImage } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import type { DecodeImageOptions } from '../../io/index.js';
 import type { CellFeatureOptions, CellFeatures } from '../cell/index.js';
 
@@ -48,7 +48,7 @@ export async function loadCellExtractor(moduleUrl?: string): Promise<CellExtract
   }
   const decode = typeof custom.decodeImageBytes === 'function'
     ? custom.decodeImageBytes
-    : (await import('../../io/decodeImageBytes.js')).decodeImageBytes;
+    : (await import('../../io/image/decodeImageBytes.js')).decodeImageBytes;
   const extract = typeof custom.extractCellFeatures === 'function'
     ? custom.extractCellFeatures
     : (await import('../cell/extractCellFeatures.js')).extractCellFeatures;

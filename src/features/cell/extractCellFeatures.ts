@@ -1,4 +1,4 @@
-import type { RgbImage } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import { balancedSource, segmentNucleusWith } from '../../segmentation/nucleus/segmentNucleus.js';
 import type { NucleusSegmentation, NucleusStatus, SegmentNucleusOptions } from '../../segmentation/nucleus/index.js';
 import { addColorChannelSums } from './colorChannelSums.js';

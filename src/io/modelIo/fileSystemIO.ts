@@ -1,8 +1,8 @@
 import type * as FsPromises from 'node:fs/promises';
 import type * as PathLib from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { isNode } from '../isNode.js';
-import { atomicWriteFile } from './atomicWriteFile.js';
+import { isNode } from '../bytes/isNode.js';
+import { atomicWriteFile } from '../bytes/atomicWriteFile.js';
 import { ModelIoError } from './modelIoError.js';
 import { checkModelJson } from './checkModelJson.js';
 import { checkWeightBytes } from './checkWeightBytes.js';

@@ -5,7 +5,6 @@
  * @module
  */
 export { ModelIoError } from './modelIoError.js';
-export { atomicWriteFile } from './atomicWriteFile.js';
 export { weightsByteLength } from './weightsByteLength.js';
 export { fileSystemIO } from './fileSystemIO.js';
 export type { FileSystemIOOptions } from './fileSystemIO.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { isNode } from '../isNode.js';
+import { isNode } from '../bytes/isNode.js';
 import { checkWeightBytes } from './checkWeightBytes.js';
 import { fileSystemIO } from './fileSystemIO.js';
 import { ModelIoError } from './modelIoError.js';

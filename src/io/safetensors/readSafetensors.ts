@@ -1,7 +1,7 @@
-import { ImageDecodeError } from '../imageDecodeError.js';
-import type { ImageSource } from '../imageSource.js';
-import { describeImageSource } from '../imageSource.js';
-import { readImageBytes } from '../readImageBytes.js';
+import { ImageDecodeError } from '../image/imageDecodeError.js';
+import type { ImageSource } from '../bytes/imageSource.js';
+import { describeImageSource } from '../bytes/imageSource.js';
+import { readImageBytes } from '../bytes/readImageBytes.js';
 import { parseSafetensors } from './parseSafetensors.js';
 import type { ParseSafetensorsOptions } from './parseSafetensors.js';
 import { SafetensorsError } from './safetensorsError.js';

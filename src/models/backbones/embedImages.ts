@@ -1,10 +1,10 @@
-import { decodeImageBytes } from '../../io/decodeImageBytes.js';
-import type { ImageSource } from '../../io/imageSource.js';
-import { describeImageSource } from '../../io/imageSource.js';
-import { atomicWriteFile } from '../../io/modelIo/atomicWriteFile.js';
-import { readImageBytes } from '../../io/readImageBytes.js';
-import type { RgbImage } from '../../io/rgbImage.js';
-import { toContiguousRgb } from '../../io/rgbImage.js';
+import { decodeImageBytes } from '../../io/image/decodeImageBytes.js';
+import type { ImageSource } from '../../io/bytes/imageSource.js';
+import { describeImageSource } from '../../io/bytes/imageSource.js';
+import { atomicWriteFile } from '../../io/bytes/atomicWriteFile.js';
+import { readImageBytes } from '../../io/bytes/readImageBytes.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
+import { toContiguousRgb } from '../../io/image/rgbImage.js';
 import type { ImageEmbedder } from './imageEmbedder.js';
 import { backboneFingerprint } from './backboneFingerprint.js';
 import { embedPixelBatch } from './embedPixelBatch.js';

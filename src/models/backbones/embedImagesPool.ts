@@ -1,9 +1,9 @@
-import type { ImageSource } from '../../io/imageSource.js';
-import { describeImageSource } from '../../io/imageSource.js';
-import { atomicWriteFile } from '../../io/modelIo/atomicWriteFile.js';
-import { readImageBytes } from '../../io/readImageBytes.js';
-import type { RgbImage } from '../../io/rgbImage.js';
-import { toContiguousRgb } from '../../io/rgbImage.js';
+import type { ImageSource } from '../../io/bytes/imageSource.js';
+import { describeImageSource } from '../../io/bytes/imageSource.js';
+import { atomicWriteFile } from '../../io/bytes/atomicWriteFile.js';
+import { readImageBytes } from '../../io/bytes/readImageBytes.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
+import { toContiguousRgb } from '../../io/image/rgbImage.js';
 import { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackboneSpec } from './backboneSpec.js';
 import type { BackboneSpec } from './backboneSpec.js';
 import { embedImages } from './embedImages.js';

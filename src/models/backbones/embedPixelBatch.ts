@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { RgbImage } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import type { ImageEmbedder } from './imageEmbedder.js';
 
 /**

@@ -12,8 +12,8 @@
  * @module
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { RgbImage } from '../../io/rgbImage.js';
-import { createRgbImage, toContiguousRgb } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
+import { createRgbImage, toContiguousRgb } from '../../io/image/rgbImage.js';
 import { backboneFingerprint } from './backboneFingerprint.js';
 import { buildBackbone } from './backboneSpec.js';
 import type { BackboneSpec } from './backboneSpec.js';

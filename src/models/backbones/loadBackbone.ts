@@ -1,4 +1,4 @@
-import type { ImageSource } from '../../io/imageSource.js';
+import type { ImageSource } from '../../io/bytes/imageSource.js';
 import { readSafetensors } from '../../io/safetensors/readSafetensors.js';
 import { SafetensorsFile } from '../../io/safetensors/safetensorsFile.js';
 import type { Backbone, LoadTorchWeightsOptions } from './backbone.js';

@@ -1,4 +1,4 @@
-import type { RgbImage } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 
 /**
  * The image decoder of an ES module given as `decoderModule` to `embedImagesPool`: its `decodeImageBytes`
@@ -12,7 +12,7 @@ import type { RgbImage } from '../../io/rgbImage.js';
  */
 export async function loadDecoderModule(moduleUrl: string | undefined): Promise<(bytes: Uint8Array) => Promise<RgbImage>> {
   if (moduleUrl === undefined) {
-    const { decodeImageBytes } = await import('../../io/decodeImageBytes.js');
+    const { decodeImageBytes } = await import('../../io/image/decodeImageBytes.js');
     return (bytes) => decodeImageBytes(bytes);
   }
   const custom = (await import(/* @vite-ignore */ moduleUrl)) as { decodeImageBytes?: unknown };

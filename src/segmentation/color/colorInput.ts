@@ -5,8 +5,8 @@
  */
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
-import { checkImageShape3, toContiguousRgb } from '../../io/rgbImage.js';
-import type { RgbImage } from '../../io/rgbImage.js';
+import { checkImageShape3, toContiguousRgb } from '../../io/image/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 
 /** A float image of shape [H, W, C] (C = 3 or 4), Float32Array data, row-major. */
 export type FloatImage = NdArray<Float32Array>;

@@ -1,4 +1,4 @@
-import type { RgbImage } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import type { FloatImage } from './colorInput.js';
 import { newFloatImage, rgbPixels, UNIT_FROM_BYTE } from './colorInput.js';
 

@@ -1,5 +1,5 @@
 import type { NdArray } from 'ndarray';
-import type { RgbImage } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import { newUint8Image, rgbPixels } from './colorInput.js';
 
 /** BT.601 luma weights in OpenCV's 15-bit fixed point (0.299, 0.587, 0.114 · 2^15, summing to 2^15). */

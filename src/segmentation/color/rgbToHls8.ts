@@ -1,5 +1,5 @@
 import type { NdArray } from 'ndarray';
-import type { RgbImage } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import { FLT_EPSILON, newUint8Image, rgbPixels, saturateU8 } from './colorInput.js';
 
 /** Options of {@link rgbToHls8}. */

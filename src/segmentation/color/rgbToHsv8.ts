@@ -1,5 +1,5 @@
 import type { NdArray } from 'ndarray';
-import type { RgbImage } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import { newUint8Image, rgbPixels, rint } from './colorInput.js';
 
 /** Options of {@link rgbToHsv8}. */

@@ -1,4 +1,4 @@
-import type { RgbImage } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import type { FloatImage } from './colorInput.js';
 import { newFloatImage, rgbPixels, rint } from './colorInput.js';
 import { D65_WHITE, LAB_EPSILON, LAB_KAPPA, SRGB_TO_XYZ, srgbToLinear } from './labConstants.js';

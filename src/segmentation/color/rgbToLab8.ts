@@ -1,5 +1,5 @@
 import type { NdArray } from 'ndarray';
-import type { RgbImage } from '../../io/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import { newUint8Image, rgbPixels } from './colorInput.js';
 import { LAB_CBRT_TAB_B, LAB_SHIFT, LAB_SHIFT2, LAB_XYZ_TABS } from './opencvLabTables.js';
 

@@ -1,5 +1,5 @@
-import { toContiguousMask } from '../../io/rgbImage.js';
-import type { Mask } from '../../io/rgbImage.js';
+import { toContiguousMask } from '../../io/image/rgbImage.js';
+import type { Mask } from '../../io/image/rgbImage.js';
 import type { Point } from './point.js';
 
 /**

@@ -1,5 +1,5 @@
-import { createMask } from '../../io/rgbImage.js';
-import type { Mask } from '../../io/rgbImage.js';
+import { createMask } from '../../io/image/rgbImage.js';
+import type { Mask } from '../../io/image/rgbImage.js';
 import type { Point } from './point.js';
 
 const XY_SHIFT = 16;

@@ -1,5 +1,5 @@
-import { toContiguousMask } from '../../io/rgbImage.js';
-import type { Mask } from '../../io/rgbImage.js';
+import { toContiguousMask } from '../../io/image/rgbImage.js';
+import type { Mask } from '../../io/image/rgbImage.js';
 import type { Point } from './point.js';
 
 // Suzuki–Abe chain codes: 0 = +x, then counter-clockwise on screen (1 = up-right, 2 = up, …).

@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
-import { toContiguousMask } from '../../io/rgbImage.js';
-import type { Mask } from '../../io/rgbImage.js';
+import { toContiguousMask } from '../../io/image/rgbImage.js';
+import type { Mask } from '../../io/image/rgbImage.js';
 import { labelRuns } from './labelRuns.js';
 
 /** Pixel connectivity: 4 (edge neighbours) or 8 (edge and corner neighbours). */

@@ -1,5 +1,5 @@
-import { createMask, toContiguousMask } from '../../io/rgbImage.js';
-import type { Mask } from '../../io/rgbImage.js';
+import { createMask, toContiguousMask } from '../../io/image/rgbImage.js';
+import type { Mask } from '../../io/image/rgbImage.js';
 import { checkConnectivity } from './connectedComponents.js';
 import type { Connectivity } from './connectedComponents.js';
 

@@ -1,5 +1,5 @@
-import { createRgbImage, toContiguousRgb } from '../../io/rgbImage.js';
-import type { RgbImage } from '../../io/rgbImage.js';
+import { createRgbImage, toContiguousRgb } from '../../io/image/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 
 /**
  * Grey-world colour balance towards the grey mean, as in the Tavakoli et al. (2021) reference:

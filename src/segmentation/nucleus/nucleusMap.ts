@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
-import { toContiguousRgb } from '../../io/rgbImage.js';
-import type { RgbImage } from '../../io/rgbImage.js';
+import { toContiguousRgb } from '../../io/image/rgbImage.js';
+import type { RgbImage } from '../../io/image/rgbImage.js';
 import { firstWordAlignedPixel, IDENTITY_LUTS, pixelWords } from './colorBalance.js';
 import type { ByteLuts } from './colorBalance.js';
 

@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
-import { createMask, createRgbImage, toContiguousRgb } from '../../io/rgbImage.js';
-import type { Mask, RgbImage } from '../../io/rgbImage.js';
+import { createMask, createRgbImage, toContiguousRgb } from '../../io/image/rgbImage.js';
+import type { Mask, RgbImage } from '../../io/image/rgbImage.js';
 import { blurInto, gaussianKernel256 } from '../filters/gaussianBlur.js';
 import { otsuIndexFromHistogram } from '../threshold/otsu.js';
 import { labelRuns } from '../morphology/labelRuns.js';

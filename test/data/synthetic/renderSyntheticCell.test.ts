@@ -3,7 +3,7 @@ import { renderSyntheticCell } from '../../../src/data/synthetic/renderSynthetic
 import { sampleSyntheticCellParams } from '../../../src/data/synthetic/sampleSyntheticCellParams.js';
 import type { SyntheticCellParams } from '../../../src/data/synthetic/sampleSyntheticCellParams.js';
 import { seededRandom } from '../../../src/core/index.js';
-import type { Mask } from '../../../src/io/rgbImage.js';
+import type { Mask } from '../../../src/io/image/rgbImage.js';
 
 const params = (seed: number, abnormal = false): SyntheticCellParams => sampleSyntheticCellParams(seededRandom(seed), abnormal);
 const count = (m: Mask): number => m.data.reduce((a, b) => a + b, 0);

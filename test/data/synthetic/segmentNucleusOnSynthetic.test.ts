@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeCohort } from '../../../src/data/synthetic/synthesizeCohort.js';
 import { segmentNucleus } from '../../../src/segmentation/nucleus/segmentNucleus.js';
-import type { Mask } from '../../../src/io/rgbImage.js';
+import type { Mask } from '../../../src/io/image/rgbImage.js';
 
 /** Dice coefficient 2|A∩B| / (|A| + |B|) of two binary masks (1 when both are empty). */
 function dice(a: Mask, b: Mask): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveSynthesizeCohortOptions, synthesizeCohort } from '../../../src/data/synthetic/synthesizeCohort.js';
 import type { SyntheticPatient } from '../../../src/data/synthetic/synthesizeCohort.js';
-import type { Mask } from '../../../src/io/rgbImage.js';
+import type { Mask } from '../../../src/io/image/rgbImage.js';
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const median = (xs: number[]): number => {

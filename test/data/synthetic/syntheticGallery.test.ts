@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GALLERY_COLUMNS, renderGallery, syntheticGalleryRows } from '../../../examples/synthetic-gallery.js';
-import { decodeImageBytes } from '../../../src/io/decodeImageBytes.js';
+import { decodeImageBytes } from '../../../src/io/image/decodeImageBytes.js';
 
 describe('examples/synthetic-gallery', () => {
   it('builds a malignant and a reactive row of synthetic crops and renders them as one labelled PNG', async () => {

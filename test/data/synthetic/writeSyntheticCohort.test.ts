@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeCohort } from '../../../src/data/synthetic/synthesizeCohort.js';
 import { writeSyntheticCohort } from '../../../src/data/synthetic/writeSyntheticCohort.js';
 import type { WriteSyntheticCohortProgress, WriteSyntheticCohortResult } from '../../../src/data/synthetic/writeSyntheticCohort.js';
-import { decodeImageBytes } from '../../../src/io/decodeImageBytes.js';
+import { decodeImageBytes } from '../../../src/io/image/decodeImageBytes.js';
 import { loadCohort } from '../../../src/data/cohort/loadCohort.js';
 
 const OPTIONS = { seed: 11, patientCount: 3, imagesPerPatient: { min: 2, max: 3 } } as const;

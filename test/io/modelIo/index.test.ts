@@ -10,7 +10,6 @@ describe('io/modelIo index', () => {
       'loadGraphModelFrom',
       'saveModelTo',
       'resolveModelHandler',
-      'atomicWriteFile',
       'weightsByteLength',
       'ModelIoError',
     ]) {

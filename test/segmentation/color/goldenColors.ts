@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REFERENCE_DIR } from '../../helpers/shared.js';
-import { createRgbImage } from '../../../src/io/rgbImage.js';
-import type { RgbImage } from '../../../src/io/rgbImage.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
+import type { RgbImage } from '../../../src/io/image/rgbImage.js';
 
 /** Tolerance for float outputs against OpenCV's float32 path (the reference is rounded to 5 decimals). */
 export const FLOAT_TOLERANCE = 1e-4;

@@ -1,8 +1,8 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { rgbToGray8 } from '../../../src/segmentation/color/rgbToGray8.js';
-import { createRgbImage } from '../../../src/io/rgbImage.js';
-import type { RgbImage } from '../../../src/io/rgbImage.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
+import type { RgbImage } from '../../../src/io/image/rgbImage.js';
 import { diff, golden, goldenImage, GRAYS, pixels } from './goldenColors.js';
 
 describe('rgbToGray8', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rgbToHls8 } from '../../../src/segmentation/color/rgbToHls8.js';
-import { createRgbImage } from '../../../src/io/rgbImage.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
 import { diff, golden, goldenImage, GRAYS, pixels } from './goldenColors.js';
 
 describe('rgbToHls8', () => {

@@ -1,7 +1,7 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { rgbToHsv } from '../../../src/segmentation/color/rgbToHsv.js';
-import type { RgbImage } from '../../../src/io/rgbImage.js';
+import type { RgbImage } from '../../../src/io/image/rgbImage.js';
 import { diff, FLOAT_TOLERANCE, golden, goldenImage, GRAYS, pixels } from './goldenColors.js';
 
 describe('rgbToHsv', () => {

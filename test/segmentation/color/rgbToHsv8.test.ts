@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { rgbToHsv8 } from '../../../src/segmentation/color/rgbToHsv8.js';
-import type { RgbImage } from '../../../src/io/rgbImage.js';
+import type { RgbImage } from '../../../src/io/image/rgbImage.js';
 import { diff, golden, goldenImage, GRAYS, pixels } from './goldenColors.js';
 
 describe('rgbToHsv8', () => {

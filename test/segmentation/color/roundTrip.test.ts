@@ -9,8 +9,8 @@ import { rgbToHsv } from '../../../src/segmentation/color/rgbToHsv.js';
 import { rgbToLab } from '../../../src/segmentation/color/rgbToLab.js';
 import { rgbToYcrcb } from '../../../src/segmentation/color/rgbToYcrcb.js';
 import { ycrcbToRgb } from '../../../src/segmentation/color/ycrcbToRgb.js';
-import { createRgbImage } from '../../../src/io/rgbImage.js';
-import type { RgbImage } from '../../../src/io/rgbImage.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
+import type { RgbImage } from '../../../src/io/image/rgbImage.js';
 import { goldenImage, GRAYS, pixels } from './goldenColors.js';
 import type { NdArray } from 'ndarray';
 

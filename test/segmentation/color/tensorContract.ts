@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NdArray } from 'ndarray';
 import { expect, it } from 'vitest';
-import type { RgbImage } from '../../../src/io/rgbImage.js';
+import type { RgbImage } from '../../../src/io/image/rgbImage.js';
 import { diff, TENSOR_TOLERANCE } from './goldenColors.js';
 import { concatData, testImages, toBatch } from './tensorHelpers.js';
 

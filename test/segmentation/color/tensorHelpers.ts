@@ -1,7 +1,7 @@
 /** Test helper for the tensor colour conversions: cpu backend and a seeded random batch. */
 import * as tf from '@tensorflow/tfjs';
-import { createRgbImage } from '../../../src/io/rgbImage.js';
-import type { RgbImage } from '../../../src/io/rgbImage.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
+import type { RgbImage } from '../../../src/io/image/rgbImage.js';
 import { goldenImage } from './goldenColors.js';
 
 /** Select tfjs's cpu backend (call in `beforeAll`). */

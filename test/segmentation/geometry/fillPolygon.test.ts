@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createMask } from '../../../src/io/rgbImage.js';
+import { createMask } from '../../../src/io/image/rgbImage.js';
 import { convexHull, fillPolygon, maskArea, polygonArea } from '../../../src/segmentation/geometry/index.js';
 import type { Point } from '../../../src/segmentation/geometry/index.js';
 

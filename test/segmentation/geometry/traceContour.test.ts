@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMask } from '../../../src/io/rgbImage.js';
+import { createMask } from '../../../src/io/image/rgbImage.js';
 import { perimeter, traceContour } from '../../../src/segmentation/geometry/index.js';
 import type { Point } from '../../../src/segmentation/geometry/index.js';
 import { drawMask as draw } from '../morphology/drawMask.js';

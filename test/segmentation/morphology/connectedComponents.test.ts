@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createMask } from '../../../src/io/rgbImage.js';
-import type { Mask } from '../../../src/io/rgbImage.js';
+import { createMask } from '../../../src/io/image/rgbImage.js';
+import type { Mask } from '../../../src/io/image/rgbImage.js';
 import { connectedComponents } from '../../../src/segmentation/morphology/index.js';
 import { drawMask as draw } from './drawMask.js';
 

@@ -1,5 +1,5 @@
-import { createMask } from '../../../src/io/rgbImage.js';
-import type { Mask } from '../../../src/io/rgbImage.js';
+import { createMask } from '../../../src/io/image/rgbImage.js';
+import type { Mask } from '../../../src/io/image/rgbImage.js';
 
 /** A mask from rows of '#' (foreground) and '.' (background); all rows the same length. */
 export function drawMask(...rows: string[]): Mask {

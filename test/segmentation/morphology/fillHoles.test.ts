@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createMask } from '../../../src/io/rgbImage.js';
+import { createMask } from '../../../src/io/image/rgbImage.js';
 import { fillHoles } from '../../../src/segmentation/morphology/index.js';
 import { fillHolesInto } from '../../../src/segmentation/morphology/fillHoles.js';
 import { drawMask as draw, maskRows as rowsOf } from './drawMask.js';

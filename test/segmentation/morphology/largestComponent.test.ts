@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMask } from '../../../src/io/rgbImage.js';
+import { createMask } from '../../../src/io/image/rgbImage.js';
 import { largestComponent } from '../../../src/segmentation/morphology/index.js';
 import { drawMask as draw, maskRows as rowsOf } from './drawMask.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRgbImage } from '../../../src/io/rgbImage.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
 import { colorBalance } from '../../../src/segmentation/nucleus/index.js';
 import { rgbToGray8 } from '../../../src/segmentation/color/index.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRgbImage } from '../../../src/io/rgbImage.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
 import { colorBalance, nucleusMap } from '../../../src/segmentation/nucleus/index.js';
 import { colorBalanceLuts, IDENTITY_LUTS } from '../../../src/segmentation/nucleus/colorBalance.js';
 import {

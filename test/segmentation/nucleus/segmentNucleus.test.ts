@@ -1,13 +1,13 @@
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { createRgbImage } from '../../../src/io/rgbImage.js';
-import type { RgbImage } from '../../../src/io/rgbImage.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
+import type { RgbImage } from '../../../src/io/image/rgbImage.js';
 import { colorBalance, nucleusMap, segmentNucleus } from '../../../src/segmentation/nucleus/index.js';
 import { gaussianBlur } from '../../../src/segmentation/filters/index.js';
 import { thresholdOtsu } from '../../../src/segmentation/threshold/index.js';
 import { fillHoles, largestComponent } from '../../../src/segmentation/morphology/index.js';
 import { convexHull, fillPolygon, perimeter, traceContour } from '../../../src/segmentation/geometry/index.js';
-import { createMask } from '../../../src/io/rgbImage.js';
+import { createMask } from '../../../src/io/image/rgbImage.js';
 import { segmentNucleusWith } from '../../../src/segmentation/nucleus/segmentNucleus.js';
 import { syntheticCell } from './syntheticCell.js';
 

@@ -1,5 +1,5 @@
-import { createRgbImage } from '../../../src/io/rgbImage.js';
-import type { RgbImage } from '../../../src/io/rgbImage.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
+import type { RgbImage } from '../../../src/io/image/rgbImage.js';
 
 /** Colours of a May–Grünwald–Giemsa-like smear (made up, not taken from real images). */
 export const BACKGROUND = [232, 202, 212] as const;

@@ -1,8 +1,8 @@
 import { decodeImageBytes } from './decodeImageBytes.js';
 import type { DecodeImageOptions } from './decodeImageBytes.js';
-import { describeImageSource } from './imageSource.js';
-import type { ImageSource } from './imageSource.js';
-import { readImageBytes } from './readImageBytes.js';
+import { describeImageSource } from '../bytes/imageSource.js';
+import type { ImageSource } from '../bytes/imageSource.js';
+import { readImageBytes } from '../bytes/readImageBytes.js';
 import type { RgbImage } from './rgbImage.js';
 
 /**

@@ -6,7 +6,7 @@ import {
   createRgbImage,
   toContiguousMask,
   toContiguousRgb,
-} from '../../src/io/rgbImage.js';
+} from '../../../src/io/image/rgbImage.js';
 
 describe('createRgbImage / createMask', () => {
   it('wraps given bytes as [H, W, 3] / [H, W] and allocates zeros otherwise', () => {

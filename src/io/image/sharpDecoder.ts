@@ -1,6 +1,6 @@
 import { ImageDecodeError, errorMessage } from './imageDecodeError.js';
 import type { ImageDecoder } from './imageDecoder.js';
-import { isNode } from './isNode.js';
+import { isNode } from '../bytes/isNode.js';
 import { createRgbImage } from './rgbImage.js';
 import type { RgbImage } from './rgbImage.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImageDecodeError } from '../../src/io/imageDecodeError.js';
+import { ImageDecodeError } from '../../../src/io/image/imageDecodeError.js';
 
 describe('ImageDecodeError', () => {
   it('names the source in the message and keeps it and the cause', () => {

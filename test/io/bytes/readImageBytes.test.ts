@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ImageDecodeError } from '../../src/io/imageDecodeError.js';
-import { isNode } from '../../src/io/isNode.js';
-import { readImageBytes } from '../../src/io/readImageBytes.js';
+import { ImageDecodeError } from '../../../src/io/image/imageDecodeError.js';
+import { isNode } from '../../../src/io/bytes/isNode.js';
+import { readImageBytes } from '../../../src/io/bytes/readImageBytes.js';
 
 const BYTES = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3]);
 let dir = '';

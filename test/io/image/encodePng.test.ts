@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { decodeImageBytes } from '../../src/io/decodeImageBytes.js';
-import { encodePng } from '../../src/io/encodePng.js';
-import { createMask, createRgbImage } from '../../src/io/rgbImage.js';
-import type { Mask, RgbImage } from '../../src/io/rgbImage.js';
+import { decodeImageBytes } from '../../../src/io/image/decodeImageBytes.js';
+import { encodePng } from '../../../src/io/image/encodePng.js';
+import { createMask, createRgbImage } from '../../../src/io/image/rgbImage.js';
+import type { Mask, RgbImage } from '../../../src/io/image/rgbImage.js';
 
 /** IHDR fields: the signature (8) + chunk length (4) + "IHDR" (4) precede width, height, bit depth, colour type. */
 function ihdr(png: Uint8Array): { width: number; height: number; bitDepth: number; colorType: number } {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodePng } from '../../src/io/encodePng.js';
-import { ImageDecodeError } from '../../src/io/imageDecodeError.js';
-import { jimpDecoder, rgbaToRgbImage, toExactArrayBuffer } from '../../src/io/jimpDecoder.js';
-import { createRgbImage } from '../../src/io/rgbImage.js';
+import { encodePng } from '../../../src/io/image/encodePng.js';
+import { ImageDecodeError } from '../../../src/io/image/imageDecodeError.js';
+import { jimpDecoder, rgbaToRgbImage, toExactArrayBuffer } from '../../../src/io/image/jimpDecoder.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
 
 describe('rgbaToRgbImage', () => {
   it('drops the alpha byte of each pixel without blending', () => {
@@ -55,7 +55,7 @@ describe('jimpDecoder with a broken jimp module', () => {
   it('explains an empty jimp module (the jimp 1.6.1 browser stub) instead of failing obscurely', async () => {
     vi.resetModules();
     vi.doMock('jimp', () => ({ Jimp: undefined })); // what a named import of the stub gives
-    const fresh = await import('../../src/io/jimpDecoder.js');
+    const fresh = await import('../../../src/io/image/jimpDecoder.js');
     await expect(fresh.jimpDecoder.decode(new Uint8Array([1, 2]), 'a.png')).rejects.toThrow(
       'jimpDecoder: the "jimp" module loaded without its Jimp export',
     );

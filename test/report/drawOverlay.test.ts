@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OVERLAY_STYLES, drawOverlay } from '../../src/io/drawOverlay.js';
-import { createMask, createRgbImage } from '../../src/io/rgbImage.js';
-import type { Mask, RgbImage } from '../../src/io/rgbImage.js';
+import { DEFAULT_OVERLAY_STYLES, drawOverlay } from '../../src/report/drawOverlay.js';
+import { createMask, createRgbImage } from '../../src/io/image/rgbImage.js';
+import type { Mask, RgbImage } from '../../src/io/image/rgbImage.js';
 
 const px = (img: RgbImage, x: number, y: number): number[] => [img.get(y, x, 0), img.get(y, x, 1), img.get(y, x, 2)];
 

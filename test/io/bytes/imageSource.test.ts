@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeImageSource, isUrlString } from '../../src/io/imageSource.js';
+import { describeImageSource, isUrlString } from '../../../src/io/bytes/imageSource.js';
 
 describe('describeImageSource', () => {
   it('returns file paths and URLs as given', () => {

@@ -1,5 +1,5 @@
-import { createRgbImage, toContiguousMask, toContiguousRgb } from './rgbImage.js';
-import type { Mask, RgbImage } from './rgbImage.js';
+import { createRgbImage, toContiguousMask, toContiguousRgb } from '../io/image/rgbImage.js';
+import type { Mask, RgbImage } from '../io/image/rgbImage.js';
 
 /** An RGB colour, each channel an integer in [0, 255]. */
 export type OverlayColor = readonly [number, number, number];

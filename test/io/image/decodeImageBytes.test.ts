@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { canvasDecoder, isCanvasDecoderAvailable } from '../../src/io/canvasDecoder.js';
-import { decodeImageBytes, resolveDecoder } from '../../src/io/decodeImageBytes.js';
-import { encodePng } from '../../src/io/encodePng.js';
-import { ImageDecodeError } from '../../src/io/imageDecodeError.js';
-import type { ImageDecoder } from '../../src/io/imageDecoder.js';
-import { jimpDecoder } from '../../src/io/jimpDecoder.js';
-import { createRgbImage } from '../../src/io/rgbImage.js';
-import { sharpDecoder } from '../../src/io/sharpDecoder.js';
+import { canvasDecoder, isCanvasDecoderAvailable } from '../../../src/io/image/canvasDecoder.js';
+import { decodeImageBytes, resolveDecoder } from '../../../src/io/image/decodeImageBytes.js';
+import { encodePng } from '../../../src/io/image/encodePng.js';
+import { ImageDecodeError } from '../../../src/io/image/imageDecodeError.js';
+import type { ImageDecoder } from '../../../src/io/image/imageDecoder.js';
+import { jimpDecoder } from '../../../src/io/image/jimpDecoder.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
+import { sharpDecoder } from '../../../src/io/image/sharpDecoder.js';
 
 describe('resolveDecoder', () => {
   it('maps names to decoders, defaulting to auto; auto prefers sharp when installed', async () => {

@@ -1,4 +1,4 @@
-import { ImageDecodeError, errorMessage } from './imageDecodeError.js';
+import { ImageDecodeError, errorMessage } from '../image/imageDecodeError.js';
 import { describeImageSource, isUrlString } from './imageSource.js';
 import type { ImageSource } from './imageSource.js';
 import { isNode } from './isNode.js';

@@ -1,4 +1,4 @@
-import { isNode } from '../isNode.js';
+import { isNode } from './isNode.js';
 
 /**
  * Write a file atomically (Node): the bytes go to a temporary file beside the target, are flushed to disk,

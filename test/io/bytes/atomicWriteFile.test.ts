@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atomicWriteFile } from '../../../src/io/modelIo/atomicWriteFile.js';
+import { atomicWriteFile } from '../../../src/io/bytes/atomicWriteFile.js';
 
 let dir = '';
 beforeAll(async () => {

@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage } from '../../src/io/decodeImage.js';
-import type { DecoderChoice } from '../../src/io/decodeImageBytes.js';
-import { ImageDecodeError } from '../../src/io/imageDecodeError.js';
-import type { RgbImage } from '../../src/io/rgbImage.js';
-import { BAD_IMAGES_DIR, DLMI_DIR } from '../helpers/shared.js';
+import { decodeImage } from '../../../src/io/image/decodeImage.js';
+import type { DecoderChoice } from '../../../src/io/image/decodeImageBytes.js';
+import { ImageDecodeError } from '../../../src/io/image/imageDecodeError.js';
+import type { RgbImage } from '../../../src/io/image/rgbImage.js';
+import { BAD_IMAGES_DIR, DLMI_DIR } from '../../helpers/shared.js';
 
 const bad = (f: string): string => join(BAD_IMAGES_DIR, f);
 /** The real cell image the bad-images files were made from (see bad-images/README.md). */

@@ -1,7 +1,7 @@
 import { canvasDecoder, isCanvasDecoderAvailable } from './canvasDecoder.js';
 import { ImageDecodeError } from './imageDecodeError.js';
 import type { ImageDecoder } from './imageDecoder.js';
-import { describeImageSource } from './imageSource.js';
+import { describeImageSource } from '../bytes/imageSource.js';
 import { jimpDecoder } from './jimpDecoder.js';
 import type { RgbImage } from './rgbImage.js';
 import { loadSharp, sharpDecoder } from './sharpDecoder.js';

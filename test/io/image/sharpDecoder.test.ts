@@ -1,10 +1,10 @@
 import { crc32, deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodePng } from '../../src/io/encodePng.js';
-import { ImageDecodeError } from '../../src/io/imageDecodeError.js';
-import { jimpDecoder } from '../../src/io/jimpDecoder.js';
-import { createRgbImage } from '../../src/io/rgbImage.js';
-import { SHARP_INSTALL_COMMAND, isSharpAvailable, sharpDecoder } from '../../src/io/sharpDecoder.js';
+import { encodePng } from '../../../src/io/image/encodePng.js';
+import { ImageDecodeError } from '../../../src/io/image/imageDecodeError.js';
+import { jimpDecoder } from '../../../src/io/image/jimpDecoder.js';
+import { createRgbImage } from '../../../src/io/image/rgbImage.js';
+import { SHARP_INSTALL_COMMAND, isSharpAvailable, sharpDecoder } from '../../../src/io/image/sharpDecoder.js';
 
 /** A 16-bit PNG (colour type 2 for 3 channels, 6 for 4) written by hand: sample(p, c) in [0, 65535]. */
 function png16bit(width: number, height: number, channels: 3 | 4, sample: (pixel: number, channel: number) => number): Uint8Array {
@@ -78,8 +78,8 @@ describe('sharpDecoder (sharp missing)', () => {
     vi.doMock('sharp', () => {
       throw new Error("Cannot find package 'sharp'");
     });
-    const fresh = await import('../../src/io/sharpDecoder.js');
-    const { resolveDecoder } = await import('../../src/io/decodeImageBytes.js');
+    const fresh = await import('../../../src/io/image/sharpDecoder.js');
+    const { resolveDecoder } = await import('../../../src/io/image/decodeImageBytes.js');
     expect(await fresh.isSharpAvailable()).toBe(false);
     await expect(fresh.sharpDecoder.decode(new Uint8Array([1]), 'a.jpg')).rejects.toThrow(
       `sharpDecoder: the optional dependency "sharp" is not installed; run \`${SHARP_INSTALL_COMMAND}\``,

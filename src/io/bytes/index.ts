@@ -1,0 +1,10 @@
+/**
+ * io/bytes: where bytes come from and go to: sources (paths, URLs, bytes, Blobs), reading them in Node and
+ * browsers, and atomic writes to files.
+ * @module
+ */
+export { describeImageSource } from './imageSource.js';
+export type { ImageSource } from './imageSource.js';
+export { readImageBytes } from './readImageBytes.js';
+export type { ReadImageBytesOptions } from './readImageBytes.js';
+export { atomicWriteFile } from './atomicWriteFile.js';
