@@ -7,3 +7,4 @@ export * from './metrics/index.js';
 export * from './baselines/index.js';
 export * from './fit/index.js';
 export * from './crossValidate/index.js';
+export * from './estimator/index.js';

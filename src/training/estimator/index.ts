@@ -1,0 +1,1 @@
+export type { BagPrediction, Estimator, EstimatorFitOptions, EstimatorProgressDetail, FittedModel } from './estimator.js';
