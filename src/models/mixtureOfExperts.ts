@@ -351,8 +351,9 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
     };
     for (let start = 0; start < bags.length; start += batchSize) {
       const batch = this.createBatch(bags.slice(start, start + batchSize));
-      const out = this.call(batch);
+      let out: MixtureOutput | null = null;
       try {
+        out = this.call(batch);
         logit.push(...(await out.logit.data()));
         if (out.gate !== null) gate.push(...(await out.gate.data()));
         if (out.logLymphCount !== null) count.push(...Array.from(await out.logLymphCount.data(), Math.expm1));
@@ -365,7 +366,7 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
           splitAttention((await out.attention.handmade.data()) as Float32Array, batch.handmade.bagSizes, attHand);
         }
       } finally {
-        disposeMixtureOutput(out);
+        if (out !== null) disposeMixtureOutput(out);
         disposeMixtureBatch(batch);
       }
     }

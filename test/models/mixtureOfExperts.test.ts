@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   MixtureOfExperts,
   ModelCheckpointError,
@@ -192,5 +192,21 @@ describe('MixtureOfExperts', () => {
     model.dispose();
     expect(tf.memory().numTensors).toBe(start);
     await expect(model.predict(bags)).rejects.toThrow(/MixtureOfExperts.predict: the model has been disposed/);
+  });
+
+  it('leaks no tensor when predict fails in the forward pass or while reading results', async () => {
+    const model = new MixtureOfExperts({ imageDim: 5, handmadeDim: 4 });
+    const before = tf.memory().numTensors;
+    const call = vi.spyOn(model, 'call').mockImplementationOnce(() => {
+      throw new Error('forward failed');
+    });
+    await expect(model.predict(bags)).rejects.toThrow('forward failed');
+    expect(tf.memory().numTensors).toBe(before);
+    call.mockRestore();
+    const data = vi.spyOn(tf.Tensor.prototype, 'data').mockRejectedValueOnce(new Error('read failed'));
+    await expect(model.predict(bags)).rejects.toThrow('read failed');
+    data.mockRestore();
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
   });
 });

@@ -160,7 +160,9 @@ export async function crossValidate(bags: readonly PatientBag[], options: CrossV
             ...options.fit,
             ...(validation === undefined ? {} : { validation }),
             seed: seed * 131 + fold + 1000 * member,
-            onEpochEnd: (epoch) => options.onProgress?.({ fold, folds: k, epoch }),
+            onEpochEnd: (epoch) => {
+              options.onProgress?.({ fold, folds: k, epoch }); // a listener's return value is not a stop signal
+            },
           });
           epochs.push(history.epochs.length);
           bestEpoch.push(history.bestEpoch);

@@ -142,15 +142,21 @@ async function evaluateLoss(model: MixtureOfExperts, bags: readonly PatientBag[]
   for (let start = 0; start < bags.length; start += 64) {
     const part = bags.slice(start, start + 64);
     const batch = model.createBatch(part);
-    const loss = tf.tidy(() => {
-      const out = model.call(batch);
-      const value = batchLoss(out, part, ctx);
-      disposeMixtureOutput(out);
-      return value;
-    });
-    total += (await loss.data())[0] as number * part.length;
-    loss.dispose();
-    disposeMixtureBatch(batch);
+    try {
+      const loss = tf.tidy(() => {
+        const out = model.call(batch);
+        const value = batchLoss(out, part, ctx);
+        disposeMixtureOutput(out);
+        return value;
+      });
+      try {
+        total += ((await loss.data())[0] as number) * part.length;
+      } finally {
+        loss.dispose();
+      }
+    } finally {
+      disposeMixtureBatch(batch);
+    }
   }
   return total / bags.length;
 }

@@ -89,6 +89,12 @@ describe('crossValidate', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('ignores what an onProgress listener returns (a listener returning true does not stop the folds)', async () => {
+    const epochs = { epochs: 4, batchSize: 8, learningRate: 1e-2, patience: 100 };
+    const cv = await crossValidate(bags, { model, fit: epochs, folds: 3, seed: 6, validationFraction: 0, onProgress: () => true as unknown as void });
+    expect(cv.folds.map((f) => f.epochs)).toEqual([[4], [4], [4]]);
+  });
+
   it('rejects unlabelled patients, classes smaller than K and bad options', async () => {
     const { label: _label, ...unlabelled } = bags[0] as (typeof bags)[number];
     await expect(crossValidate([unlabelled, ...bags.slice(1)], { model })).rejects.toThrow(/patient S0 has no label/);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { MixtureOfExperts, type PatientBag } from '../../../src/models/index.js';
 import { fitLogisticRegression } from '../../../src/training/baselines/index.js';
 import { fitMixtureOfExperts, type EpochLog } from '../../../src/training/fit/index.js';
@@ -172,6 +172,44 @@ describe('fitMixtureOfExperts', () => {
     const model = new MixtureOfExperts({ ...config, imageAggregator: 'attention' });
     const before = tf.memory().numTensors;
     await fitMixtureOfExperts(model, train, { validation: signalBags(4, 9), epochs: 2, batchSize: 3, accumulationSteps: 2 });
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('leaks no tensor when the validation loss or a training step throws', async () => {
+    const train = signalBags(10, 13);
+    const model = new MixtureOfExperts(config);
+    const before = tf.memory().numTensors;
+    // one training batch per epoch, then the validation pass: its forward pass throws
+    const real = model.call.bind(model);
+    let calls = 0;
+    const call = vi.spyOn(model, 'call').mockImplementation((batch) => {
+      calls++;
+      if (calls === 2) throw new Error('validation forward failed');
+      return real(batch);
+    });
+    await expect(fitMixtureOfExperts(model, train, { validation: signalBags(4, 14), epochs: 2, batchSize: 10 })).rejects.toThrow(
+      'validation forward failed',
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    call.mockRestore();
+    // reading the validation loss fails
+    let reads = 0;
+    const realData = tf.Tensor.prototype.data;
+    const data = vi.spyOn(tf.Tensor.prototype, 'data').mockImplementation(function (this: tf.Tensor) {
+      reads++;
+      if (reads === 2) return Promise.reject(new Error('read failed'));
+      return realData.call(this) as never;
+    });
+    await expect(fitMixtureOfExperts(model, train, { validation: signalBags(4, 14), epochs: 2, batchSize: 10 })).rejects.toThrow('read failed');
+    data.mockRestore();
+    expect(tf.memory().numTensors).toBe(before);
+    // a training step throws
+    const step = vi.spyOn(model, 'call').mockImplementation(() => {
+      throw new Error('training forward failed');
+    });
+    await expect(fitMixtureOfExperts(model, train, { epochs: 1, batchSize: 5 })).rejects.toThrow('training forward failed');
+    step.mockRestore();
     expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
