@@ -1,16 +1,22 @@
+import { checkBoolean, checkFunction, checkInteger, checkOptions, checkString, createProgressReporter } from '../../core/index.js';
+import type { ProgressListener } from '../../core/index.js';
+import { atomicWriteFile } from '../../io/bytes/atomicWriteFile.js';
 import { encodePng } from '../../io/image/encodePng.js';
 import type { RgbImage } from '../../io/image/rgbImage.js';
 import type { ResolvedSynthesizeCohortOptions, SynthesizeCohortOptions } from './synthesizeCohort.js';
 import { resolveSynthesizeCohortOptions, synthesizeCohort } from './synthesizeCohort.js';
 
-/** Progress of {@link writeSyntheticCohort}: reported after each patient. */
+/**
+ * The `detail` of the progress events of {@link writeSyntheticCohort} (stage `'synthetic-cohort'`, one unit per image:
+ * `done` images written of `total`).
+ */
 export interface WriteSyntheticCohortProgress {
-  /** Patients written so far. */
+  /** The patient of the image just written, e.g. `'P3'`. */
+  readonly patient: string;
+  /** Patients written completely so far. */
   readonly patientsDone: number;
   /** Patients in the cohort. */
   readonly patients: number;
-  /** Images written so far. */
-  readonly imagesDone: number;
 }
 
 /** Options of {@link writeSyntheticCohort}: the cohort's options plus how to write it. */
@@ -23,8 +29,11 @@ export interface WriteSyntheticCohortOptions extends SynthesizeCohortOptions {
    * Defaults to true.
    */
   masks?: boolean;
-  /** Called after each patient. Defaults to none. */
-  onProgress?: (progress: WriteSyntheticCohortProgress) => void;
+  /**
+   * Called after each image with the library's `ProgressEvent` (stage `'synthetic-cohort'`, `done`/`total` in images,
+   * `detail`: {@link WriteSyntheticCohortProgress}); its return value is ignored. Defaults to none.
+   */
+  onProgress?: ProgressListener<WriteSyntheticCohortProgress>;
 }
 
 /** What {@link writeSyntheticCohort} wrote. */
@@ -81,41 +90,37 @@ async function encodeJpeg(image: RgbImage, quality: number): Promise<Uint8Array>
  * ```
  *
  * Images are rendered and written one at a time (memory stays flat); the CSV and the manifest are written last,
- * each to a temporary file renamed into place, so a folder with a CSV is a complete cohort. The same options
+ * each with `atomicWriteFile` (a temporary file renamed into place, removed on failure), so a folder with a CSV is a
+ * complete cohort. The same options
  * give byte-identical files.
  *
  * @param dir - the folder to write into (created if missing; existing files of the same names are replaced)
  * @param options - the cohort's options plus JPEG quality, masks and progress; see {@link WriteSyntheticCohortOptions}
  * @returns the paths and counts written
- * @throws RangeError naming the function, the option and the value, when an option is out of range
+ * @throws ArgumentError naming the function, the option and the value, when an option is out of range
  * @example
  * const { csvPath, images } = await writeSyntheticCohort('data/synthetic', { seed: 1, patientCount: 40 });
  * const cohort = await loadCohort('data/synthetic');
  */
 export async function writeSyntheticCohort(dir: string, options: WriteSyntheticCohortOptions = {}): Promise<WriteSyntheticCohortResult> {
   const fn = 'writeSyntheticCohort';
-  if (typeof dir !== 'string' || dir === '') throw new TypeError(`${fn}: expected dir as a non-empty path, got ${JSON.stringify(dir)}`);
-  const quality = options.jpegQuality ?? 90;
-  if (typeof quality !== 'number' || !Number.isInteger(quality) || quality < 1 || quality > 100) {
-    throw new RangeError(`${fn}: expected jpegQuality to be an integer in [1, 100], got ${String(quality)}`);
-  }
-  const writeMasks = options.masks ?? true;
-  if (typeof writeMasks !== 'boolean') throw new TypeError(`${fn}: expected masks to be a boolean, got ${String(writeMasks)}`);
-  const onProgress = options.onProgress;
-  if (onProgress !== undefined && typeof onProgress !== 'function') {
-    throw new TypeError(`${fn}: expected onProgress to be a function, got ${String(onProgress)}`);
-  }
+  checkString(fn, 'dir', dir);
+  checkOptions(fn, options);
+  const quality = options.jpegQuality === undefined ? 90 : checkInteger(fn, 'options.jpegQuality', options.jpegQuality, { min: 1, max: 100 });
+  const writeMasks = options.masks === undefined ? true : checkBoolean(fn, 'options.masks', options.masks);
+  const onProgress =
+    options.onProgress === undefined ? undefined : checkFunction<ProgressListener<WriteSyntheticCohortProgress>>(fn, 'options.onProgress', options.onProgress);
   const { jpegQuality: _q, masks: _m, onProgress: _p, ...cohortOptions } = options;
   const resolved: ResolvedSynthesizeCohortOptions = resolveSynthesizeCohortOptions(cohortOptions, fn);
   const patients = synthesizeCohort(resolved);
 
   const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   const root = path.resolve(dir);
-  const writeAtomic = async (file: string, text: string): Promise<void> => {
-    const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, text, 'utf8');
-    await fs.rename(tmp, file);
-  };
+  const report = createProgressReporter<WriteSyntheticCohortProgress>(
+    'synthetic-cohort',
+    patients.reduce((n, p) => n + p.imageCount, 0),
+    onProgress,
+  );
 
   let imagesDone = 0;
   const rows = ['ID,LABEL,GENDER,DOB,LYMPH_COUNT'];
@@ -133,6 +138,7 @@ export async function writeSyntheticCohort(dir: string, options: WriteSyntheticC
       if (writeMasks) await fs.writeFile(path.join(maskDir, `${name}.png`), await encodePng(cell.nucleus));
       if (cell.params.abnormal) abnormal.push(i);
       imagesDone++;
+      report(imagesDone, { patient: patient.id, patientsDone: i + 1 === patient.imageCount ? p + 1 : p, patients: patients.length });
     }
     rows.push(`${patient.id},${patient.label},${patient.gender},${challengeDate(patient.dateOfBirth)},${patient.lymphCount}`);
     manifestPatients.push({
@@ -146,7 +152,6 @@ export async function writeSyntheticCohort(dir: string, options: WriteSyntheticC
       abnormalFraction: patient.abnormalFraction,
       abnormalImages: abnormal,
     });
-    onProgress?.({ patientsDone: p + 1, patients: patients.length, imagesDone });
   }
   const csvPath = path.join(root, 'trainset_true.csv');
   const manifestPath = path.join(root, 'synthetic-cohort.json');
@@ -156,7 +161,7 @@ export async function writeSyntheticCohort(dir: string, options: WriteSyntheticC
     options: { ...resolved, jpegQuality: quality, masks: writeMasks },
     patients: manifestPatients,
   };
-  await writeAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  await writeAtomic(csvPath, `${rows.join('\n')}\n`);
+  await atomicWriteFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  await atomicWriteFile(csvPath, `${rows.join('\n')}\n`);
   return { dir: root, csvPath, manifestPath, patients: patients.length, images: imagesDone };
 }

@@ -1,10 +1,11 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeCohort } from '../../../src/data/synthetic/synthesizeCohort.js';
 import { writeSyntheticCohort } from '../../../src/data/synthetic/writeSyntheticCohort.js';
 import type { WriteSyntheticCohortProgress, WriteSyntheticCohortResult } from '../../../src/data/synthetic/writeSyntheticCohort.js';
+import type { ProgressEvent } from '../../../src/core/index.js';
 import { decodeImageBytes } from '../../../src/io/image/decodeImageBytes.js';
 import { loadCohort } from '../../../src/data/cohort/loadCohort.js';
 
@@ -13,7 +14,7 @@ const OPTIONS = { seed: 11, patientCount: 3, imagesPerPatient: { min: 2, max: 3 
 describe('writeSyntheticCohort', () => {
   let root: string;
   let result: WriteSyntheticCohortResult;
-  const progress: WriteSyntheticCohortProgress[] = [];
+  const progress: ProgressEvent<WriteSyntheticCohortProgress>[] = [];
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'lymphomix-synthetic-'));
@@ -34,8 +35,11 @@ describe('writeSyntheticCohort', () => {
     }
     expect(result.patients).toBe(3);
     expect(result.images).toBe(patients.reduce((a, p) => a + p.imageCount, 0));
-    expect(progress.map((p) => p.patientsDone)).toEqual([1, 2, 3]);
-    expect(progress.at(-1)!.imagesDone).toBe(result.images);
+    // one ProgressEvent per image, stage 'synthetic-cohort'; a patient counts as done with its last image
+    expect(progress.map((p) => p.done)).toEqual(Array.from({ length: result.images }, (_, i) => i + 1));
+    expect(progress.every((p) => p.stage === 'synthetic-cohort' && p.total === result.images && p.detail.patients === 3)).toBe(true);
+    expect(progress.filter((p, i) => p.detail.patientsDone !== (progress[i - 1]?.detail.patientsDone ?? 0)).map((p) => p.detail.patient)).toEqual(['P0', 'P1', 'P2']);
+    expect(progress.at(-1)).toMatchObject({ done: result.images, etaSeconds: 0, detail: { patient: 'P2', patientsDone: 3 } });
   });
 
   it('writes the CSV with header ID,LABEL,GENDER,DOB,LYMPH_COUNT and M/D/YYYY dates matching the patients', async () => {
@@ -96,9 +100,21 @@ describe('writeSyntheticCohort', () => {
     }
   });
 
+  it('leaves no temporary file behind when writing the CSV fails (the target is a folder)', async () => {
+    const dir = join(root, 'fail');
+    // trainset_true.csv as a non-empty folder: the temporary file is written, renaming it over the folder fails.
+    await mkdir(join(dir, 'trainset_true.csv'), { recursive: true });
+    await writeFile(join(dir, 'trainset_true.csv', 'keep'), 'x');
+    await expect(writeSyntheticCohort(dir, { ...OPTIONS, patientCount: 1, masks: false })).rejects.toThrow();
+    expect((await readdir(dir)).filter((f) => f.includes('tmp'))).toEqual([]);
+  });
+
   it('rejects bad arguments naming the function and the value', async () => {
-    await expect(writeSyntheticCohort('', OPTIONS)).rejects.toThrow(/writeSyntheticCohort: expected dir as a non-empty path, got ""/);
-    await expect(writeSyntheticCohort(join(root, 'd'), { jpegQuality: 0 })).rejects.toThrow(/jpegQuality to be an integer in \[1, 100\], got 0/);
+    await expect(writeSyntheticCohort('', OPTIONS)).rejects.toThrow(/^writeSyntheticCohort: dir must be a non-empty string, got ""$/);
+    await expect(writeSyntheticCohort(join(root, 'd'), { jpegQuality: 0 })).rejects.toThrow(/writeSyntheticCohort: options.jpegQuality must be an integer ≥ 1 and ≤ 100, got 0/);
+    await expect(writeSyntheticCohort(join(root, 'd'), { onProgress: true as unknown as () => void })).rejects.toThrow(
+      /writeSyntheticCohort: options.onProgress must be a function, got true/,
+    );
     await expect(writeSyntheticCohort(join(root, 'd'), { patientCount: -2 })).rejects.toThrow(/writeSyntheticCohort: expected patientCount.*-2/);
     await expect(readdir(join(root, 'd'))).rejects.toThrow();
   });
