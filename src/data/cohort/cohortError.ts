@@ -1,6 +1,8 @@
+import { boundMessage } from '../../core/index.js';
+
 /**
  * A cohort could not be loaded: no or several candidate CSV files, a missing column, or (with
- * `onInvalidRow: 'error'`, the default) an invalid row. The message names the function, the file and the line.
+ * `onInvalidRow: 'error'`, the default) an invalid row. The message names the function, the file and the line, and is bounded in length.
  */
 export class CohortError extends Error {
   /** The CSV file or folder concerned. */
@@ -9,7 +11,7 @@ export class CohortError extends Error {
   readonly line: number | undefined;
 
   constructor(message: string, file: string, line?: number) {
-    super(message);
+    super(boundMessage(message));
     this.name = 'CohortError';
     this.file = file;
     this.line = line;

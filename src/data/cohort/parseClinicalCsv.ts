@@ -1,3 +1,4 @@
+import { ArgumentError, boundMessage, checkOneOf, checkOptions, checkString, describeValue } from '../../core/index.js';
 import { ageAt, DEFAULT_REFERENCE_DATE } from './ageAt.js';
 import { CohortError } from './cohortError.js';
 import type { CohortIssue } from './cohortIssue.js';
@@ -47,23 +48,23 @@ function parseLabel(raw: string): PatientLabel | undefined {
   if (v === 1) return 1;
   if (v === 0) return 0; // also turns -0 into 0
   if (v === -1) return undefined;
-  throw new RowError(`LABEL must be 1 (malignant), 0 (reactive) or -1 (unknown), got ${JSON.stringify(raw)}`);
+  throw new RowError(`LABEL must be 1 (malignant), 0 (reactive) or -1 (unknown), got ${describeValue(raw)}`);
 }
 
 function parseGender(raw: string): Gender {
   const s = raw.trim().toLowerCase();
   if (s === 'm' || s === 'male') return 'M';
   if (s === 'f' || s === 'female') return 'F';
-  throw new RowError(`GENDER must be M or F (any case), got ${JSON.stringify(raw)}`);
+  throw new RowError(`GENDER must be M or F (any case), got ${describeValue(raw)}`);
 }
 
 function parseLymphCount(raw: string): number {
   const s = raw.trim();
   if (s.startsWith('-') && NUMBER.test(s.slice(1))) {
-    throw new RowError(`LYMPH_COUNT must be ≥ 0, got negative ${JSON.stringify(raw)}`);
+    throw new RowError(`LYMPH_COUNT must be ≥ 0, got negative ${describeValue(raw)}`);
   }
   const v = NUMBER.test(s) ? Number(s) : Number.NaN;
-  if (!Number.isFinite(v)) throw new RowError(`LYMPH_COUNT must be a non-negative number, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(v)) throw new RowError(`LYMPH_COUNT must be a non-negative number, got ${describeValue(raw)}`);
   return v;
 }
 
@@ -88,25 +89,22 @@ function parseLymphCount(raw: string): number {
  * // records[0]: { id: 'P1', label: 1, gender: 'F', dateOfBirth: '1962-08-15', age: 61.38…, lymphCount: 7.5, line: 2 }
  */
 export function parseClinicalCsv(text: string, options: ParseClinicalCsvOptions = {}): ClinicalTable {
-  const {
-    fileName = '<csv>',
-    referenceDate = DEFAULT_REFERENCE_DATE,
-    onInvalidRow = 'error',
-    fnName = 'parseClinicalCsv',
-  } = options;
-  if (onInvalidRow !== 'error' && onInvalidRow !== 'skip') {
-    throw new RangeError(`${fnName}: expected onInvalidRow 'error' or 'skip', got ${JSON.stringify(onInvalidRow)}`);
-  }
+  const fnName = options?.fnName ?? 'parseClinicalCsv';
+  checkString(fnName, 'text', text, { allowEmpty: true });
+  const { fileName = '<csv>', referenceDate = DEFAULT_REFERENCE_DATE, onInvalidRow = 'error' } = checkOptions(fnName, options);
+  checkOneOf(fnName, 'options.onInvalidRow', onInvalidRow, ['error', 'skip'] as const);
   try {
     ageAt('2000-01-01', referenceDate); // validates the reference date up front
-  } catch (e) {
-    throw new RangeError(`${fnName}: ${(e as Error).message.replace(/^ageAt: /, '')}`);
+  } catch {
+    throw new ArgumentError(fnName, 'options.referenceDate', 'a valid ISO date YYYY-MM-DD or a valid Date', referenceDate);
   }
   let rows;
   try {
     rows = parseCsv(text, { fileName });
   } catch (e) {
-    throw new CohortError(`${fnName}: ${(e as Error).message.replace(/^parseCsv: /, '')}`, fileName);
+    const line = (e as { line?: unknown }).line;
+    const message = `${fnName}: ${(e as Error).message.replace(/^parseCsv: /, '')}`;
+    throw new CohortError(message, fileName, typeof line === 'number' ? line : undefined);
   }
   const header = rows[0];
   if (header === undefined || (header.fields.length === 1 && header.fields[0]?.trim() === '')) {
@@ -126,7 +124,7 @@ export function parseClinicalCsv(text: string, options: ParseClinicalCsvOptions 
   const missing = REQUIRED.filter((name) => !column.has(name));
   if (missing.length > 0) {
     throw new CohortError(
-      `${fnName}: ${fileName} line ${header.line}: missing column(s) ${missing.join(', ')} (header: ${header.fields.join(',')})`,
+      `${fnName}: ${fileName} line ${header.line}: missing column(s) ${missing.join(', ')} (header: ${describeValue(header.fields.join(','), 200)})`,
       fileName,
       header.line,
     );
@@ -152,7 +150,7 @@ export function parseClinicalCsv(text: string, options: ParseClinicalCsvOptions 
       const dobRaw = fields[iDob] ?? '';
       const dateOfBirth = parseDateOfBirth(dobRaw);
       if (dateOfBirth === null) {
-        throw new RowError(`unparsable DOB ${JSON.stringify(dobRaw)} (expected M/D/YYYY, DD-MM-YYYY or YYYY-MM-DD)`);
+        throw new RowError(`unparsable DOB ${describeValue(dobRaw)} (expected M/D/YYYY, DD-MM-YYYY or YYYY-MM-DD)`);
       }
       const age = ageAt(dateOfBirth, referenceDate);
       if (age < 0) throw new RowError(`DOB ${dateOfBirth} is after the reference date`);
@@ -165,7 +163,7 @@ export function parseClinicalCsv(text: string, options: ParseClinicalCsvOptions 
       );
     } catch (e) {
       if (!(e instanceof RowError)) throw e;
-      const where = `${fileName} line ${line}${id === '' ? '' : ` (ID ${id})`}`;
+      const where = `${fileName} line ${line}${id === '' ? '' : ` (ID ${boundMessage(id, 40)})`}`;
       if (onInvalidRow === 'error') throw new CohortError(`${fnName}: ${where}: ${e.message}`, fileName, line);
       issues.push({
         kind: 'invalid-row',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_MESSAGE_LENGTH } from '../../../src/core/index.js';
 import { CohortError } from '../../../src/data/cohort/cohortError.js';
 import { parseClinicalCsv } from '../../../src/data/cohort/parseClinicalCsv.js';
 
@@ -29,7 +30,7 @@ describe('parseClinicalCsv', () => {
   it('computes ages at a configurable reference date', () => {
     const { records } = parseClinicalCsv(`${H}\nA1,1,M,1-1-1950,1`, { referenceDate: '2000-01-01' });
     expect(records[0]?.age).toBeCloseTo(18262 / 365.25, 12);
-    expect(() => parseClinicalCsv(H, { referenceDate: 'soon' })).toThrow(/^parseClinicalCsv: expected referenceDate.*"soon"/);
+    expect(() => parseClinicalCsv(H, { referenceDate: 'soon' })).toThrow(/^parseClinicalCsv: options\.referenceDate must be a valid ISO date.*"soon"/);
   });
 
   it('throws CohortError with file and line, or skips with an issue', () => {
@@ -55,6 +56,30 @@ describe('parseClinicalCsv', () => {
     expect(() => parseClinicalCsv('\n\n')).toThrow(/is empty/);
     expect(() => parseClinicalCsv('ID,ID,GENDER,DOB,LYMPH_COUNT')).toThrow(/duplicate column ID/);
     expect(() => parseClinicalCsv(H, { onInvalidRow: 'warn' as 'skip' })).toThrow(/onInvalidRow .*"warn"/);
+  });
+
+  it('bounds its messages for a binary file read as CSV (with and without stray quotes)', () => {
+    let state = 7;
+    const random = (n: number, noQuotes: boolean) =>
+      new TextDecoder('latin1').decode(
+        new Uint8Array(n).map(() => {
+          state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+          const b = state >>> 24;
+          return noQuotes && b === 0x22 ? 0x20 : b;
+        }),
+      );
+    for (const text of [random(1 << 20, false), random(1 << 20, true)]) {
+      let error: unknown;
+      try {
+        parseClinicalCsv(text, { fileName: 'scan.jpg' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(CohortError);
+      expect((error as Error).message).toMatch(/^parseClinicalCsv: scan\.jpg line \d+/);
+      expect((error as Error).message.length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+      expect((error as CohortError).line).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('accepts a header-only file as an empty cohort', () => {
