@@ -4,7 +4,8 @@ import type { ImageDecoder } from './imageDecoder.js';
 import { describeImageSource } from '../bytes/imageSource.js';
 import { jimpDecoder } from './jimpDecoder.js';
 import type { RgbImage } from './rgbImage.js';
-import { loadSharp, sharpDecoder } from './sharpDecoder.js';
+import { SHARP_INSTALL_COMMAND, loadSharp, sharpDecoder } from './sharpDecoder.js';
+import { isNode } from '../bytes/isNode.js';
 
 /**
  * Which decoder to use: `'jimp'` (pure JS, Node), `'sharp'` (Node, optional dependency;
@@ -29,7 +30,21 @@ export interface DecodeImageOptions {
 }
 
 /**
+ * The warning printed once per thread when `'auto'` falls back to jimp in Node (sharp not installed).
+ */
+export const JIMP_FALLBACK_WARNING =
+  "lymphomix: sharp is not installed, so decoder 'auto' decodes images with jimp (pure JavaScript), whose JPEG " +
+  'pixels differ from libjpeg-turbo\'s by a few levels: segmentation and handmade features may differ from the ' +
+  `reference (e.g. the perimeter by up to 2% on many images). Install sharp (\`${SHARP_INSTALL_COMMAND}\`) to ` +
+  "reproduce them, or pass decoder: 'jimp' to choose jimp and silence this warning.";
+
+let warnedJimpFallback = false;
+
+/**
  * Resolve a {@link DecoderChoice} to a decoder.
+ *
+ * In Node, `'auto'` is sharp (an optional dependency that installs by default); when sharp cannot be loaded it
+ * falls back to jimp and prints {@link JIMP_FALLBACK_WARNING} once (with `console.warn`).
  *
  * @param choice - see {@link DecoderChoice}; defaults to `'auto'`
  * @returns the decoder ('auto' gives sharp when it can be loaded, the canvas decoder in browsers, else jimp)
@@ -44,7 +59,12 @@ export async function resolveDecoder(choice: DecoderChoice = 'auto'): Promise<Im
   if (choice === 'canvas') return canvasDecoder;
   if (choice === 'auto') {
     if ((await loadSharp()) !== null) return sharpDecoder;
-    return isCanvasDecoderAvailable() ? canvasDecoder : jimpDecoder;
+    if (isCanvasDecoderAvailable()) return canvasDecoder;
+    if (isNode() && !warnedJimpFallback) {
+      warnedJimpFallback = true;
+      console.warn(JIMP_FALLBACK_WARNING);
+    }
+    return jimpDecoder;
   }
   if (choice !== null && typeof choice === 'object' && typeof choice.decode === 'function') return choice;
   throw new TypeError(`resolveDecoder: expected 'jimp', 'sharp', 'canvas', 'auto' or an ImageDecoder, got ${String(choice)}`);
