@@ -5,6 +5,7 @@
 export * from './backendNames.js';
 export { BackendInitError } from './backendInitError.js';
 export * from './initBackend.js';
+export { ensureBackend } from './ensureBackend.js';
 export * from './describeBackend.js';
 export * from './cpuFallbackKernels.js';
 export * from './wasmBinaryPaths.js';

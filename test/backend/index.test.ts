@@ -17,6 +17,7 @@ describe('src/backend/index.ts', () => {
         'WASM_BINARY_NAMES',
         'WRONG_NATIVE_KERNELS',
         'describeBackend',
+        'ensureBackend',
         'initBackend',
         'initializerSeed',
         'installNodeWebGpu',

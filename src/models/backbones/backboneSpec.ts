@@ -1,3 +1,4 @@
+import { ensureBackend } from '../../backend/ensureBackend.js';
 import type { LoadTorchWeightsOptions } from './backbone.js';
 import type { Backbone } from './backbone.js';
 import { BACKBONE_NAMES, createBackbone } from './createBackbone.js';
@@ -121,7 +122,7 @@ export function checkBackboneSpec(spec: BackboneSpec, fnName: string): void {
 }
 
 /**
- * Build the backbone a {@link BackboneSpec} describes, on the active tfjs backend: `createBackbone` with random
+ * Build the backbone a {@link BackboneSpec} describes, on the active tfjs backend (set up by `ensureBackend` when none is): `createBackbone` with random
  * weights or `loadBackbone` with the checkpoint (named form), or `loadModelBackbone` (model form).
  *
  * @param spec - the spec
@@ -141,6 +142,7 @@ export async function buildBackbone(spec: BackboneSpec): Promise<ImageEmbedder> 
   const weights = spec.weights ?? null;
   if (weights === null) {
     const { strict: _strict, ignore: _ignore, ...create } = options;
+    await ensureBackend();
     return createBackbone(spec.name, create);
   }
   return loadBackbone(spec.name, weights, options);

@@ -1,3 +1,4 @@
+import { ensureBackend } from '../../backend/ensureBackend.js';
 import type { ImageSource } from '../../io/bytes/imageSource.js';
 import { readSafetensors } from '../../io/safetensors/readSafetensors.js';
 import { SafetensorsFile } from '../../io/safetensors/safetensorsFile.js';
@@ -38,6 +39,7 @@ export async function loadBackbone(
     weights instanceof SafetensorsFile
       ? weights
       : await readSafetensors(weights, options.signal === undefined ? {} : { signal: options.signal });
+  await ensureBackend();
   const backbone = createBackbone(name, options);
   try {
     backbone.loadTorchWeights(file, {

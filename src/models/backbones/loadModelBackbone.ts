@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ensureBackend } from '../../backend/ensureBackend.js';
 import { resolveModelHandler } from '../../io/modelIo/resolveModelHandler.js';
 import type { LoadModelFromOptions } from '../../io/modelIo/resolveModelHandler.js';
 import { checkFrozenModelBackboneOptions, FrozenModelBackbone } from './frozenModelBackbone.js';
@@ -60,6 +61,7 @@ export async function loadModelBackbone(
   }
   const { inputSize, inputRange, mean, std, outputNode, ...load } = options;
   checkFrozenModelBackboneOptions({ inputSize, inputRange, mean, std, outputNode }, kind, 'loadModelBackbone: options.');
+  await ensureBackend();
   const resolved = resolveModelHandler(location, load);
   let handler: tf.io.IOHandler | string = resolved;
   if (typeof resolved !== 'string') {
