@@ -8,3 +8,4 @@ export * from './baselines/index.js';
 export * from './fit/index.js';
 export * from './crossValidate/index.js';
 export * from './estimator/index.js';
+export * from './cellScores/index.js';

@@ -1,0 +1,189 @@
+import {
+  ArgumentError,
+  checkOneOf,
+  checkOptions,
+  createProgressReporter,
+  deriveSeed,
+  optionalInteger,
+  optionalNumber,
+} from '../../core/index.js';
+import type { PatientBag } from '../../models/index.js';
+import { fitLogisticRegression, type LogisticRegressionModel } from '../baselines/index.js';
+import type { BagPrediction, Estimator, EstimatorFitOptions, FittedModel } from '../estimator/index.js';
+import { stratifiedKFold } from '../splits/index.js';
+import type { CellMatrix } from './cellMatrix.js';
+import { crossFitScores } from './crossFitScores.js';
+import { logisticInstanceLearner } from './fitWeightedLogistic.js';
+import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
+import { CELL_POOLINGS, poolScores, type CellPooling, type PoolScoresOptions } from './poolScores.js';
+
+/** Options of {@link cellScoresEstimator}. */
+export interface CellScoresOptions {
+  /** The per-cell model. Defaults to `logisticInstanceLearner({ c: 0.01 })`. */
+  readonly learner?: InstanceLearner;
+  /** How each patient's cell scores are pooled (see {@link CellPooling}). Defaults to `'quantiles'`. */
+  readonly pooling?: CellPooling;
+  /** Quantile levels and top fraction of the pooling. Defaults to {@link poolScores}' defaults. */
+  readonly poolOptions?: PoolScoresOptions;
+  /** Inner folds K ≥ 2 of the cross-fitting inside the training patients. Defaults to 5. */
+  readonly innerFolds?: number;
+  /** Inverse L2 strength C of the stacker (and of the two one-expert logistic regressions), balanced classes. Defaults to 1. */
+  readonly stackerC?: number;
+  /**
+   * The per-cell model that scores new patients: `'refit'` fits it once more on all training patients;
+   * `'innerAverage'` averages the logits of the K cross-fitted models (no extra fit). Defaults to `'refit'`.
+   */
+  readonly finalModel?: 'refit' | 'innerAverage';
+  /** Whether the stacker sees age and log(1 + count) beside the pooled scores; `false` gives the cells-only expert. Defaults to `true`. */
+  readonly useMetadata?: boolean;
+}
+
+/** The prediction of a fitted cell-scores expert. */
+export interface CellScoresPrediction extends BagPrediction {
+  /** `cells`: the pooled cell scores alone (logistic); `metadata`: age and log(1 + count) alone (logistic). */
+  readonly experts: { readonly cells: Float32Array; readonly metadata: Float32Array };
+  /** `handmade`: per patient, each cell's probability σ(score) under the per-cell model (which cells drove it). */
+  readonly attention: { readonly handmade: Float32Array[] };
+}
+
+/** Details of the estimator's training progress: the fit just done (`inner k` or `final`). */
+export interface CellScoresProgressDetail {
+  readonly step: string;
+  readonly [key: string]: unknown;
+}
+
+const FN = 'cellScoresEstimator';
+
+function checkBags(fn: string, bags: readonly PatientBag[], cols: number | null, needLabels: boolean): number {
+  if (!Array.isArray(bags) || bags.length === 0) throw new ArgumentError(fn, 'bags', 'at least one patient', bags);
+  let width = cols;
+  for (const bag of bags) {
+    const h = bag.handmade;
+    if (h === undefined || h.rows < 1 || h.cols < 1 || h.data.length !== h.rows * h.cols) {
+      throw new ArgumentError(fn, `bags (patient ${bag.id}).handmade`, 'an [M ≥ 1, F] matrix of M·F values', h);
+    }
+    if (width === null) width = h.cols;
+    if (h.cols !== width) throw new ArgumentError(fn, `bags (patient ${bag.id}).handmade`, `${width} columns`, h.cols);
+    for (let k = 0; k < h.data.length; k++) {
+      if (!Number.isFinite(h.data[k])) {
+        throw new ArgumentError(fn, `bags (patient ${bag.id}).handmade row ${Math.floor(k / h.cols)} column ${k % h.cols}`, 'a finite number', h.data[k]);
+      }
+    }
+    if (!Number.isFinite(bag.age) || !Number.isFinite(bag.lymphCount) || bag.lymphCount < 0) {
+      throw new ArgumentError(fn, `bags (patient ${bag.id})`, 'a finite age and lymphCount ≥ 0', `${bag.age}, ${bag.lymphCount}`);
+    }
+    if (needLabels && bag.label !== 0 && bag.label !== 1) throw new ArgumentError(fn, `bags (patient ${bag.id}).label`, '0 or 1', bag.label);
+  }
+  return width!;
+}
+
+function metadataOf(bag: PatientBag): number[] {
+  return [bag.age, Math.log1p(bag.lymphCount)];
+}
+
+function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/**
+ * The per-cell expert: a per-cell model learns from every cell, each carrying its patient's label (cells weighted
+ * so that every patient counts equally and the classes balance, see {@link cellWeights}); each patient's cell
+ * scores are pooled ({@link poolScores}); a second-level logistic regression (the stacker) combines the pooled
+ * scores with the metadata (age, log(1 + lymphocyte count)). The per-cell model is cross-fitted inside the training
+ * patients ({@link crossFitScores}, stratified inner folds), so the stacker learns from scores of patients the
+ * per-cell model never saw, as it will at prediction time.
+ *
+ * Plain JavaScript (no tensors): `dispose` has nothing to free. Uses the bags' `handmade` matrices (any width F,
+ * the same for every patient), `age` and `lymphCount`.
+ *
+ * @param options - see {@link CellScoresOptions}
+ * @returns an {@link Estimator} named `cell-scores(<learner>, <pooling>)`
+ * @throws {ArgumentError} naming `cellScoresEstimator` and the option that is invalid
+ * @example
+ * const estimator = cellScoresEstimator({ pooling: 'quantiles' });
+ * const model = await estimator.fit(trainBags, { seed: 0 });
+ * const { probability, experts, attention } = await model.predict(testBags);
+ */
+export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<CellScoresPrediction> {
+  checkOptions(FN, options);
+  const learner = options.learner ?? logisticInstanceLearner({ c: 0.01 });
+  if (typeof learner?.fit !== 'function') throw new ArgumentError(FN, 'options.learner', 'an InstanceLearner', learner);
+  const pooling = checkOneOf(FN, 'options.pooling', options.pooling ?? 'quantiles', CELL_POOLINGS);
+  const poolOptions = options.poolOptions ?? {};
+  poolScores(Float64Array.of(0), pooling, poolOptions); // checks the pooling options now
+  const innerFolds = optionalInteger(FN, 'options.innerFolds', options.innerFolds, 5, { min: 2 });
+  const stackerC = optionalNumber(FN, 'options.stackerC', options.stackerC, 1, { min: 0, minExclusive: true });
+  const finalModel = checkOneOf(FN, 'options.finalModel', options.finalModel ?? 'refit', ['refit', 'innerAverage'] as const);
+  const useMetadata = options.useMetadata ?? true;
+  if (typeof useMetadata !== 'boolean') throw new ArgumentError(FN, 'options.useMetadata', 'true or false', useMetadata);
+
+  return {
+    name: `cell-scores(${learner.name}, ${pooling}${useMetadata ? '' : ', no metadata'})`,
+    async fit(bags: readonly PatientBag[], fitOptions: EstimatorFitOptions): Promise<FittedModel<CellScoresPrediction>> {
+      const fn = `${FN}.fit`;
+      const seed = fitOptions?.seed;
+      if (!Number.isSafeInteger(seed)) throw new ArgumentError(fn, 'options.seed', 'an integer', seed);
+      const cols = checkBags(fn, bags, null, true);
+      const labels = bags.map((b) => b.label as 0 | 1);
+      const positives = labels.reduce<number>((s, y) => s + y, 0);
+      if (Math.min(positives, labels.length - positives) < innerFolds) {
+        throw new ArgumentError(fn, 'bags', `at least ${innerFolds} patients of each class (innerFolds)`, `${positives} malignant of ${labels.length}`);
+      }
+      const signal = fitOptions.signal;
+      const checkAbort = (): void => {
+        if (signal?.aborted) throw signal.reason ?? new Error(`${fn}: aborted`);
+      };
+      checkAbort();
+      const total = innerFolds + (finalModel === 'refit' ? 1 : 0);
+      const report = createProgressReporter<CellScoresProgressDetail>('training', total, fitOptions.onProgress);
+      const cells: CellMatrix[] = bags.map((b) => b.handmade!);
+      const folds = stratifiedKFold(labels, { nSplits: innerFolds, shuffle: true, seed: deriveSeed(seed, 1) % 2 ** 31 });
+      // The fits are synchronous; crossFitScores calls back after each, where progress is reported.
+      const crossFit = crossFitScores(cells, labels, folds, learner, deriveSeed(seed, 2), (k) => {
+        report(k + 1, { step: `inner ${k + 1}/${innerFolds}` });
+        checkAbort();
+      });
+      let scorer: InstanceScorer;
+      if (finalModel === 'refit') {
+        const all = crossFitScores(cells, labels, [{ train: labels.map((_, i) => i), test: labels.map((_, i) => i) }], learner, deriveSeed(seed, 3));
+        scorer = all.scorers[0]!;
+        report(total, { step: 'final' });
+      } else {
+        const inner = crossFit.scorers;
+        scorer = {
+          score(m: CellMatrix): Float64Array {
+            const out = new Float64Array(m.rows);
+            for (const s of inner) {
+              const z = s.score(m);
+              for (let i = 0; i < m.rows; i++) out[i]! += z[i]! / inner.length;
+            }
+            return out;
+          },
+        };
+      }
+      const pooled = crossFit.scores.map((s) => poolScores(s, pooling, poolOptions));
+      const stackRows = bags.map((b, i) => (useMetadata ? [...pooled[i]!, ...metadataOf(b)] : pooled[i]!));
+      const stacker = fitLogisticRegression(stackRows, labels, { c: stackerC });
+      const cellsOnly: LogisticRegressionModel = useMetadata ? fitLogisticRegression(pooled, labels, { c: stackerC }) : stacker;
+      const metadataOnly = fitLogisticRegression(bags.map(metadataOf), labels, { c: stackerC });
+
+      return {
+        async predict(test: readonly PatientBag[]): Promise<CellScoresPrediction> {
+          checkBags(`${FN} model.predict`, test, cols, false);
+          const scores = test.map((b) => scorer.score(b.handmade!));
+          const testPooled = scores.map((s) => poolScores(s, pooling, poolOptions));
+          const rows = test.map((b, i) => (useMetadata ? [...testPooled[i]!, ...metadataOf(b)] : testPooled[i]!));
+          return {
+            probability: Float32Array.from(stacker.predictProbability(rows)),
+            experts: {
+              cells: Float32Array.from(cellsOnly.predictProbability(testPooled)),
+              metadata: Float32Array.from(metadataOnly.predictProbability(test.map(metadataOf))),
+            },
+            attention: { handmade: scores.map((s) => Float32Array.from(s, sigmoid)) },
+          };
+        },
+        dispose(): void {},
+      };
+    },
+  };
+}

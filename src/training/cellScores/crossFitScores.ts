@@ -1,0 +1,61 @@
+import { ArgumentError, deriveSeed } from '../../core/index.js';
+import type { IndexSplit } from '../splits/index.js';
+import { stackCells, type CellMatrix } from './cellMatrix.js';
+import { cellWeights } from './cellWeights.js';
+import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
+
+/** Result of {@link crossFitScores}. */
+export interface CrossFitResult {
+  /** [P] per patient, the [nₚ] out-of-fold cell scores (from the one model that did not see that patient). */
+  readonly scores: Float64Array[];
+  /** The K fitted per-cell models, in fold order. */
+  readonly scorers: InstanceScorer[];
+}
+
+/**
+ * Fits a per-cell model on the patients outside each fold and scores the cells of
+ * the fold's held-out patients, so that no patient's cell scores come from a model trained on that patient's label.
+ *
+ * @param cells - [P] each patient's [nₚ, F] cells
+ * @param labels - [P] 0 or 1 per patient
+ * @param folds - splits whose `test` parts partition 0…P−1 (e.g. from `stratifiedKFold`); each `train` part holds both classes
+ * @param learner - the per-cell learner; cells weigh as {@link cellWeights}
+ * @param seed - seed of the fits (fold k fits with `deriveSeed(seed, k)`)
+ * @param afterFit - called after each fold's fit (progress, abort checks). Defaults to none.
+ * @returns the out-of-fold scores per patient and the K models
+ * @throws {ArgumentError} naming `crossFitScores` when the folds do not cover every patient exactly once
+ */
+export function crossFitScores(
+  cells: readonly CellMatrix[],
+  labels: ArrayLike<number>,
+  folds: readonly IndexSplit[],
+  learner: InstanceLearner,
+  seed: number,
+  afterFit?: (fold: number) => void,
+): CrossFitResult {
+  const p = cells.length;
+  const scores: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(p);
+  const scorers: InstanceScorer[] = [];
+  folds.forEach((fold, k) => {
+    const train = fold.train;
+    const trainCells = stackCells(train.map((i) => cells[i]!));
+    const counts = train.map((i) => cells[i]!.rows);
+    const trainLabels = train.map((i) => labels[i]!);
+    const cellLabels = new Uint8Array(trainCells.rows);
+    let row = 0;
+    train.forEach((i, t) => {
+      cellLabels.fill(trainLabels[t]!, row, row + counts[t]!);
+      row += counts[t]!;
+    });
+    const scorer = learner.fit(trainCells, cellLabels, cellWeights(counts, trainLabels), deriveSeed(seed, k));
+    scorers.push(scorer);
+    for (const i of fold.test) {
+      if (scores[i] !== undefined) throw new ArgumentError('crossFitScores', 'folds', 'test parts that are disjoint', `patient ${i} twice`);
+      scores[i] = scorer.score(cells[i]!);
+    }
+    afterFit?.(k);
+  });
+  const missing = scores.findIndex((s) => s === undefined);
+  if (missing >= 0) throw new ArgumentError('crossFitScores', 'folds', 'test parts covering every patient', `patient ${missing} missing`);
+  return { scores: scores as Float64Array[], scorers };
+}

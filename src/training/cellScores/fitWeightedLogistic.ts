@@ -1,0 +1,229 @@
+import { ArgumentError, optionalInteger, optionalNumber } from '../../core/index.js';
+import type { CellMatrix } from './cellMatrix.js';
+import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
+
+/** Options of {@link fitWeightedLogistic}. */
+export interface WeightedLogisticOptions {
+  /**
+   * Inverse L2 strength C > 0: the objective is ½‖w‖² + C·Σᵢ sᵢ·ℓ(yᵢ, xᵢ) on standardised columns, with the
+   * per-sample weights sᵢ; the intercept is not penalised (scikit-learn's `LogisticRegression(C)` with
+   * `sample_weight`). Defaults to 1.
+   */
+  readonly c?: number;
+  /** Maximum Newton iterations. Defaults to 50. */
+  readonly maxIterations?: number;
+  /** Stop when the largest gradient component falls below this. Defaults to 1e-7. */
+  readonly tolerance?: number;
+}
+
+/** A fitted weighted logistic regression: the scorer plus its parameters. */
+export interface WeightedLogisticModel extends InstanceScorer {
+  /** [F] weights on the standardised columns. */
+  readonly coefficients: Float64Array;
+  /** Intercept. */
+  readonly intercept: number;
+  /** [F] weighted column means of the training rows. */
+  readonly mean: Float64Array;
+  /** [F] weighted column population sds (1 for constant columns). */
+  readonly scale: Float64Array;
+  /** Newton iterations used. */
+  readonly iterations: number;
+}
+
+function softplus(z: number): number {
+  return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+function sigmoid(z: number): number {
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** Solves the SPD system A·x = b by Cholesky (A row-major n×n, lower triangle read). */
+function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const l = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = a[i * n + j]!;
+      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
+      if (i === j) {
+        if (!(s > 0)) throw new RangeError('fitWeightedLogistic: the Hessian is not positive definite (decrease c)');
+        l[i * n + i] = Math.sqrt(s);
+      } else l[i * n + j] = s / l[j * n + j]!;
+    }
+  }
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
+    y[i] = s / l[i * n + i]!;
+  }
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i]!;
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
+    x[i] = s / l[i * n + i]!;
+  }
+  return x;
+}
+
+/**
+ * Fits an L2-regularised binary logistic regression with per-sample weights by Newton's method (step halving),
+ * on columns standardised with weighted statistics (so a weight of 2 is exactly the row repeated, and 0 the row
+ * removed). The project's `fitLogisticRegression` takes only class weights; the per-cell expert
+ * needs a weight per cell (every patient counts equally), hence this variant. Plain JavaScript, no tensors.
+ *
+ * Shape key: n rows, F columns. Cost per iteration O(n·F²).
+ *
+ * @param cells - [n, F] finite rows, n ≥ 2
+ * @param labels - [n] 0 or 1, both classes present
+ * @param weights - [n] finite weights ≥ 0, some positive
+ * @param options - see {@link WeightedLogisticOptions}
+ * @returns the fitted model; `score` gives logits
+ * @throws {ArgumentError} naming `fitWeightedLogistic` and the argument (row, label or weight) that is invalid
+ * @example
+ * const model = fitWeightedLogistic({ data: Float32Array.of(0, 1, 2, 3), rows: 4, cols: 1 }, Uint8Array.of(0, 0, 1, 1), new Float64Array(4).fill(1));
+ * model.score({ data: Float32Array.of(2.5), rows: 1, cols: 1 })[0]; // > 0
+ */
+export function fitWeightedLogistic(
+  cells: CellMatrix,
+  labels: ArrayLike<number>,
+  weights: ArrayLike<number>,
+  options: WeightedLogisticOptions = {},
+): WeightedLogisticModel {
+  const fn = 'fitWeightedLogistic';
+  const c = optionalNumber(fn, 'options.c', options.c, 1, { min: 0, minExclusive: true });
+  const maxIterations = optionalInteger(fn, 'options.maxIterations', options.maxIterations, 50, { min: 1 });
+  const tolerance = optionalNumber(fn, 'options.tolerance', options.tolerance, 1e-7, { min: 0 });
+  const { rows: m, cols: f, data } = cells;
+  if (m < 2 || f < 1 || data.length !== m * f) throw new ArgumentError(fn, 'cells', '[n ≥ 2, F ≥ 1] with n·F values', cells);
+  if (labels.length !== m) throw new ArgumentError(fn, 'labels', `${m} labels`, labels);
+  if (weights.length !== m) throw new ArgumentError(fn, 'weights', `${m} weights`, weights);
+  let pos = 0;
+  let neg = 0;
+  for (let i = 0; i < m; i++) {
+    const y = labels[i];
+    if (y !== 0 && y !== 1) throw new ArgumentError(fn, `labels[${i}]`, '0 or 1', y);
+    const w = weights[i]!;
+    if (!(w >= 0) || !Number.isFinite(w)) throw new ArgumentError(fn, `weights[${i}]`, 'a finite number ≥ 0', w);
+    if (w > 0) {
+      if (y === 1) pos++;
+      else neg++;
+    }
+  }
+  if (pos === 0 || neg === 0) throw new ArgumentError(fn, 'labels', 'both classes present with positive weight', `${pos} positives, ${neg} negatives`);
+  for (let k = 0; k < m * f; k++) {
+    if (!Number.isFinite(data[k])) throw new ArgumentError(fn, `cells row ${Math.floor(k / f)} column ${k % f}`, 'a finite number', data[k]);
+  }
+
+  const mean = new Float64Array(f);
+  const scale = new Float64Array(f);
+  // Weighted statistics (as StandardScaler with sample_weight): a weight of 2 is the row repeated, 0 the row removed.
+  let weightSum = 0;
+  for (let i = 0; i < m; i++) weightSum += weights[i]!;
+  for (let i = 0; i < m; i++) for (let j = 0; j < f; j++) mean[j]! += weights[i]! * data[i * f + j]!;
+  for (let j = 0; j < f; j++) mean[j]! /= weightSum;
+  for (let i = 0; i < m; i++) for (let j = 0; j < f; j++) scale[j]! += weights[i]! * (data[i * f + j]! - mean[j]!) ** 2;
+  for (let j = 0; j < f; j++) scale[j] = scale[j]! / weightSum > 1e-24 ? Math.sqrt(scale[j]! / weightSum) : 1;
+
+  const n = f + 1;
+  const x = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    x[i * n] = 1;
+    for (let j = 0; j < f; j++) x[i * n + 1 + j] = (data[i * f + j]! - mean[j]!) / scale[j]!;
+  }
+  const z = new Float64Array(m);
+  const objective = (beta: Float64Array): number => {
+    let loss = 0;
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += x[i * n + k]! * beta[k]!;
+      z[i] = s;
+      loss += weights[i]! * (softplus(s) - labels[i]! * s);
+    }
+    let reg = 0;
+    for (let k = 1; k < n; k++) reg += beta[k]! ** 2;
+    return 0.5 * reg + c * loss;
+  };
+  let beta: Float64Array = new Float64Array(n);
+  let current = objective(beta);
+  const grad = new Float64Array(n);
+  const hess = new Float64Array(n * n);
+  let iterations = 0;
+  for (; iterations < maxIterations; iterations++) {
+    grad.fill(0);
+    hess.fill(0);
+    objective(beta); // refreshes z for the current beta
+    for (let i = 0; i < m; i++) {
+      const p = sigmoid(z[i]!);
+      const g = c * weights[i]! * (p - labels[i]!);
+      const h = c * weights[i]! * p * (1 - p);
+      const base = i * n;
+      for (let a = 0; a < n; a++) {
+        const xa = x[base + a]!;
+        grad[a]! += g * xa;
+        const hxa = h * xa;
+        const row = a * n;
+        for (let b = 0; b <= a; b++) hess[row + b]! += hxa * x[base + b]!;
+      }
+    }
+    for (let k = 1; k < n; k++) {
+      grad[k]! += beta[k]!;
+      hess[k * n + k]! += 1;
+    }
+    hess[0] = hess[0]! + 1e-12;
+    let maxGrad = 0;
+    for (let k = 0; k < n; k++) maxGrad = Math.max(maxGrad, Math.abs(grad[k]!));
+    if (maxGrad < tolerance) break;
+    const step = solveSpd(hess, grad, n);
+    let next: Float64Array | null = null;
+    let value = current;
+    for (let t = 1, tries = 0; tries < 30; tries++, t /= 2) {
+      const cand = new Float64Array(n);
+      for (let k = 0; k < n; k++) cand[k] = beta[k]! - t * step[k]!;
+      const v = objective(cand);
+      if (v <= current) {
+        next = cand;
+        value = v;
+        break;
+      }
+    }
+    if (next === null) break;
+    const improvement = current - value;
+    beta = next;
+    current = value;
+    if (improvement <= 1e-12 * Math.max(1, Math.abs(current))) break;
+  }
+  const coefficients = beta.slice(1);
+  const intercept = beta[0]!;
+  return {
+    coefficients,
+    intercept,
+    mean,
+    scale,
+    iterations,
+    score(test: CellMatrix): Float64Array {
+      if (test.cols !== f) throw new ArgumentError('WeightedLogisticModel.score', 'cells', `${f} columns`, test.cols);
+      const out = new Float64Array(test.rows);
+      for (let i = 0; i < test.rows; i++) {
+        let s = intercept;
+        for (let j = 0; j < f; j++) s += coefficients[j]! * ((test.data[i * f + j]! - mean[j]!) / scale[j]!);
+        out[i] = s;
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * The weighted logistic regression as an {@link InstanceLearner} (deterministic: the seed is unused).
+ * @param options - see {@link WeightedLogisticOptions}
+ * @returns the learner, named `logistic(C=…)`
+ */
+export function logisticInstanceLearner(options: WeightedLogisticOptions = {}): InstanceLearner {
+  return {
+    name: `logistic(C=${options.c ?? 1})`,
+    fit: (cells, labels, weights) => fitWeightedLogistic(cells, labels, weights, options),
+  };
+}

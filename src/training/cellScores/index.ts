@@ -1,0 +1,12 @@
+export { stackCells } from './cellMatrix.js';
+export type { CellMatrix } from './cellMatrix.js';
+export type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
+export { cellWeights } from './cellWeights.js';
+export { fitWeightedLogistic, logisticInstanceLearner } from './fitWeightedLogistic.js';
+export type { WeightedLogisticModel, WeightedLogisticOptions } from './fitWeightedLogistic.js';
+export { CELL_POOLINGS, DEFAULT_QUANTILES, poolScores, pooledWidth } from './poolScores.js';
+export type { CellPooling, PoolScoresOptions } from './poolScores.js';
+export { crossFitScores } from './crossFitScores.js';
+export type { CrossFitResult } from './crossFitScores.js';
+export { cellScoresEstimator } from './cellScoresEstimator.js';
+export type { CellScoresOptions, CellScoresPrediction, CellScoresProgressDetail } from './cellScoresEstimator.js';

@@ -1,0 +1,30 @@
+import type { CellMatrix } from './cellMatrix.js';
+
+/** A fitted per-cell model: one score (a logit: larger = more malignant-looking) per cell. */
+export interface InstanceScorer {
+  /**
+   * Scores cells.
+   * @param cells - [n, F] cells with the training columns, in order
+   * @returns [n] logits
+   */
+  score(cells: CellMatrix): Float64Array;
+}
+
+/**
+ * Learns a per-cell model from cells that each carry their patient's label, with a weight per cell
+ * (see {@link cellWeights}). The cell-scores expert fits one several times (cross-fitting), so a fit is
+ * deterministic given its seed.
+ */
+export interface InstanceLearner {
+  /** A short name for reports, e.g. `'logistic(C=0.01)'`. */
+  readonly name: string;
+  /**
+   * Fits the per-cell model.
+   * @param cells - [n, F] training cells
+   * @param labels - [n] 0 or 1, each cell's patient's label; both classes present
+   * @param weights - [n] positive weights
+   * @param seed - seed of anything random in the fit (subsampling, initialisation), an integer
+   * @returns the fitted scorer
+   */
+  fit(cells: CellMatrix, labels: Uint8Array, weights: Float64Array, seed: number): InstanceScorer;
+}
