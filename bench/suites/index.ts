@@ -25,4 +25,8 @@ export const SUITES: Readonly<Record<string, BenchSuiteEntry>> = {
     description: 'images/s of the backbones (ResNet18, ConvNeXt-tiny; random weights, 224x224): cpu, wasm 1 thread, wasm worker pool',
     load: async () => (await import('./embedding.js')).embeddingSuite,
   },
+  texture: {
+    description: 'ms/cell of the nucleus texture descriptors (area, GLCM, uniform LBP) on real cells, with a breakdown',
+    load: async () => (await import('./texture.js')).textureSuite,
+  },
 };

@@ -58,24 +58,64 @@ interface LbpCoder {
 
 function createLbpCoder(values: ArrayLike<number>, rows: number, cols: number, points: number, radius: number, method: LbpMethod): LbpCoder {
   const { rp, cp } = neighbourOffsets(points, radius);
+  // skimage _shared/interpolation.pxd bilinear_interpolation (mode 'C', cval 0) samples at (r + rp[i], c + cp[i]);
+  // its floor, ceil and fractional parts depend on the row alone and on the column alone, so they are tabulated
+  // once per image (same double arithmetic, same values).
+  const minR = new Int32Array(points * rows);
+  const maxR = new Int32Array(points * rows);
+  const fracR = new Float64Array(points * rows);
+  const minC = new Int32Array(points * cols);
+  const maxC = new Int32Array(points * cols);
+  const fracC = new Float64Array(points * cols);
+  for (let i = 0; i < points; i++) {
+    for (let r = 0; r < rows; r++) {
+      const y = r + rp[i]!;
+      minR[i * rows + r] = Math.floor(y);
+      maxR[i * rows + r] = Math.ceil(y);
+      fracR[i * rows + r] = y - Math.floor(y);
+    }
+    for (let c = 0; c < cols; c++) {
+      const x = c + cp[i]!;
+      minC[i * cols + c] = Math.floor(x);
+      maxC[i * cols + c] = Math.ceil(x);
+      fracC[i * cols + c] = x - Math.floor(x);
+    }
+  }
+  // Pixels at least `margin` away from every edge read all their samples inside the image.
+  let margin = 0;
+  for (let i = 0; i < points; i++) margin = Math.max(margin, Math.ceil(Math.abs(rp[i]!)), Math.ceil(Math.abs(cp[i]!)));
   const bits = new Uint8Array(points);
   const at = (r: number, c: number): number => (r < 0 || r >= rows || c < 0 || c >= cols ? 0 : values[r * cols + c]!);
   return (r: number, c: number): number => {
     const centre = values[r * cols + c]!;
+    const inside = r >= margin && r < rows - margin && c >= margin && c < cols - margin;
     for (let i = 0; i < points; i++) {
-      // skimage _shared/interpolation.pxd bilinear_interpolation, mode 'C', cval 0, same operation order.
-      const y = r + rp[i]!;
-      const x = c + cp[i]!;
-      const minr = Math.floor(y);
-      const minc = Math.floor(x);
-      const maxr = Math.ceil(y);
-      const maxc = Math.ceil(x);
-      const dr = y - minr;
-      const dc = x - minc;
-      const top = (1 - dc) * at(minr, minc) + dc * at(minr, maxc);
-      const bottom = (1 - dc) * at(maxr, minc) + dc * at(maxr, maxc);
-      const texture = (1 - dr) * top + dr * bottom;
-      bits[i] = texture - centre >= 0 ? 1 : 0;
+      const ir = i * rows + r;
+      const ic = i * cols + c;
+      const r0 = minR[ir]!;
+      const r1 = maxR[ir]!;
+      const c0 = minC[ic]!;
+      const c1 = maxC[ic]!;
+      const dr = fracR[ir]!;
+      const dc = fracC[ic]!;
+      let tl: number;
+      let tr: number;
+      let bl: number;
+      let br: number;
+      if (inside) {
+        tl = values[r0 * cols + c0]!;
+        tr = values[r0 * cols + c1]!;
+        bl = values[r1 * cols + c0]!;
+        br = values[r1 * cols + c1]!;
+      } else {
+        tl = at(r0, c0);
+        tr = at(r0, c1);
+        bl = at(r1, c0);
+        br = at(r1, c1);
+      }
+      const top = (1 - dc) * tl + dc * tr;
+      const bottom = (1 - dc) * bl + dc * br;
+      bits[i] = (1 - dr) * top + dr * bottom - centre >= 0 ? 1 : 0;
     }
     if (method === 'uniform') {
       let changes = 0;
