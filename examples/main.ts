@@ -131,7 +131,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     {
       cacheDir: join(outDir, 'cache'),
       ...(workers === undefined ? {} : { workers }),
-      onProgress: ({ done, total, failed }) => {
+      onProgress: ({ done, total, detail: { failed } }) => {
         const now = performance.now();
         if (done === total || now - lastPrinted > 1000) {
           lastPrinted = now;

@@ -1,23 +1,24 @@
+import { ArgumentError, checkFunction, checkInteger, checkOptions, checkString } from '../../core/index.js';
+import type { ProgressListener } from '../../core/index.js';
 import type { DecodeImageOptions, ImageSource } from '../../io/index.js';
-import { describeImageSource, readImageBytes, resolveDecoder } from '../../io/index.js';
+import { checkImageSources, describeImageSource, resolveDecoder } from '../../io/index.js';
+import { isNode } from '../../io/bytes/isNode.js';
+import { openContentCache } from '../../io/cache/contentCache.js';
+import type { ContentCache } from '../../io/cache/contentCache.js';
+import { runCachedBatch } from '../../io/cache/runCachedBatch.js';
+import type { BatchFailure, BatchItem, BatchOutcome, BatchProgressDetail } from '../../io/cache/runCachedBatch.js';
 import type { CellFeatureOptions, CellFeatures } from '../cell/index.js';
-import { openFeatureCache } from './featureCache.js';
-import type { FeatureCache } from './featureCache.js';
-import type { FeatureWorker } from './featureWorker.js';
+import type { FeatureWorkerSetup, FeatureWorkerTask } from './featureWorker.js';
 import { loadCellExtractor, processImageBytes } from './processImageBytes.js';
 import type { CellExtractor, ImageOutcome } from './processImageBytes.js';
 
-/** Progress of a batch, reported after every image (including cache hits and failures). */
-export interface BatchProgress {
-  /** Images finished so far (succeeded + failed), 1 … total. */
-  done: number;
-  /** Number of sources in the batch. */
-  total: number;
-  /** Images that failed so far (≤ done). */
-  failed: number;
-  /** Name of the image just finished (path, URL, or `<N bytes>`). */
-  source: string;
-}
+export type { BatchFailure, BatchProgressDetail };
+
+/**
+ * Version of the per-image feature algorithm as far as the cache is concerned. Bump it whenever segmentation or
+ * feature code changes its output: entries written under another version are never read.
+ */
+export const FEATURE_CACHE_VERSION = 2;
 
 /** The features of one image of a batch. */
 export interface BatchImageResult extends CellFeatures {
@@ -29,22 +30,16 @@ export interface BatchImageResult extends CellFeatures {
   cached: boolean;
 }
 
-/** An image of a batch that could not be processed (unreadable, undecodable, or the extractor threw). */
-export interface BatchFailure {
-  /** Position of the image in `sources`. */
-  index: number;
-  /** Name of the image (path, URL, or `<N bytes>` for bytes). */
-  source: string;
-  /** What went wrong; it starts with the source's name. */
-  message: string;
-}
-
 /** Result of {@link extractFeaturesBatch}: every source is in exactly one of the two lists. */
 export interface FeaturesBatchResult {
   /** Images that were processed (any status, `ok` or not), in input order. */
   results: BatchImageResult[];
   /** Images that failed, in input order. */
   failures: BatchFailure[];
+  /** The image decoder actually used, e.g. `'sharp'` (what `'auto'` resolved to); part of the cache key. */
+  decoder: string;
+  /** Cache entries that were found invalid (bad status, missing or non-numeric values) and recomputed. */
+  invalidCacheEntries: number;
 }
 
 /** Options of {@link extractFeaturesBatch}. */
@@ -58,21 +53,27 @@ export interface ExtractFeaturesBatchOptions {
   /** Options for `extractCellFeatures`; must be structured-cloneable (sent to workers). Defaults to `{}`. */
   cell?: CellFeatureOptions;
   /**
-   * Options for `decodeImageBytes` (its `signal` and `name` are ignored: the batch has its own
-   * `signal` and names each image). With workers, `decoder` must be `'jimp'`, `'sharp'` or
-   * `'auto'` (an `ImageDecoder` object cannot be sent to a thread). Defaults to `{}` (jimp).
+   * Options for `decodeImageBytes` (its `signal` and `name` are ignored: the batch has its own `signal` and names
+   * each image). `decoder` is resolved once (`'auto'`: sharp in Node, with a one-time warning when it falls back to
+   * jimp) and the result's `decoder` says which ran. With workers, `decoder` must be a name (an `ImageDecoder`
+   * object cannot be sent to a thread). Defaults to `{}` (`'auto'`).
    */
   decode?: DecodeImageOptions;
   /**
-   * Folder of the on-disk feature cache (Node only), keyed by the SHA-256 of each image's bytes,
-   * `cell`, `decode`, `extractorModule` and {@link FEATURE_CACHE_VERSION}. Entries are written
-   * atomically as soon as an image is done, so an interrupted run resumes where it stopped.
-   * Failures are not cached; a failure to write an entry (e.g. a full disk) stops the batch with
-   * that error. Defaults to none (no cache).
+   * Folder of the on-disk cache (Node only), the library's one content cache (`openContentCache`, kind
+   * `'features'`): keyed by the SHA-256 of each image's bytes and by `cell`, the decoder actually used,
+   * `extractorModule` and {@link FEATURE_CACHE_VERSION}. Entries are written atomically as soon as an image is done,
+   * so an interrupted run resumes where it stopped, and validated on read (an entry with a bad status or missing or
+   * non-numeric values is recomputed, counted in `invalidCacheEntries`). Failures are not cached; a failure to
+   * write an entry (e.g. a full disk) stops the batch with that error. Defaults to none (no cache).
    */
   cacheDir?: string;
-  /** Called after every image. An exception thrown by it aborts the batch. Defaults to none. */
-  onProgress?: (progress: BatchProgress) => void;
+  /**
+   * Called after every image (cache hits and failures too) with the library's `ProgressEvent`: stage `'features'`,
+   * `done`/`total` images, `detail`: {@link BatchProgressDetail} (failed, cached, source, decoder …). Its return
+   * value is ignored; an exception thrown by it stops the batch with that exception. Defaults to none.
+   */
+  onProgress?: ProgressListener<BatchProgressDetail>;
   /**
    * Path or URL of an ES module replacing the per-image steps by exporting `decodeImageBytes` and/or
    * `extractCellFeatures` (see {@link CellExtractor}); it is imported in every worker. Defaults to
@@ -80,46 +81,54 @@ export interface ExtractFeaturesBatchOptions {
    */
   extractorModule?: string | URL;
   /**
-   * URL or path (relative to the working directory) of the worker entry (the built `worker.js`),
-   * for bundlers that move it. Defaults to the
-   * worker next to this module: `dist/features/batch/worker.js` when built, `worker.ts` from
-   * source (loaded through tsx).
+   * URL or path (relative to the working directory) of the worker module (the built `featureWorker.js`), for
+   * bundlers that move it. Defaults to the worker next to this module: `dist/features/batch/featureWorker.js` when
+   * built, `featureWorker.ts` from source (loaded through tsx).
    */
   workerUrl?: string | URL;
-  /** Stops the batch: no new image starts and the promise rejects with the signal's reason. Cached work stays. Defaults to none. */
+  /**
+   * Stops the batch: no new image starts, an image running in a worker thread is stopped (its thread terminated)
+   * and the promise rejects with the signal's reason at once. Cached work stays. Defaults to none.
+   */
   signal?: AbortSignal;
 }
 
-function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === 'string';
-}
+const FN = 'extractFeaturesBatch';
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Prefix a message with the source name unless it already names it. */
-function naming(source: string, message: string): string {
-  return message.includes(source) ? message : `${source}: ${message}`;
+/** The cached form of an image's features read back, or undefined when it is not valid. */
+function parseCachedFeatures(json: unknown): CellFeatures | undefined {
+  if (json === null || typeof json !== 'object') return undefined;
+  const { status, measurements, features } = json as Record<string, unknown>;
+  const numbers = (o: unknown): boolean =>
+    o !== null &&
+    typeof o === 'object' &&
+    !Array.isArray(o) &&
+    Object.keys(o).length > 0 &&
+    Object.values(o).every((v) => typeof v === 'number' && Number.isFinite(v));
+  if ((status !== 'ok' && status !== 'no-nucleus') || !numbers(measurements)) return undefined;
+  if (status === 'ok' ? !numbers(features) : features !== null) return undefined;
+  return { status, measurements, features } as CellFeatures;
 }
 
 /**
- * Extract the handmade features of many cell images, in parallel worker threads (Node) or in
- * this thread (browsers, or `workers: 0`), with an optional resumable on-disk cache.
+ * Extract the handmade features of many cell images, in parallel worker threads (Node, the library's one worker
+ * pool) or in this thread (browsers, or `workers: 0`), with an optional resumable on-disk cache.
  *
  * One bad image never aborts the batch: it lands in `failures` with a message naming it, and
  * every other image is still processed (and cached). Results keep the input order.
  *
  * @param sources - the images: file paths, URLs, encoded bytes or Blobs (see `ImageSource`)
  * @param options - see {@link ExtractFeaturesBatchOptions}
- * @returns `{ results, failures }`; each source appears in exactly one of them, with its `index`
- * @throws TypeError naming the function when `sources` is not an array or `workers` not an integer ≥ 0
+ * @returns `{ results, failures, decoder, invalidCacheEntries }`; each source appears in exactly one of `results`
+ *   and `failures`, with its `index`
+ * @throws ArgumentError naming the function and the argument at once when `sources` is not an array of image
+ *   sources (e.g. cohort `Patient`s: the message names the index) or an option is bad
+ * @throws Error naming the function and the module when the extractor module or the worker module cannot load
  * @throws the signal's reason when `options.signal` aborts (work done so far stays cached)
  * @example
- * const { results, failures } = await extractFeaturesBatch(paths, {
- *   cacheDir: '.cache/features',
- *   onProgress: ({ done, total, failed }) => console.log(`${done}/${total} (${failed} failed)`),
+ * const { results, failures, decoder } = await extractFeaturesBatch(paths, {
+ *   cacheDir: '.cache',
+ *   onProgress: ({ done, total, detail }) => console.log(`${done}/${total} (${detail.failed} failed)`),
  * });
  * const ok = results.filter((r) => r.status === 'ok'); // r.features: 51 named numbers
  */
@@ -127,145 +136,116 @@ export async function extractFeaturesBatch(
   sources: readonly ImageSource[],
   options: ExtractFeaturesBatchOptions = {},
 ): Promise<FeaturesBatchResult> {
-  if (!Array.isArray(sources)) {
-    throw new TypeError(`extractFeaturesBatch: expected an array of image sources, got ${Object.prototype.toString.call(sources)}`);
-  }
+  checkImageSources(FN, 'sources', sources);
+  checkOptions(FN, options);
   const node = isNode();
-  if (options.workers !== undefined && (!Number.isInteger(options.workers) || options.workers < 0)) {
-    throw new TypeError(`extractFeaturesBatch: expected workers to be an integer ≥ 0, got ${String(options.workers)}`);
-  }
+  if (options.workers !== undefined) checkInteger(FN, 'options.workers', options.workers, { min: 0 });
   if (options.workers !== undefined && options.workers > 0 && !node) {
-    throw new TypeError(`extractFeaturesBatch: workers: ${options.workers} needs Node worker_threads; use workers: 0 here`);
+    throw new ArgumentError(FN, 'options.workers', '0 outside Node (worker threads need Node)', options.workers);
   }
-  if (options.cacheDir !== undefined && !node) {
-    throw new TypeError('extractFeaturesBatch: cacheDir needs Node (an on-disk cache)');
-  }
+  if (options.cacheDir !== undefined) checkString(FN, 'options.cacheDir', options.cacheDir);
+  if (options.onProgress !== undefined) checkFunction(FN, 'options.onProgress', options.onProgress);
   const signal = options.signal;
   signal?.throwIfAborted();
 
   const total = sources.length;
   const cell = options.cell ?? {};
   // The batch reads the bytes itself (and has its own signal); `name` is set per image.
-  const { signal: _decodeSignal, name: _decodeName, ...decode } = options.decode ?? {};
-  const decoder = decode.decoder;
-  if (decoder !== undefined && typeof decoder === 'object' && (options.workers ?? (node ? 1 : 0)) > 0) {
-    throw new TypeError(
-      `extractFeaturesBatch: decode.decoder '${decoder.name}' is an object, which cannot be sent to worker threads; ` +
-        "use 'jimp', 'sharp' or 'auto', or workers: 0",
-    );
-  }
-  // Resolved here once (paths against the working directory), so the cache key and every thread agree.
-  const extractorModule = options.extractorModule === undefined
-    ? undefined
-    : node
-      ? (await (await import('./featureWorker.js')).toModuleUrl(options.extractorModule)).href
-      : String(options.extractorModule);
-  const names = sources.map((s) => describeImageSource(s));
-  const results: (BatchImageResult | undefined)[] = new Array<BatchImageResult | undefined>(total);
-  const failures: (BatchFailure | undefined)[] = new Array<BatchFailure | undefined>(total);
-  if (total === 0) return { results: [], failures: [] };
-
-  const cache: FeatureCache | undefined = options.cacheDir === undefined
-    ? undefined
-    : await openFeatureCache(options.cacheDir, {
-        // The decoder by its resolved name: 'auto' means sharp or jimp depending on what is installed, and the two
-        // give slightly different pixels, so entries made by one must not be served for the other.
-        settings: { cell, decode: { ...decode, decoder: (await resolveDecoder(decoder)).name }, extractorModule },
-      });
-
-  let workerCount = options.workers;
-  if (workerCount === undefined) {
-    workerCount = node ? (await import('node:os')).availableParallelism() : 0;
-  }
+  const { signal: _decodeSignal, name: _decodeName, ...decode } = checkOptions(FN, options.decode, 'options.decode');
+  const decoder = await resolveDecoder(decode.decoder).catch((e: unknown) => {
+    throw new ArgumentError(FN, 'options.decode.decoder', "'jimp', 'sharp', 'canvas', 'auto' or an ImageDecoder", decode.decoder ?? e);
+  });
+  let workerCount = options.workers ?? (node ? (await import('node:os')).availableParallelism() : 0);
   workerCount = Math.min(workerCount, total);
+  if (typeof decode.decoder === 'object' && workerCount > 0) {
+    throw new ArgumentError(FN, 'options.decode.decoder', "a decoder's name ('jimp', 'sharp', 'auto') with workers (an object cannot be sent to a thread), or workers: 0", decode.decoder);
+  }
+  // Threads get the decoder by the name it resolved to, so that every thread and the cache key agree.
+  const resolvedDecode: DecodeImageOptions = typeof decode.decoder === 'object' ? decode : { ...decode, decoder: decoder.name as 'jimp' };
+  // Resolved here once (paths against the working directory), so the cache key and every thread agree.
+  const extractorModule =
+    options.extractorModule === undefined
+      ? undefined
+      : node
+        ? (await (await import('../../io/workers/workerModule.js')).toModuleUrl(options.extractorModule)).href
+        : String(options.extractorModule);
+  if (total === 0) return { results: [], failures: [], decoder: decoder.name, invalidCacheEntries: 0 };
 
-  let done = 0;
-  let failed = 0;
-  let stopError: { error: unknown } | undefined;
-  const finish = (index: number, outcome: ImageOutcome, cached: boolean): void => {
-    const source = names[index] as string;
-    if (outcome.ok) {
-      results[index] = { index, source, cached, status: outcome.status, measurements: outcome.measurements, features: outcome.features };
-    } else {
-      failures[index] = { index, source, message: naming(source, outcome.message) };
-      failed++;
-    }
-    done++;
-    options.onProgress?.({ done, total, failed, source });
-  };
+  const cache: ContentCache<CellFeatures> | undefined =
+    options.cacheDir === undefined
+      ? undefined
+      : await openContentCache<CellFeatures>(
+          options.cacheDir,
+          {
+            kind: 'features',
+            version: FEATURE_CACHE_VERSION,
+            settings: { cell, decode: { ...decode, decoder: decoder.name }, extractorModule: extractorModule ?? null },
+            decode: parseCachedFeatures,
+          },
+          FN,
+        );
 
-  // Per-image steps in this thread: only loaded when some image is computed without workers.
-  let local: Promise<CellExtractor> | undefined;
-  const computeHere = async (bytes: Uint8Array, name: string): Promise<ImageOutcome> => {
-    local ??= loadCellExtractor(extractorModule);
+  const setup: FeatureWorkerSetup = { extractorModule, cell, decode: resolvedDecode };
+  let compute: (items: BatchItem[], signal: AbortSignal | undefined) => Promise<BatchOutcome<CellFeatures>[]>;
+  let close = async (): Promise<void> => undefined;
+  const outcome = (o: ImageOutcome): BatchOutcome<CellFeatures> =>
+    o.ok ? { ok: true, value: { status: o.status, measurements: o.measurements, features: o.features } } : o;
+  if (workerCount === 0) {
     let extractor: CellExtractor;
     try {
-      extractor = await local;
-    } catch (error) {
-      return { ok: false, message: errorText(error) };
+      extractor = await loadCellExtractor(extractorModule);
+    } catch (e) {
+      throw new Error(`${FN}: cannot load extractorModule: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-    return processImageBytes(bytes, extractor, cell, { ...decode, name });
-  };
-
-  let workerEntry: URL | undefined;
-  const workers: FeatureWorker[] = [];
-  const startWorker = async (): Promise<FeatureWorker> => {
-    const { resolveFeatureWorkerUrl, startFeatureWorker, toModuleUrl } = await import('./featureWorker.js');
-    workerEntry ??= options.workerUrl === undefined ? await resolveFeatureWorkerUrl() : await toModuleUrl(options.workerUrl);
-    const w = await startFeatureWorker({ extractorModule, cell, decode }, workerEntry);
-    workers.push(w);
-    return w;
-  };
-
-  let next = 0;
-  const lane = async (useWorker: boolean): Promise<void> => {
-    let worker: FeatureWorker | undefined;
-    while (stopError === undefined && !(signal?.aborted ?? false) && next < total) {
-      const index = next++;
-      const source = sources[index] as ImageSource;
-      const name = names[index] as string;
-      let outcome: ImageOutcome;
-      let cached = false;
-      let key: string | undefined;
-      try {
-        const bytes = await readImageBytes(source);
-        key = cache?.key(bytes);
-        const hit = key === undefined ? undefined : await cache?.get(key);
-        if (hit !== undefined) {
-          outcome = { ok: true, ...hit };
-          cached = true;
-        } else if (useWorker) {
-          if (worker === undefined || !worker.alive) worker = await startWorker();
-          // Bytes read from a file, URL or Blob are ours to transfer; caller-owned bytes are copied.
-          outcome = await worker.run(bytes, name, !(source instanceof Uint8Array || source instanceof ArrayBuffer));
-        } else {
-          outcome = await computeHere(bytes, name);
-        }
-      } catch (error) {
-        outcome = { ok: false, message: errorText(error) };
-      }
-      try {
-        if (outcome.ok && !cached && key !== undefined && cache !== undefined) {
-          const { status, measurements, features } = outcome;
-          await cache.set(key, { status, measurements, features });
-        }
-        finish(index, outcome, cached);
-      } catch (error) {
-        stopError ??= { error };
-      }
+    compute = async (items) => [
+      outcome(await processImageBytes(items[0]!.bytes, extractor, cell, { ...resolvedDecode, name: items[0]!.name })),
+    ];
+  } else {
+    const { startWorkerPool } = await import('../../io/workers/workerPool.js');
+    const { toModuleUrl } = await import('../../io/workers/workerModule.js');
+    const entry =
+      options.workerUrl === undefined
+        ? await (await import('./resolveFeatureWorkerUrl.js')).resolveFeatureWorkerUrl()
+        : await toModuleUrl(options.workerUrl);
+    const pool = await startWorkerPool<FeatureWorkerTask, ImageOutcome>({ fn: FN, entry, threads: workerCount });
+    close = () => pool.close();
+    try {
+      // A start-up probe: a worker module or extractor module that cannot load is one named error, not N failures.
+      await pool.run({ setup }, signal === undefined ? {} : { signal });
+    } catch (e) {
+      await close();
+      if (signal?.aborted === true) throw signal.reason;
+      throw new Error(`${FN}: worker threads cannot start (${entry.href}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
-  };
-
-  try {
-    const lanes = workerCount === 0 ? [lane(false)] : Array.from({ length: workerCount }, () => lane(true));
-    await Promise.all(lanes);
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    compute = async (items, sig) => {
+      const { bytes, name, owned } = items[0]!;
+      // Bytes read from a file, URL or Blob are ours to transfer; caller-owned bytes are copied.
+      const whole = owned && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+      try {
+        return [outcome(await pool.run({ setup, bytes, name }, { transfer: whole ? [bytes.buffer as ArrayBuffer] : [], ...(sig === undefined ? {} : { signal: sig }) }))];
+      } catch (e) {
+        if (sig?.aborted === true) throw e;
+        return [{ ok: false, message: e instanceof Error ? e.message : String(e) }];
+      }
+    };
   }
-  if (stopError !== undefined) throw stopError.error;
-  signal?.throwIfAborted();
-  return {
-    results: results.filter((r): r is BatchImageResult => r !== undefined),
-    failures: failures.filter((f): f is BatchFailure => f !== undefined),
-  };
+  try {
+    const { values, failures, invalidCacheEntries } = await runCachedBatch<CellFeatures>(sources, {
+      stage: 'features',
+      cache,
+      chunk: 1,
+      lanes: Math.max(1, workerCount),
+      decoder: decoder.name,
+      compute,
+      onProgress: options.onProgress,
+      signal,
+    });
+    const results: BatchImageResult[] = [];
+    values.forEach((v, index) => {
+      if (v !== undefined) results.push({ index, source: describeImageSource(sources[index] as ImageSource), cached: v.cached, ...v.value });
+    });
+    return { results, failures, decoder: decoder.name, invalidCacheEntries };
+  } finally {
+    await close();
+  }
 }

@@ -1,12 +1,11 @@
-export { extractFeaturesBatch } from './extractFeaturesBatch.js';
+export { extractFeaturesBatch, FEATURE_CACHE_VERSION } from './extractFeaturesBatch.js';
 export type {
   BatchFailure,
   BatchImageResult,
-  BatchProgress,
+  BatchProgressDetail,
   ExtractFeaturesBatchOptions,
   FeaturesBatchResult,
 } from './extractFeaturesBatch.js';
-export { FEATURE_CACHE_VERSION, openFeatureCache } from './featureCache.js';
-export type { FeatureCache, FeatureCacheOptions } from './featureCache.js';
+export { resolveFeatureWorkerUrl } from './resolveFeatureWorkerUrl.js';
 export { loadCellExtractor, processImageBytes } from './processImageBytes.js';
 export type { CellExtractor, ImageOutcome } from './processImageBytes.js';

@@ -1,3 +1,5 @@
+import { checkArray, checkThat } from '../../core/check.js';
+
 /**
  * Where an image comes from.
  *
@@ -42,4 +44,40 @@ export function describeImageSource(source: ImageSource): string {
 export function isUrlString(s: string): boolean {
   // A Windows drive letter ("C:\\…") is a path, not a scheme: the scheme list is explicit.
   return URL_SCHEME.test(s);
+}
+
+/** True when `value` is an {@link ImageSource}: a non-empty string, a URL, a Uint8Array, an ArrayBuffer or a Blob. */
+export function isImageSource(value: unknown): value is ImageSource {
+  return (
+    (typeof value === 'string' && value.length > 0) ||
+    value instanceof URL ||
+    value instanceof Uint8Array ||
+    value instanceof ArrayBuffer ||
+    (typeof Blob !== 'undefined' && value instanceof Blob)
+  );
+}
+
+/**
+ * Checks a list of image sources at once, so that a list of the wrong kind of object (e.g. cohort `Patient`s
+ * instead of their images) throws before any work instead of failing every image.
+ *
+ * @param fn - the public function named in the error, e.g. `'extractFeaturesBatch'`
+ * @param argument - the argument's name, e.g. `'sources'`
+ * @param value - the list
+ * @returns the list
+ * @throws ArgumentError `fn: argument[3] must be an image source (a file path, URL, Uint8Array, ArrayBuffer or Blob), got an object {id, label, …}`
+ * @example
+ * checkImageSources('extractFeaturesBatch', 'sources', cohort.patients.flatMap((p) => p.images));
+ */
+export function checkImageSources(fn: string, argument: string, value: unknown): readonly ImageSource[] {
+  return checkArray<ImageSource>(fn, argument, value, {
+    each: (element, index) =>
+      checkThat(
+        isImageSource(element),
+        fn,
+        `${argument}[${index}]`,
+        'an image source (a file path, URL, Uint8Array, ArrayBuffer or Blob)',
+        element,
+      ),
+  });
 }

@@ -3,7 +3,7 @@
  * browsers, and atomic writes to files.
  * @module
  */
-export { describeImageSource } from './imageSource.js';
+export { checkImageSources, describeImageSource, isImageSource } from './imageSource.js';
 export type { ImageSource } from './imageSource.js';
 export { readImageBytes } from './readImageBytes.js';
 export type { ReadImageBytesOptions } from './readImageBytes.js';

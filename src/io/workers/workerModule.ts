@@ -1,11 +1,12 @@
 /**
- * Starting Node worker threads from this library, built or from source: finding a worker module beside the
- * calling module and, for a TypeScript entry (tests under vitest, scripts under tsx), a bootstrap that loads it
- * through tsx. Shared by the feature-extraction pool (`featureWorker.ts`) and the embedding pool
- * (`models/backbones/embeddingWorker.ts`). Node-only: `node:*` modules are imported dynamically so that browser
- * bundles never load them.
+ * The worker modules of the library's pools, built or from source: finding a worker module beside the calling
+ * module and, for a TypeScript entry (tests under vitest, scripts under tsx), a bootstrap module that loads it
+ * through tsx. Used by {@link startWorkerPool} for the feature worker (`features/batch/featureWorker.ts`) and the
+ * embedding worker (`models/backbones/embeddingWorker.ts`). Node-only: `node:*` modules are imported dynamically so
+ * that browser bundles never load them.
  * @module
  */
+import { atomicWriteFile } from '../bytes/atomicWriteFile.js';
 
 /**
  * The first of `candidates` (module specifiers relative to `base`) that exists on disk.
@@ -52,18 +53,18 @@ export async function toModuleUrl(spec: string | URL): Promise<URL> {
 }
 
 /**
- * The URL a `Worker` should start: `entry` itself for JavaScript, or for a TypeScript
- * entry a `data:` bootstrap that registers tsx's ESM loader in the worker and then imports
- * it (workers do not inherit vitest's transform, and `--import tsx` via `execArgv` does not
- * reach a worker's own loader). tsx is a development dependency: a TypeScript entry without
- * tsx installed fails with a message that says so.
+ * The file a pool's threads should import for `entry`: `entry` itself for JavaScript, or for a TypeScript entry a
+ * small bootstrap module (written once per process to the temporary folder) that registers tsx's ESM loader in the
+ * thread and re-exports the entry's default export (threads do not inherit vitest's transform, and `--import tsx`
+ * via `execArgv` does not reach a thread's own loader). tsx is a development dependency: a TypeScript entry
+ * without tsx installed fails with a message that says so.
  *
  * @param entry - the worker module's `file:` URL (`.js`, `.mjs`, `.cjs`, `.ts`, `.mts` or `.cts`)
- * @param fnName - the pool function named in the error message, e.g. `'extractFeaturesBatch'`
- * @returns the URL to pass to `new Worker(…)`
+ * @param fnName - the public function named in the error message, e.g. `'extractFeaturesBatch'`
+ * @returns the `file:` URL of the module the threads import
  * @throws Error naming `fnName` when the entry is TypeScript and tsx cannot be loaded
  * @example
- * const worker = new Worker(await workerThreadEntry(entry, 'extractFeaturesBatch'), { workerData });
+ * const file = await workerThreadEntry(entry, 'extractFeaturesBatch'); // given to piscina as `filename`
  */
 export async function workerThreadEntry(entry: URL, fnName: string): Promise<URL> {
   if (!/\.[cm]?ts$/.test(entry.pathname)) return entry;
@@ -90,6 +91,13 @@ export async function workerThreadEntry(entry: URL, fnName: string): Promise<URL
   const code =
     `const { register } = await import(${JSON.stringify(api)});\n` +
     `register();\n` +
-    `await import(${JSON.stringify(entry.href)});\n`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+    `const entry = await import(${JSON.stringify(entry.href)});\n` +
+    `export default entry.default;\n`;
+  const { createHash } = await import('node:crypto');
+  const { tmpdir } = await import('node:os');
+  const { existsSync } = await import('node:fs');
+  const file = join(tmpdir(), `lymphomix-tsx-worker-${createHash('sha256').update(code).digest('hex').slice(0, 20)}.mjs`);
+  // Atomic: several pools (or processes) may write the same bootstrap at once.
+  if (!existsSync(file)) await atomicWriteFile(file, code);
+  return pathToFileURL(file);
 }

@@ -4,7 +4,11 @@ import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractFeaturesBatch } from '../../../src/features/batch/extractFeaturesBatch.js';
-import type { BatchProgress } from '../../../src/features/batch/extractFeaturesBatch.js';
+import type { BatchProgressDetail } from '../../../src/features/batch/extractFeaturesBatch.js';
+import type { ProgressEvent } from '../../../src/core/index.js';
+import { ArgumentError } from '../../../src/core/index.js';
+
+type BatchProgress = ProgressEvent<BatchProgressDetail>;
 
 const FAKE = fileURLToPath(new URL('./fixtures/fakeExtractor.mjs', import.meta.url));
 const fake = { extractorModule: FAKE } as const;
@@ -43,7 +47,9 @@ describe('extractFeaturesBatch (stand-in extractor)', () => {
     expect(results.every((r) => r.measurements.area === 0)).toBe(true); // main thread
     expect(results[0]?.source).toBe('<12 bytes>');
     expect(progress.map((p) => p.done)).toEqual([1, 2, 3]);
-    expect(progress.every((p) => p.total === 3 && p.failed === 0)).toBe(true);
+    expect(progress.every((p) => p.stage === 'features' && p.total === 3 && p.detail.failed === 0 && p.detail.cached === 0)).toBe(true);
+    expect(progress.map((p) => p.detail.source)).toEqual(['<12 bytes>', '<12 bytes>', '<12 bytes>']);
+    expect(progress.at(-1)?.etaSeconds).toBe(0);
   });
 
   it('runs in worker threads loaded from TypeScript source and gives the same features', async () => {
@@ -90,7 +96,7 @@ describe('extractFeaturesBatch (stand-in extractor)', () => {
     expect(failures[0]?.message).toMatch(/worker thread exited \(code 3\)/);
     expect(results.map((r) => r.index)).toEqual([0, 2, 3]);
     expect(new Set(results.map((r) => r.measurements.area)).size).toBe(2); // a second thread after the crash
-    expect(progress.at(-1)).toMatchObject({ done: 4, total: 4, failed: 1 });
+    expect(progress.at(-1)).toMatchObject({ done: 4, total: 4, detail: { failed: 1 } });
   });
 
   it('reads file paths and names a missing file in its failure', async () => {
@@ -106,7 +112,7 @@ describe('extractFeaturesBatch (stand-in extractor)', () => {
   it('accepts the extractor module and the worker entry as paths relative to the working directory', async () => {
     const { results } = await extractFeaturesBatch([image(102)], {
       extractorModule: relative(process.cwd(), FAKE),
-      workerUrl: relative(process.cwd(), fileURLToPath(new URL('../../../src/features/batch/worker.ts', import.meta.url))),
+      workerUrl: relative(process.cwd(), fileURLToPath(new URL('../../../src/features/batch/featureWorker.ts', import.meta.url))),
       workers: 1,
     });
     expect(results[0]?.features?.solidity).toBe(0.4);
@@ -118,29 +124,73 @@ describe('extractFeaturesBatch (stand-in extractor)', () => {
     expect(await extractFeaturesBatch([], { ...fake, workers: 4, onProgress: (p) => progress.push(p) })).toEqual({
       results: [],
       failures: [],
+      decoder: 'sharp',
+      invalidCacheEntries: 0,
     });
     expect(progress).toEqual([]);
   });
 
-  it('checks its inputs early', async () => {
-    await expect(extractFeaturesBatch('x.jpg' as unknown as string[])).rejects.toThrow(/extractFeaturesBatch: expected an array/);
-    await expect(extractFeaturesBatch([], { workers: -1 })).rejects.toThrow('extractFeaturesBatch: expected workers to be an integer ≥ 0, got -1');
+  it('checks its inputs early, with ArgumentErrors naming the function, the argument and the index', async () => {
+    await expect(extractFeaturesBatch('x.jpg' as unknown as string[])).rejects.toThrow(/^extractFeaturesBatch: sources must be an array, got "x.jpg"$/);
+    await expect(extractFeaturesBatch([], { workers: -1 })).rejects.toThrow('extractFeaturesBatch: options.workers must be an integer ≥ 0, got -1');
     await expect(extractFeaturesBatch([], { workers: 1.5 })).rejects.toThrow(/got 1\.5/);
+    await expect(extractFeaturesBatch([], { cacheDir: '' })).rejects.toThrow(ArgumentError);
     const decoder = { name: 'custom', decode: () => Promise.reject(new Error('unused')) };
     await expect(extractFeaturesBatch([image(1)], { workers: 2, decode: { decoder } })).rejects.toThrow(
-      "extractFeaturesBatch: decode.decoder 'custom' is an object, which cannot be sent to worker threads",
+      /^extractFeaturesBatch: options.decode.decoder must be a decoder's name .* with workers/,
     );
   });
 
-  it('reports an extractor module that exports neither step for every image', async () => {
+  it('throws at once for the wrong kind of object (cohort patients instead of their images), naming the index', async () => {
+    const patients = [{ id: 'P0', label: 1, images: ['a.jpg'] }, { id: 'P1', label: 0, images: [] }];
+    const progress: BatchProgress[] = [];
+    const call = extractFeaturesBatch(patients as unknown as string[], { ...fake, workers: 2, onProgress: (p) => progress.push(p) });
+    await expect(call).rejects.toThrow(ArgumentError);
+    await expect(call).rejects.toThrow(
+      /^extractFeaturesBatch: sources\[0\] must be an image source \(a file path, URL, Uint8Array, ArrayBuffer or Blob\), got an object \{id, label, images\}$/,
+    );
+    expect(progress).toEqual([]); // no image was tried
+    await expect(extractFeaturesBatch([image(1), ''], { ...fake, workers: 0 })).rejects.toThrow(/sources\[1\] must be an image source/);
+    await expect(extractFeaturesBatch([image(1), 42 as unknown as string], { ...fake, workers: 0 })).rejects.toThrow(/sources\[1\] .*got 42$/);
+  });
+
+  it('names an extractor module that exports neither step, at once, with and without workers', async () => {
     const empty = join(dir, 'empty-module.mjs');
     await writeFile(empty, 'export const nothing = 1;\n');
-    const { results, failures } = await extractFeaturesBatch([image(1), image(2)], { extractorModule: empty, workers: 0 });
-    expect(results).toEqual([]);
-    expect(failures.map((f) => f.message)).toEqual([
-      `<12 bytes>: loadCellExtractor: module ${pathToFileURL(empty).href} exports neither decodeImageBytes nor extractCellFeatures`,
-      `<12 bytes>: loadCellExtractor: module ${pathToFileURL(empty).href} exports neither decodeImageBytes nor extractCellFeatures`,
-    ]);
+    for (const workers of [0, 2]) {
+      await expect(extractFeaturesBatch([image(1), image(2)], { extractorModule: empty, workers })).rejects.toThrow(
+        `loadCellExtractor: module ${pathToFileURL(empty).href} exports neither decodeImageBytes nor extractCellFeatures`,
+      );
+    }
+    await expect(extractFeaturesBatch([image(1)], { extractorModule: empty, workers: 1 })).rejects.toThrow(/^extractFeaturesBatch: worker threads cannot start/);
+    await expect(extractFeaturesBatch([image(1)], { extractorModule: empty, workers: 0 })).rejects.toThrow(/^extractFeaturesBatch: cannot load extractorModule/);
+  });
+
+  it('names a worker module that cannot start', async () => {
+    const broken = join(dir, 'broken-worker.mjs');
+    await writeFile(broken, "throw new Error('no such worker');\n");
+    await expect(extractFeaturesBatch([image(1), image(2)], { ...fake, workers: 2, workerUrl: broken })).rejects.toThrow(
+      `extractFeaturesBatch: worker threads cannot start (${pathToFileURL(broken).href}): no such worker`,
+    );
+  });
+
+  it('an aborted batch with workers rejects promptly (a stuck image\'s thread is stopped) and keeps cached work', async () => {
+    const cacheDir = join(dir, 'cache-abort');
+    const stuck = new Uint8Array([0x73, 1, 2, 3, 4, 5]);
+    const controller = new AbortController();
+    const started = performance.now();
+    const call = extractFeaturesBatch([image(5), image(6), stuck, image(7)], {
+      ...fake,
+      workers: 2,
+      cacheDir,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done === 3) controller.abort(new Error('stop now'));
+      },
+    });
+    await expect(call).rejects.toThrow('stop now');
+    expect(performance.now() - started).toBeLessThan(20_000); // the stuck image waits 60 s
+    expect((await filesUnder(cacheDir)).length).toBe(3);
   });
 
   it('aborts when onProgress throws, and on an aborted signal', async () => {
@@ -154,6 +204,45 @@ describe('extractFeaturesBatch (stand-in extractor)', () => {
 });
 
 describe('extractFeaturesBatch cache', () => {
+  it('never serves an entry with a bad status or missing or non-numeric values: recomputes and counts it', async () => {
+    const cacheDir = join(dir, 'cache-invalid');
+    await extractFeaturesBatch([image(40)], { ...fake, workers: 0, cacheDir });
+    const [file] = await filesUnder(cacheDir);
+    const entry = JSON.parse(await readFile(file as string, 'utf8'));
+    const bad = [
+      { ...entry.value, status: 'maybe' },
+      { ...entry.value, features: null }, // 'ok' without features
+      { ...entry.value, features: { ...entry.value.features, solidity: 'x' } },
+      { ...entry.value, measurements: {} },
+      { status: 'no-nucleus', measurements: entry.value.measurements, features: { solidity: 1 } },
+    ];
+    for (const value of bad) {
+      await writeFile(file as string, JSON.stringify({ ...entry, value }));
+      const progress: BatchProgress[] = [];
+      const run = await extractFeaturesBatch([image(40)], { ...fake, workers: 0, cacheDir, onProgress: (p) => progress.push(p) });
+      expect(run.results[0]?.cached).toBe(false);
+      expect(run.results[0]?.features?.solidity).toBeCloseTo(40 / 255, 12);
+      expect(run.invalidCacheEntries).toBe(1);
+      expect(progress.at(-1)?.detail).toMatchObject({ invalidCacheEntries: 1, cached: 0 });
+    }
+    expect(JSON.parse(await readFile(file as string, 'utf8'))).toEqual(entry); // rewritten
+  });
+
+  it('records the decoder actually used in the result, the progress and the cache entries', async () => {
+    const cacheDir = join(dir, 'cache-decoder');
+    const progress: BatchProgress[] = [];
+    const auto = await extractFeaturesBatch([image(10)], { ...fake, workers: 0, cacheDir, onProgress: (p) => progress.push(p) });
+    expect(auto.decoder).toBe('sharp'); // 'auto' with sharp installed
+    expect(progress[0]?.detail.decoder).toBe('sharp');
+    const jimp = await extractFeaturesBatch([image(10)], { ...fake, workers: 0, cacheDir, decode: { decoder: 'jimp' } });
+    expect(jimp.decoder).toBe('jimp');
+    expect(jimp.results[0]?.cached).toBe(false); // entries made with sharp are not served for jimp
+    const sharp = await extractFeaturesBatch([image(10)], { ...fake, workers: 1, cacheDir, decode: { decoder: 'sharp' } });
+    expect(sharp.results[0]?.cached).toBe(true); // 'auto' resolved to sharp: the same entries
+    const entries = await Promise.all((await filesUnder(cacheDir)).map(async (f) => JSON.parse(await readFile(f, 'utf8'))));
+    expect(entries.map((e) => e.settings.decode.decoder).sort()).toEqual(['jimp', 'sharp']);
+  });
+
   it('serves a second run from the cache with identical results', async () => {
     const cacheDir = join(dir, 'cache-repeat');
     const sources = [image(10), image(0), bad(), image(30)];
@@ -213,6 +302,7 @@ describe('extractFeaturesBatch cache', () => {
     await writeFile(`${file as string}.123.abc.tmp`, 'partial');
     const again = await extractFeaturesBatch([image(77)], { ...fake, workers: 0, cacheDir });
     expect(again.results[0]?.cached).toBe(false);
+    expect(again.invalidCacheEntries).toBe(1);
     expect(await readFile(file as string, 'utf8')).toBe(good);
     const third = await extractFeaturesBatch([image(77)], { ...fake, workers: 0, cacheDir });
     expect(third.results[0]?.cached).toBe(true);

@@ -1,0 +1,30 @@
+import { findWorkerModule } from '../../io/workers/workerModule.js';
+
+/**
+ * Where the feature worker module lives, relative to the module that asks: the built `featureWorker.js` (next to
+ * this file when unbundled, or `features/batch/featureWorker.js` beside a bundled `dist/index.js`), else the
+ * TypeScript source `featureWorker.ts` (running from source). Node only.
+ *
+ * @param base - URL of the calling module; defaults to this module's URL
+ * @returns the `file:` URL of the first candidate that exists
+ * @throws Error naming `resolveFeatureWorkerUrl` and listing the candidates when none exists
+ * @example
+ * const entry = await resolveFeatureWorkerUrl(); // …/dist/features/batch/featureWorker.js when built
+ */
+export async function resolveFeatureWorkerUrl(base?: string): Promise<URL> {
+  const { pathToFileURL } = await import('node:url');
+  return findWorkerModule(
+    ['./featureWorker.js', './features/batch/featureWorker.js', './featureWorker.ts'],
+    base ?? moduleUrl(pathToFileURL),
+    'resolveFeatureWorkerUrl',
+    'pass workerUrl to extractFeaturesBatch',
+  );
+}
+
+function moduleUrl(pathToFileURL: (path: string) => URL): string {
+  // ESM (source, dist/index.js) has import.meta.url; the CommonJS build (dist/index.cjs) has __filename.
+  const url = (import.meta as { url?: string }).url;
+  if (typeof url === 'string' && url.length > 0) return url;
+  if (typeof __filename === 'string') return pathToFileURL(__filename).href;
+  throw new Error('resolveFeatureWorkerUrl: cannot locate this module; pass workerUrl to extractFeaturesBatch');
+}

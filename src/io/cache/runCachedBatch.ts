@@ -1,0 +1,187 @@
+/**
+ * The one driver of the library's per-image batches (handmade features, embeddings): read each source, hash its
+ * bytes, serve it from the content cache or compute it (in this thread or a worker pool, in chunks), write the cache
+ * as each item completes, report progress, and collect `{ index, source, message }` failures so that one bad image
+ * never aborts a batch.
+ * @module
+ */
+import { createProgressReporter } from '../../core/index.js';
+import type { ProgressListener, ProgressStage } from '../../core/index.js';
+import { describeImageSource } from '../bytes/imageSource.js';
+import type { ImageSource } from '../bytes/imageSource.js';
+import { isNode } from '../bytes/isNode.js';
+import { readImageBytes } from '../bytes/readImageBytes.js';
+import type { ContentCache } from './contentCache.js';
+
+/** An image of a batch that could not be processed: unreadable, undecodable, or its computation failed. */
+export interface BatchFailure {
+  /** Position of the image in the sources. */
+  index: number;
+  /** Name of the image (path, URL, or `<N bytes>` for bytes). */
+  source: string;
+  /** What went wrong; it names the source. */
+  message: string;
+}
+
+/** The `detail` of the progress events of a per-image batch (stages `'features'` and `'embedding'`). */
+export interface BatchProgressDetail {
+  /** Name of the image just finished (path, URL, or `<N bytes>`). */
+  source: string;
+  /** Images that failed so far. */
+  failed: number;
+  /** Images served from the cache so far. */
+  cached: number;
+  /** Cache entries found invalid so far (recomputed, never served). */
+  invalidCacheEntries: number;
+  /** The image decoder used (e.g. `'sharp'`). */
+  decoder: string;
+}
+
+/** One image handed to `compute`: its bytes are read and hashed, and it was not in the cache. */
+export interface BatchItem {
+  /** Position in the sources. */
+  readonly index: number;
+  /** Name of the image, for messages. */
+  readonly name: string;
+  /** The encoded bytes. */
+  readonly bytes: Uint8Array;
+  /** True when the bytes were read from a file, URL or Blob (ours to transfer); false for the caller's own bytes. */
+  readonly owned: boolean;
+}
+
+/** What one image became. */
+export type BatchOutcome<V> = { ok: true; value: V } | { ok: false; message: string };
+
+/** Options of {@link runCachedBatch}. */
+export interface CachedBatchOptions<V> {
+  /** The progress stage, e.g. `'features'`. */
+  readonly stage: ProgressStage;
+  /** The cache, or none. */
+  readonly cache: ContentCache<V> | undefined;
+  /** Images per `compute` call, ≥ 1. */
+  readonly chunk: number;
+  /** `compute` calls at once, ≥ 1. */
+  readonly lanes: number;
+  /** The decoder used, reported in progress. */
+  readonly decoder: string;
+  /** Computes the images of one chunk: one outcome per item, in order. A throw stops the batch with that error. */
+  readonly compute: (items: BatchItem[], signal: AbortSignal | undefined) => Promise<BatchOutcome<V>[]>;
+  /** The user's listener. */
+  readonly onProgress?: ProgressListener<BatchProgressDetail> | undefined;
+  /** Stops the batch: no new image starts, the promise rejects with the signal's reason; cached work stays. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Result of {@link runCachedBatch}. */
+export interface CachedBatchResult<V> {
+  /** Per source, its value (with whether it came from the cache and the SHA-256 of its bytes), or undefined if failed. */
+  values: ({ value: V; cached: boolean; hash: string } | undefined)[];
+  /** The failed images, in input order. */
+  failures: BatchFailure[];
+  /** Cache entries found invalid (recomputed). */
+  invalidCacheEntries: number;
+}
+
+/** Prefix a message with the source name unless it already names it. */
+function naming(source: string, message: string): string {
+  return message.includes(source) ? message : `${source}: ${message}`;
+}
+
+function text(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  if (isNode()) return (await import('node:crypto')).createHash('sha256').update(bytes).digest('hex');
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Runs a per-image batch: see the module. Progress is reported after each image (cache hits and failures too).
+ *
+ * @param sources - the images
+ * @param options - see {@link CachedBatchOptions}
+ * @returns the values and failures; every source is in exactly one of them
+ * @throws the signal's reason when aborted; the first error of `compute`, of writing the cache, or of `onProgress`
+ */
+export async function runCachedBatch<V>(sources: readonly ImageSource[], options: CachedBatchOptions<V>): Promise<CachedBatchResult<V>> {
+  const { cache, signal } = options;
+  const total = sources.length;
+  const values: CachedBatchResult<V>['values'] = new Array(total).fill(undefined);
+  const failures: (BatchFailure | undefined)[] = new Array<BatchFailure | undefined>(total);
+  const names = sources.map((s) => describeImageSource(s));
+  const report = createProgressReporter<BatchProgressDetail>(options.stage, total, options.onProgress);
+  const invalidBefore = cache?.stats.invalid ?? 0;
+  let done = 0;
+  let failed = 0;
+  let cached = 0;
+  let stop: { error: unknown } | undefined;
+  const stopped = (): boolean => stop !== undefined || (signal?.aborted ?? false);
+
+  const finish = (index: number, outcome: BatchOutcome<V>, hash: string, hit = false): void => {
+    const source = names[index] as string;
+    if (outcome.ok) {
+      values[index] = { value: outcome.value, cached: hit, hash };
+      if (hit) cached++;
+    } else {
+      failures[index] = { index, source, message: naming(source, outcome.message) };
+      failed++;
+    }
+    done++;
+    report(done, { source, failed, cached, invalidCacheEntries: (cache?.stats.invalid ?? 0) - invalidBefore, decoder: options.decoder });
+  };
+
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (!stopped() && next < total) {
+      const start = next;
+      const end = Math.min(total, start + options.chunk);
+      next = end;
+      try {
+        const todo: { item: BatchItem; hash: string }[] = [];
+        for (let index = start; index < end; index++) {
+          const source = sources[index] as ImageSource;
+          let bytes: Uint8Array;
+          let hash: string;
+          try {
+            bytes = await readImageBytes(source, signal === undefined ? {} : { signal });
+            hash = await sha256Hex(bytes);
+          } catch (error) {
+            if (signal?.aborted === true) return;
+            finish(index, { ok: false, message: text(error) }, '');
+            continue;
+          }
+          const hit = cache === undefined ? undefined : await cache.get(hash);
+          if (hit !== undefined) {
+            finish(index, { ok: true, value: hit }, hash, true);
+            continue;
+          }
+          const owned = !(source instanceof Uint8Array || source instanceof ArrayBuffer);
+          todo.push({ item: { index, name: names[index] as string, bytes, owned }, hash });
+        }
+        if (todo.length === 0 || stopped()) continue;
+        const outcomes = await options.compute(
+          todo.map((t) => t.item),
+          signal,
+        );
+        for (const [k, { item, hash }] of todo.entries()) {
+          const outcome = outcomes[k] ?? { ok: false as const, message: 'no result' };
+          if (outcome.ok && cache !== undefined) await cache.set(hash, outcome.value);
+          finish(item.index, outcome, hash);
+        }
+      } catch (error) {
+        if (signal?.aborted !== true) stop ??= { error };
+        return;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.lanes, Math.ceil(total / options.chunk))) }, () => lane()));
+  if (stop !== undefined) throw stop.error;
+  signal?.throwIfAborted();
+  return {
+    values,
+    failures: failures.filter((f): f is BatchFailure => f !== undefined),
+    invalidCacheEntries: (cache?.stats.invalid ?? 0) - invalidBefore,
+  };
+}
