@@ -1,45 +1,49 @@
 /**
  * Real-data study: 5-fold cross-validation of the scalar expert (metadata + mean-aggregated handmade features, no
- * CNN) on a challenge-layout cohort, repeated over several reshuffles (seeds).
+ * CNN) on a challenge-layout cohort, repeated over several shuffles of the folds, with the library's one
+ * `crossValidate` and its one bag builder `buildPatientBags`.
  *
- * Usage: `npx tsx examples/real-data-study.ts <cohortDir> <featureCacheDir> [--seeds 5] [--first-seed 0] [--workers 2]
+ * Usage: `npx tsx examples/real-data-study.ts <cohortDir> <featureCacheDir> [--repeats 5] [--seed 0] [--workers 2]
  *   [--units 0] [--l2 0.0104] [--weight-decay 0] [--lr 0.01] [--epochs 100] [--models 1] [--batch 8] [--validation 0]
  *   [--baseline | --baseline-only]`
  *
  * - Extracts the 51 handmade features of every image with `extractFeaturesBatch` (decoder 'auto': sharp when
  *   installed, as the reference segmentation), cached in `<featureCacheDir>` (a rerun reads the cache).
- * - Each patient's bag is its usable images' features (segmentation status 'ok'); the model standardises them,
- *   averages them per patient and feeds [mean features, age, log lymphocyte count] to the scalar expert.
+ * - `buildPatientBags` makes each patient's bag: its usable images' features (segmentation status 'ok'), its age
+ *   and raw lymphocyte count; the model standardises the features, averages them per patient and feeds
+ *   [mean features, age, log(1 + count)] to the scalar expert.
  * - The scalar expert: `--units 0` (the default) makes it linear; `--units H` gives the report's two layers
  *   (dense(H) + ReLU + dense(1)). `--l2` is the coupled L2 penalty on its weight matrices: with a linear expert,
  *   l2 = 1/(C·n) on n training patients is the objective of a logistic regression of inverse strength C on the
  *   model's inputs (per-patient means of image-standardised features; the baseline standardises the means
  *   themselves, so its C is on another scale); the default 0.0104 = 1/96 is C = 1 at the 96 training patients of a
  *   fold of 120. `--weight-decay` is AdamW's decoupled decay (0 by default, so that the objective is that one).
- * - Training: `crossValidate` with `--models` models per fold (different initialisations, probabilities averaged),
- *   at most `--epochs` epochs, mini-batches of `--batch` patients, AdamW at `--lr`; `--validation P` holds out P
- *   percent of each training fold for the learning-rate plateau and early stopping (0: both monitor the training
- *   loss, so the plateau anneals the learning rate as the convex objective converges).
- * - Seeds `--first-seed` … `--first-seed + --seeds − 1` (the fold reshuffles).
- * - Prints balanced accuracy, AUC, sensitivity and specificity per seed (mean ± sd over the folds), then the mean
- *   and sd of the per-seed balanced accuracies. `--baseline` first prints the same figures for the plain logistic
- *   regression (`crossValidateLogisticRegression`) on the same inputs and folds; `--baseline-only` stops after it.
+ * - Training: `crossValidate(mixtureOfExpertsEstimator(...))` with `--models` models per fold (different
+ *   initialisations, probabilities averaged), at most `--epochs` epochs, mini-batches of `--batch` patients, AdamW at
+ *   `--lr`; `--validation P` holds out P percent of each training fold for the learning-rate plateau and early
+ *   stopping (0: both monitor the training loss, so the plateau anneals the learning rate as the convex objective
+ *   converges).
+ * - `--repeats R` shuffles of the folds from `--seed S` (repeat r's folds come from `deriveSeed(S, r)`).
+ * - Prints balanced accuracy, AUC, sensitivity and specificity per repeat (mean ± sd over its folds), then the mean
+ *   and the sd of the per-repeat balanced accuracies. `--baseline` first prints the same figures for the plain
+ *   logistic regression (`logisticRegressionEstimator`, C = 1) on the same folds; `--baseline-only` stops after it.
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadCohort } from '../src/data/index.js';
 import { FEATURE_NAMES, extractFeaturesBatch } from '../src/features/index.js';
-import type { PatientBag } from '../src/models/index.js';
-import { crossValidate } from '../src/training/crossValidate/index.js';
-import { crossValidateLogisticRegression } from '../src/training/baselines/index.js';
+import { buildPatientBags, type PatientBag } from '../src/models/index.js';
+import { logisticRegressionEstimator } from '../src/training/baselines/index.js';
+import { crossValidate, type CrossValidationResult } from '../src/training/crossValidate/index.js';
+import { mixtureOfExpertsEstimator } from '../src/training/estimator/index.js';
 import { runIfMain } from './runIfMain.js';
 
 /** Parsed command line. */
 interface StudyArgs {
   cohortDir: string;
   cacheDir: string;
-  seeds: number;
-  firstSeed: number;
+  repeats: number;
+  seed: number;
   workers: number;
   epochs: number;
   models: number;
@@ -56,8 +60,8 @@ interface StudyArgs {
 function parseArgs(argv: readonly string[]): StudyArgs | string {
   const positional: string[] = [];
   const flags: Record<string, number> = {
-    seeds: 5,
-    'first-seed': 0,
+    repeats: 5,
+    seed: 0,
     workers: 2,
     epochs: 100,
     models: 1,
@@ -77,7 +81,7 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
     } else if (a.startsWith('--')) {
       const key = a.slice(2);
       const value = Number(argv[++i]);
-      const min = ['workers', 'validation', 'units', 'first-seed'].includes(key) ? 0 : 1;
+      const min = ['workers', 'validation', 'units', 'seed'].includes(key) ? 0 : 1;
       const ok = key in flags && Number.isFinite(value) && (real.has(key) ? value >= 0 && (key !== 'lr' || value > 0) : Number.isInteger(value) && value >= min);
       if (!ok || (key === 'validation' && value >= 100)) return `bad option ${a}`;
       flags[key] = value;
@@ -88,8 +92,8 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
   return {
     cohortDir,
     cacheDir,
-    seeds: flags['seeds'] as number,
-    firstSeed: flags['first-seed'] as number,
+    repeats: flags['repeats'] as number,
+    seed: flags['seed'] as number,
     workers: flags['workers'] as number,
     epochs: flags['epochs'] as number,
     models: flags['models'] as number,
@@ -104,18 +108,16 @@ function parseArgs(argv: readonly string[]): StudyArgs | string {
 }
 
 /**
- * Builds one bag per patient from the cohort and the (cached) handmade features.
+ * Builds one bag per patient from the cohort and the (cached) handmade features, with `buildPatientBags`.
  * @param cohortDir - Challenge-layout folder.
  * @param cacheDir - Feature cache folder.
  * @param workers - Feature-extraction threads.
- * @returns The bags and the number of images without a usable segmentation.
+ * @returns The bags and the number of images without usable features.
  */
 export async function loadHandmadeBags(cohortDir: string, cacheDir: string, workers: number): Promise<{ bags: PatientBag[]; unusable: number }> {
   const { patients } = await loadCohort(cohortDir);
-  const sources = patients.flatMap((p) => p.images as string[]);
-  const owner = patients.flatMap((p, i) => p.images.map(() => i));
   const t0 = Date.now();
-  const { results, failures } = await extractFeaturesBatch(sources, {
+  const { results } = await extractFeaturesBatch(patients.flatMap((p) => p.images as string[]), {
     cacheDir,
     workers,
     decode: { decoder: 'auto' },
@@ -123,29 +125,11 @@ export async function loadHandmadeBags(cohortDir: string, cacheDir: string, work
       if (done % 1000 === 0 || done === total) process.stderr.write(`features ${done}/${total} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
     },
   });
-  const rows: number[][][] = patients.map(() => []);
-  let unusable = failures.length;
-  for (const r of results) {
-    if (r.features === null) {
-      unusable++;
-      continue;
-    }
-    const features = r.features;
-    (rows[owner[r.index] as number] as number[][]).push(FEATURE_NAMES.map((n) => features[n]));
-  }
-  const bags = patients.map((p, i): PatientBag => {
-    const mine = rows[i] as number[][];
-    if (p.label === undefined) throw new Error(`real-data-study: patient ${p.id} has no label`);
-    if (mine.length === 0) throw new Error(`real-data-study: patient ${p.id} has no usable image`);
-    return {
-      id: p.id,
-      label: p.label,
-      age: p.age,
-      lymphCount: p.lymphCount,
-      handmade: { data: Float32Array.from(mine.flat()), rows: mine.length, cols: FEATURE_NAMES.length },
-    };
-  });
-  return { bags, unusable };
+  const unlabelled = patients.find((p) => p.label === undefined);
+  if (unlabelled !== undefined) throw new Error(`real-data-study: patient ${unlabelled.id} has no label`);
+  const bags = buildPatientBags(patients, { features: results });
+  const images = patients.reduce((s, p) => s + p.images.length, 0);
+  return { bags, unusable: images - bags.reduce((s, b) => s + (b.handmade?.rows ?? 0), 0) };
 }
 
 /**
@@ -189,7 +173,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     process.stderr.write(
-      `real-data-study: ${args}\nusage: real-data-study <cohortDir> <featureCacheDir> [--seeds 5] [--first-seed 0] [--workers 2] ` +
+      `real-data-study: ${args}\nusage: real-data-study <cohortDir> <featureCacheDir> [--repeats 5] [--seed 0] [--workers 2] ` +
         '[--units 0] [--l2 0.0104] [--weight-decay 0] [--lr 0.01] [--epochs 100] [--models 1] [--batch 8] [--validation 0] ' +
         '[--baseline | --baseline-only]\n',
     );
@@ -208,45 +192,59 @@ export async function main(argv: readonly string[]): Promise<number> {
     'model: scalar expert on [mean of 51 standardised handmade features, age, log(1 + count)], 5-fold CV, ' +
       `${args.models} model(s) per fold, ≤ ${args.epochs} epochs, inner validation ${args.validation}%, lr ${args.lr}, ` +
       `batch ${args.batch}, ${args.units === 0 ? "linear (0 hidden units)" : `${args.units} hidden units`}, weight decay ${args.weightDecay}, ` +
-      `l2 ${args.l2.toPrecision(3)}, seeds ${args.firstSeed}–${args.firstSeed + args.seeds - 1}`,
+      `l2 ${args.l2.toPrecision(3)}, ${args.repeats} repeats from seed ${args.seed}`,
   );
+  const cv = { folds: 5, repeats: args.repeats, seed: args.seed };
   if (args.baseline !== 'no') {
-    // The plain logistic regression on the same inputs and folds: per-patient mean of the raw handmade features,
-    // age, log(1 + count), standardised and class-weighted on the training folds (fitLogisticRegression, C = 1).
-    const rows = bags.map((b) => {
-      const h = b.handmade!;
-      const mean = new Array<number>(h.cols).fill(0);
-      for (let r = 0; r < h.rows; r++) for (let c = 0; c < h.cols; c++) mean[c]! += h.data[r * h.cols + c]! / h.rows;
-      return [...mean, b.age, Math.log1p(b.lymphCount)];
-    });
-    const seeds = Array.from({ length: args.seeds }, (_, i) => args.firstSeed + i);
-    const lr = crossValidateLogisticRegression(rows, bags.map((b) => b.label!), { seeds });
-    const per = lr.balancedAccuracy.map((v, i) => `seed ${seeds[i]!} ${v.toFixed(3)} (AUC ${lr.auc[i]!.toFixed(3)})`).join(', ');
+    // The plain logistic regression on the same folds: per-patient mean of the raw handmade features, age,
+    // log(1 + count), standardised and class-weighted on the training folds (C = 1).
+    const baseline = await crossValidate(logisticRegressionEstimator({ c: 1 }), bags, cv);
+    const per = baseline.repeats.map((r) => `repeat ${r.repeat} ${r.metrics.balancedAccuracy.toFixed(3)} (AUC ${r.metrics.auc.toFixed(3)})`).join(', ');
     console.log(`baseline logistic regression: ${per}`);
-    console.log(`baseline balanced accuracy over ${seeds.length} reshuffles: ${lr.summary.mean.toFixed(3)} ± ${lr.summary.sd.toFixed(3)}`);
+    console.log(
+      `baseline balanced accuracy over ${args.repeats} repeats: ${baseline.mean.balancedAccuracy.toFixed(3)} ± ${baseline.sdOverRepeats.balancedAccuracy.toFixed(3)}`,
+    );
     if (args.baseline === 'only') return 0;
   }
-  const perSeed: number[] = [];
-  for (let seed = args.firstSeed; seed < args.firstSeed + args.seeds; seed++) {
-    const t0 = Date.now();
-    const cv = await crossValidate(bags, {
-      seed,
-      model: { experts: ['scalar'], handmadeDim: FEATURE_NAMES.length, handmadeUnits: 0, scalarUnits: args.units },
-      fit: { epochs: args.epochs, batchSize: args.batch, learningRate: args.lr, weightDecay: args.weightDecay, l2: args.l2 },
+  const estimator = mixtureOfExpertsEstimator(
+    { experts: ['scalar'], handmadeDim: FEATURE_NAMES.length, handmadeUnits: 0, scalarUnits: args.units },
+    {
+      epochs: args.epochs,
+      batchSize: args.batch,
+      learningRate: args.lr,
+      weightDecay: args.weightDecay,
+      l2: args.l2,
       modelsPerFold: args.models,
       validationFraction: args.validation / 100,
-    });
-    perSeed.push(cv.mean.balancedAccuracy);
-    const f = (k: keyof typeof cv.mean): string => `${cv.mean[k].toFixed(3)} ± ${cv.sd[k].toFixed(3)}`;
-    console.log(
-      `seed ${seed}: balanced accuracy ${f('balancedAccuracy')}, AUC ${f('auc')}, sensitivity ${f('sensitivity')}, ` +
-        `specificity ${f('specificity')} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
-    );
-  }
-  const mean = perSeed.reduce((a, b) => a + b, 0) / perSeed.length;
-  const sd = perSeed.length > 1 ? Math.sqrt(perSeed.reduce((s, v) => s + (v - mean) ** 2, 0) / (perSeed.length - 1)) : 0;
-  console.log(`balanced accuracy over ${perSeed.length} reshuffles: ${mean.toFixed(3)} ± ${sd.toFixed(3)} (sd of the per-seed means)`);
+    },
+  );
+  const t0 = Date.now();
+  const result = await crossValidate(estimator, bags, {
+    ...cv,
+    onProgress: (event) => {
+      if (event.stage === 'cross-validation' && event.detail.fold === 4) {
+        process.stderr.write(`repeat ${event.detail.repeat} done (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+      }
+    },
+  });
+  for (const r of result.repeats) console.log(`repeat ${r.repeat}: ${describeRepeat(result, r.repeat)}`);
+  console.log(
+    `balanced accuracy over ${args.repeats} repeats: ${result.mean.balancedAccuracy.toFixed(3)} ± ` +
+      `${result.sdOverRepeats.balancedAccuracy.toFixed(3)} (sd of the per-repeat means)`,
+  );
   return 0;
+}
+
+/** One repeat's metrics as mean ± sd over its folds. */
+function describeRepeat(result: CrossValidationResult, repeat: number): string {
+  const folds = result.folds.filter((f) => f.repeat === repeat);
+  const f = (key: 'balancedAccuracy' | 'auc' | 'sensitivity' | 'specificity'): string => {
+    const values = folds.map((fold) => fold.metrics[key]);
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
+    return `${mean.toFixed(3)} ± ${sd.toFixed(3)}`;
+  };
+  return `balanced accuracy ${f('balancedAccuracy')}, AUC ${f('auc')}, sensitivity ${f('sensitivity')}, specificity ${f('specificity')}`;
 }
 
 runIfMain(import.meta.url, (argv) => main(argv));

@@ -6,49 +6,38 @@
  *
  * For each effect scale e the cohort is `synthesizeCohort({ seed, patientCount, morphologyEffect: e,
  * metadataEffect: e })` (e = 1 is the default cohort); every image is rendered and segmented in memory
- * (`extractCellFeatures`), features are averaged per patient, and [51 feature means, lymphocyte count, age] go into
- * `fitLogisticRegression` (balanced class weights, C = 1, standardised on the training folds only). Prints the
- * balanced accuracy as mean ± sd over `reps` reshuffles of the folds, plus the metadata-only and features-only scores.
+ * (`extractCellFeatures`), `buildPatientBags` makes the bags, and `crossValidate(logisticRegressionEstimator(...))`
+ * fits the per-patient [51 feature means, age, log(1 + lymphocyte count)] (balanced class weights, C = 1,
+ * standardised on the training folds only). Prints the balanced accuracy as mean ± sd over `reps` repeats of the
+ * folds (from seed 0), plus the metadata-only and features-only scores.
  * @module
  */
 import { parseArgs } from 'node:util';
 import { synthesizeCohort } from '../src/data/index.js';
-import { FEATURE_NAMES, aggregateFeatures, extractCellFeatures } from '../src/features/index.js';
-import { crossValidateLogisticRegression } from '../src/training/index.js';
+import { extractCellFeatures } from '../src/features/index.js';
+import { buildPatientBags, type PatientBag } from '../src/models/index.js';
+import { crossValidate, logisticRegressionEstimator, type LogisticRegressionInput } from '../src/training/index.js';
 import { runIfMain } from './runIfMain.js';
 
-/** Cross-validated balanced accuracy (mean and sd over `reps` reshuffles, seeds 0…reps−1) of the logistic regression. */
-export function crossValidatedBalancedAccuracy(
-  rows: readonly number[][],
-  labels: readonly (0 | 1)[],
+/**
+ * Cross-validated balanced accuracy of the logistic regression on the given inputs: mean and sd over `reps`
+ * repeats of stratified 5-fold cross-validation (seed 0).
+ */
+export async function crossValidatedBalancedAccuracy(
+  bags: readonly PatientBag[],
+  inputs: readonly LogisticRegressionInput[],
   options: { reps: number },
-): { mean: number; sd: number } {
-  const seeds = Array.from({ length: options.reps }, (_, i) => i);
-  return crossValidateLogisticRegression(rows, labels, { seeds }).summary;
+): Promise<{ mean: number; sd: number }> {
+  const cv = await crossValidate(logisticRegressionEstimator({ inputs }), bags, { folds: 5, repeats: options.reps, seed: 0 });
+  return { mean: cv.mean.balancedAccuracy, sd: cv.sdOverRepeats.balancedAccuracy };
 }
 
-/** Per-patient [features…], [metadata…] and labels of a synthetic cohort, segmenting every image in memory. */
-export function syntheticPatientTable(options: Parameters<typeof synthesizeCohort>[0]): {
-  features: number[][];
-  metadata: number[][];
-  labels: (0 | 1)[];
-  images: number;
-} {
-  const patients = synthesizeCohort(options);
-  const rows: { patient: string; status: string; features: Readonly<Record<string, number>> | null }[] = [];
-  for (const p of patients) {
-    for (const cell of p.images()) {
-      const { status, features } = extractCellFeatures(cell.image);
-      rows.push({ patient: p.id, status, features });
-    }
-  }
-  const agg = aggregateFeatures(rows, { patients: patients.map((p) => p.id), names: FEATURE_NAMES, fill: 0 });
-  return {
-    features: agg.patients.map((pf) => agg.columns.map((c) => pf.features![c]!)),
-    metadata: patients.map((p) => [p.lymphCount, p.age]),
-    labels: patients.map((p) => p.label),
-    images: rows.length,
-  };
+/** The bags of a synthetic cohort (handmade features of every image, segmented in memory) and its image count. */
+export function syntheticPatientBags(options: Parameters<typeof synthesizeCohort>[0]): { bags: PatientBag[]; images: number } {
+  const cohort = synthesizeCohort(options);
+  const patients = cohort.map((p) => ({ id: p.id, label: p.label, age: p.age, lymphCount: p.lymphCount, images: [...p.images()] }));
+  const features = patients.flatMap((p) => p.images).map((cell, index) => ({ index, ...extractCellFeatures(cell.image) }));
+  return { bags: buildPatientBags(patients, { features }), images: features.length };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -72,12 +61,12 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(`synthetic cohort: ${patientCount} patients, seed ${seed}; 5-fold CV x ${reps} reshuffles; balanced accuracy mean ± sd`);
   console.log('effect | metadata only | features only | features + metadata | images');
   for (const effect of effects) {
-    const t = syntheticPatientTable({ seed, patientCount, morphologyEffect: effect, metadataEffect: effect });
+    const { bags, images } = syntheticPatientBags({ seed, patientCount, morphologyEffect: effect, metadataEffect: effect });
     const fmt = (r: { mean: number; sd: number }): string => `${r.mean.toFixed(3)} ± ${r.sd.toFixed(3)}`;
-    const meta = crossValidatedBalancedAccuracy(t.metadata, t.labels, { reps });
-    const feats = crossValidatedBalancedAccuracy(t.features, t.labels, { reps });
-    const both = crossValidatedBalancedAccuracy(t.features.map((f, i) => [...f, ...t.metadata[i]!]), t.labels, { reps });
-    console.log(`${effect.toFixed(2).padStart(6)} | ${fmt(meta).padEnd(13)} | ${fmt(feats).padEnd(13)} | ${fmt(both).padEnd(19)} | ${t.images}`);
+    const meta = await crossValidatedBalancedAccuracy(bags, ['metadata'], { reps });
+    const feats = await crossValidatedBalancedAccuracy(bags, ['handmade'], { reps });
+    const both = await crossValidatedBalancedAccuracy(bags, ['handmade', 'metadata'], { reps });
+    console.log(`${effect.toFixed(2).padStart(6)} | ${fmt(meta).padEnd(13)} | ${fmt(feats).padEnd(13)} | ${fmt(both).padEnd(19)} | ${images}`);
   }
   return 0;
 }

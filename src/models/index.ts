@@ -11,4 +11,7 @@ export * from './mixtureOfExperts.js';
 export * from './modelCheckpointError.js';
 export * from './loadMixtureOfExperts.js';
 export * from './mixtureEnsemble.js';
+export * from './loadMixtureEnsemble.js';
+export * from './mixtureIoHandler.js';
+export * from './buildPatientBags.js';
 export * from './backbones/index.js';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { resolveModelHandler } from '../io/modelIo/index.js';
 import { ModelCheckpointError } from './modelCheckpointError.js';
 import { MIXTURE_FORMAT, MIXTURE_FORMAT_VERSION, MixtureOfExperts } from './mixtureOfExperts.js';
 import type { MixtureOfExpertsConfig } from './mixtureOfExpertsConfig.js';
+import { resolveMixtureHandler, type ModelLocation } from './mixtureIoHandler.js';
 
 function joinWeightData(data: tf.io.WeightData | undefined): ArrayBuffer {
   if (data === undefined) return new ArrayBuffer(0);
@@ -23,8 +23,9 @@ function joinWeightData(data: tf.io.WeightData | undefined): ArrayBuffer {
  * exactly the weights that configuration builds (same names, shapes, float32); the weight bytes must match the
  * manifest and every value must be finite. Predictions of the loaded model equal those of the saved one.
  *
- * @param source - A folder or `model.json` path (Node, through io's file-system handler), a URL (http(s),
- *   `indexeddb://`, …) or a `tf.io.IOHandler` (e.g. `tf.io.fromMemory(artifacts)`).
+ * @param source - Resolved as `MixtureOfExperts.save` resolves its destination ({@link resolveMixtureHandler}): a
+ *   folder or `model.json` path (Node), a URL (`file:`, http(s), `indexeddb://`, …) or a `tf.io.IOHandler` (e.g.
+ *   `tf.io.fromMemory(artifacts)`).
  * @returns A new model owned by the caller (`dispose()` it).
  * @throws {@link ModelCheckpointError} saying what does not match (io's `ModelIoError` when the files cannot be read).
  * @example
@@ -33,18 +34,9 @@ function joinWeightData(data: tf.io.WeightData | undefined): ArrayBuffer {
  * const { probability } = await model.predict(bags);
  * ```
  */
-export async function loadMixtureOfExperts(source: string | URL | tf.io.IOHandler): Promise<MixtureOfExperts> {
-  let handler: tf.io.IOHandler;
-  if (typeof source === 'string' || source instanceof URL) {
-    const resolved = resolveModelHandler(source);
-    const routed = typeof resolved === 'string' ? tf.io.getLoadHandlers(resolved)[0] : resolved;
-    if (routed === undefined) throw new ModelCheckpointError(`no IO handler can load ${String(source)}`);
-    handler = routed;
-  } else {
-    handler = source;
-  }
-  if (handler.load === undefined) throw new ModelCheckpointError('the IO handler cannot load');
-  const artifacts = await handler.load();
+export async function loadMixtureOfExperts(source: ModelLocation): Promise<MixtureOfExperts> {
+  const handler = resolveMixtureHandler(source, 'load', 'loadMixtureOfExperts');
+  const artifacts = await (handler.load as NonNullable<tf.io.IOHandler['load']>)();
   const topology = artifacts.modelTopology as Record<string, unknown> | undefined;
   if (topology === undefined || topology === null || typeof topology !== 'object' || ArrayBuffer.isView(topology) || topology instanceof ArrayBuffer) {
     throw new ModelCheckpointError('not a lymphomix checkpoint: no JSON modelTopology');

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { deriveSeed } from '../core/index.js';
 import { createAggregator, type Aggregator, type RaggedBatch } from '../mil/index.js';
-import { fileSystemIO } from '../io/modelIo/index.js';
 import { MixtureGate } from './mixtureGate.js';
+import { resolveMixtureHandler, type ModelLocation } from './mixtureIoHandler.js';
 import { resolveMixtureConfig, type MixtureOfExpertsConfig, type ResolvedMixtureConfig } from './mixtureOfExpertsConfig.js';
 import { createMixtureBatch, disposeMixtureBatch, type MixtureBatch, type PatientBag } from './patientBag.js';
 import { Standardize } from './standardize.js';
@@ -103,7 +104,7 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
     const c = resolveMixtureConfig(config);
     this.config = c;
     let seedOffset = 0;
-    const init = (): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform({ seed: c.seed * 1009 + seedOffset++ });
+    const init = (): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform({ seed: deriveSeed(c.seed, seedOffset++) });
     const dense = (slot: string, units: number, activation: 'relu' | 'linear' = 'linear'): void => {
       this.slots.set(slot, tf.layers.dense({ units, activation, kernelInitializer: init(), name: `moe_${slot.replace('.', '_')}` }));
     };
@@ -114,12 +115,12 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
     if (c.handmadeDim > 0) {
       this.slots.set('handmade.standardize', new Standardize({ units: c.handmadeDim }));
       if (c.handmadeUnits > 0) dense('handmade.embed', c.handmadeUnits, 'relu');
-      handmadeAgg = createAggregator(c.handmadeAggregator, { units: c.attentionUnits, seed: c.seed * 1009 + seedOffset++ });
+      handmadeAgg = createAggregator(c.handmadeAggregator, { units: c.attentionUnits, seed: deriveSeed(c.seed, seedOffset++) });
     }
     let imageAgg: Aggregator | null = null;
     if (c.imageDim > 0) {
       if (c.standardizeImages) this.slots.set('image.standardize', new Standardize({ units: c.imageDim }));
-      imageAgg = createAggregator(c.imageAggregator, { units: c.attentionUnits, seed: c.seed * 1009 + seedOffset++ });
+      imageAgg = createAggregator(c.imageAggregator, { units: c.attentionUnits, seed: deriveSeed(c.seed, seedOffset++) });
       if (c.imageHiddenUnits > 0) dense('image.hidden', c.imageHiddenUnits);
       if (c.multitask) dense('image.count', 1);
     }
@@ -135,7 +136,7 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
     if (gated) {
       if (c.gateInputs.includes('image')) dense('gate.image', 1);
       if (c.gateInputs.includes('handmade')) dense('gate.handmade', 1);
-      this.slots.set('gate', new MixtureGate({ mode: c.combination === 'softmax' ? 'softmax' : 'sigmoid', experts: 2, seed: c.seed * 1009 + seedOffset++ }));
+      this.slots.set('gate', new MixtureGate({ mode: c.combination === 'softmax' ? 'softmax' : 'sigmoid', experts: 2, seed: deriveSeed(c.seed, seedOffset++) }));
     }
     this.imageAgg = imageAgg;
     this.handmadeAgg = handmadeAgg;
@@ -464,8 +465,9 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
   /**
    * Saves the configuration and every weight (standardisation included).
    *
-   * @param destination - A folder (Node: `model.json` + weight shards through io's `fileSystemIO`), a tfjs URL
-   *   (`indexeddb://…`, `localstorage://…`, `downloads://…`) or any `tf.io.IOHandler` (e.g. `tf.io.withSaveHandler`).
+   * @param destination - Resolved as `loadMixtureOfExperts` resolves its source ({@link resolveMixtureHandler}): a
+   *   folder or `file:` URL (Node: `model.json` + weight shards), `indexeddb://…`, `localstorage://…`,
+   *   `downloads://…`, an http(s) URL (POST) or any `tf.io.IOHandler` (e.g. `tf.io.withSaveHandler`).
    * @returns tfjs's save result.
    * @example
    * ```ts
@@ -473,16 +475,9 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
    * const again = await loadMixtureOfExperts('models/moe');
    * ```
    */
-  async save(destination: string | tf.io.IOHandler): Promise<tf.io.SaveResult> {
+  async save(destination: ModelLocation): Promise<tf.io.SaveResult> {
     this.checkNotDisposed('save');
-    let handler: tf.io.IOHandler;
-    if (typeof destination === 'string') {
-      const routed = /^[a-z]+:\/\//i.test(destination) && !destination.startsWith('file://') ? tf.io.getSaveHandlers(destination)[0] : undefined;
-      handler = routed ?? fileSystemIO(destination);
-    } else {
-      handler = destination;
-    }
-    if (handler.save === undefined) throw new Error('MixtureOfExperts.save: the IO handler cannot save');
+    const handler = resolveMixtureHandler(destination, 'save', 'MixtureOfExperts.save') as Required<Pick<tf.io.IOHandler, 'save'>>;
     const tensors: tf.NamedTensorMap = {};
     for (const w of this.namedWeights()) tensors[w.name] = w.variable.read();
     const { data, specs } = await tf.io.encodeWeights(tensors);

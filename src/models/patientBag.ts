@@ -11,20 +11,25 @@ export interface InstanceMatrix {
   readonly cols: number;
 }
 
-/** One patient as the models see it: clinical data plus per-image matrices. */
+/**
+ * One patient as the models see it: clinical data plus per-image matrices. Build them from a cohort with
+ * `buildPatientBags`. Metadata convention: the bag holds the raw lymphocyte count; the models use age and
+ * log(1 + count) ({@link METADATA_NAMES}). The optional fields accept `undefined`, so a bag can be written as one
+ * object literal under `exactOptionalPropertyTypes`.
+ */
 export interface PatientBag {
   /** Patient id, e.g. 'P12' (for messages). */
   readonly id: string;
   /** 1 = malignant, 0 = reactive; needed for training, not for prediction. */
-  readonly label?: 0 | 1;
+  readonly label?: 0 | 1 | undefined;
   /** Age in years, finite. */
   readonly age: number;
-  /** Lymphocyte count (10⁹ cells/L), finite and ≥ 0. */
+  /** Lymphocyte count (10⁹ cells/L, raw, not log-transformed), finite and ≥ 0. */
   readonly lymphCount: number;
   /** [N, D] instance embeddings of the patient's images (a frozen backbone, or any per-image vector). */
-  readonly images?: InstanceMatrix;
+  readonly images?: InstanceMatrix | undefined;
   /** [M, F] handmade features of the patient's usable images (M may differ from N). */
-  readonly handmade?: InstanceMatrix;
+  readonly handmade?: InstanceMatrix | undefined;
 }
 
 /** The metadata columns of {@link MixtureBatch.metadata}, in order. */

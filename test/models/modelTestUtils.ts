@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PatientBag } from '../../src/models/index.js';
-import { mulberry32 } from '../../src/training/index.js';
+import { seededRandom } from '../../src/core/index.js';
 
 /** Tolerance of float32 tensor comparisons. */
 export const FLOAT32_TOLERANCE = 1e-3;
@@ -23,7 +23,7 @@ export interface RandomBagsOptions {
 
 /** Random patients with alternating labels (for shape, serialisation and leak tests; no signal). */
 export function randomBags(options: RandomBagsOptions): PatientBag[] {
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1).next;
   const { imageDim = 0, handmadeDim = 0, minImages = 1, maxImages = 5 } = options;
   const matrix = (rows: number, cols: number): { data: Float32Array; rows: number; cols: number } => ({
     data: Float32Array.from({ length: rows * cols }, () => random() * 2 - 1),

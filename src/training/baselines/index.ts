@@ -1,2 +1,2 @@
 export * from './logisticRegression.js';
-export * from './crossValidateLogisticRegression.js';
+export * from './logisticRegressionEstimator.js';

@@ -10,3 +10,5 @@ export { crossFitScores } from './crossFitScores.js';
 export type { CrossFitResult } from './crossFitScores.js';
 export { cellScoresEstimator } from './cellScoresEstimator.js';
 export type { CellScoresOptions, CellScoresPrediction, CellScoresProgressDetail } from './cellScoresEstimator.js';
+export { fitGradientBoostedTrees, gbdtInstanceLearner } from './fitGradientBoostedTrees.js';
+export type { GradientBoostedTreesModel, GradientBoostedTreesOptions } from './fitGradientBoostedTrees.js';

@@ -2,7 +2,10 @@ export { crossValidate } from './crossValidate.js';
 export type {
   BinaryMetrics,
   CrossValidateOptions,
-  CrossValidateProgress,
+  CrossValidateProgressDetail,
   CrossValidationResult,
   FoldResult,
+  RepeatResult,
 } from './crossValidate.js';
+export { collectOutOfFold } from './collectOutOfFold.js';
+export type { FoldPrediction } from './collectOutOfFold.js';

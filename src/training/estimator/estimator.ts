@@ -50,6 +50,7 @@ export interface EstimatorFitOptions {
  * cross-validated, ensembled and reported the same way.
  *
  * @typeParam P - the prediction type of the fitted model
+ * @typeParam M - the fitted model's own type (e.g. `MixtureEnsemble`, which also saves), kept by `crossValidate`
  * @example
  * ```ts
  * const estimator: Estimator = {
@@ -61,7 +62,7 @@ export interface EstimatorFitOptions {
  * const cv = await crossValidate(estimator, bags, { folds: 5, repeats: 3, seed: 0 });
  * ```
  */
-export interface Estimator<P extends BagPrediction = BagPrediction> {
+export interface Estimator<P extends BagPrediction = BagPrediction, M extends FittedModel<P> = FittedModel<P>> {
   /** A short name for reports and messages, e.g. `'mixture-of-experts'`. */
   readonly name: string;
   /**
@@ -70,5 +71,5 @@ export interface Estimator<P extends BagPrediction = BagPrediction> {
    * @param options - Seed, progress, abort signal.
    * @returns The fitted model; the caller disposes it.
    */
-  fit(bags: readonly PatientBag[], options: EstimatorFitOptions): Promise<FittedModel<P>>;
+  fit(bags: readonly PatientBag[], options: EstimatorFitOptions): Promise<M>;
 }

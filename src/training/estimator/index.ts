@@ -1,1 +1,3 @@
 export type { BagPrediction, Estimator, EstimatorFitOptions, EstimatorProgressDetail, FittedModel } from './estimator.js';
+export { mixtureOfExpertsEstimator } from './mixtureOfExpertsEstimator.js';
+export type { MixtureOfExpertsEstimatorOptions, MixtureTrainingDetail } from './mixtureOfExpertsEstimator.js';

@@ -1,14 +1,24 @@
 import * as tf from '@tensorflow/tfjs';
+import {
+  ArgumentError,
+  checkArray,
+  checkOptions,
+  createProgressReporter,
+  optionalInteger,
+  optionalNumber,
+  seededRandom,
+  type ProgressListener,
+} from '../../core/index.js';
 import type { MixtureOfExperts, MixtureOutput, PatientBag } from '../../models/index.js';
 import { disposeMixtureBatch, disposeMixtureOutput } from '../../models/index.js';
 import { EarlyStopping } from '../callbacks/index.js';
 import { binaryCrossEntropyWithLogits, classWeights, multitaskLoss, nmse, type ClassWeights } from '../losses/index.js';
 import { AdamW, GradientAccumulator } from '../optimizers/index.js';
 import { ReduceLROnPlateau, setLearningRate } from '../schedules/index.js';
-import { mulberry32, shuffleInPlace } from '../splits/index.js';
+import { shuffleInPlace } from '../splits/index.js';
 import { poolImagesOnHost } from './poolImagesOnHost.js';
 
-/** What one epoch did, passed to `onEpochEnd` and kept in {@link FitHistory.epochs}. */
+/** What one epoch did: the `detail` of each progress event, and kept in {@link FitHistory.epochs}. */
 export interface EpochLog {
   /** 0-based epoch index. */
   readonly epoch: number;
@@ -22,17 +32,11 @@ export interface EpochLog {
   readonly steps: number;
 }
 
-/** Progress of {@link fitMixtureOfExperts}, reported after every mini-batch. */
-export interface FitProgress {
-  /** 0-based epoch. */
-  readonly epoch: number;
-  /** Maximum number of epochs. */
-  readonly epochs: number;
-  /** Mini-batches done in this epoch, 1 … batches. */
-  readonly batch: number;
-  /** Mini-batches per epoch. */
-  readonly batches: number;
-}
+/**
+ * The `detail` of the progress events of {@link fitMixtureOfExperts} (stage `'training'`, `done` epochs of at most
+ * `total`): the epoch just finished.
+ */
+export type FitProgressDetail = EpochLog;
 
 /** Options of {@link fitMixtureOfExperts}. */
 export interface FitOptions {
@@ -81,12 +85,15 @@ export interface FitOptions {
    * Ignored for other aggregators. Defaults to `true`.
    */
   readonly precomputePooling?: boolean;
-  /** Seed of the mini-batch shuffling. Defaults to `0`. */
+  /** Seed of the mini-batch shuffling (the library's `seededRandom`), an integer. Defaults to `0`. */
   readonly seed?: number;
-  /** Called after every epoch; returning `true` stops training (the best weights are still restored). Defaults to none. */
-  readonly onEpochEnd?: (log: EpochLog) => boolean | void | Promise<boolean | void>;
-  /** Called after every mini-batch. Defaults to none. */
-  readonly onProgress?: (progress: FitProgress) => void;
+  /**
+   * Called after every epoch with a progress event (stage `'training'`, `done` epochs of at most `total`, elapsed
+   * time, ETA; `detail`: the epoch's {@link EpochLog}); its return value is ignored. Defaults to none.
+   */
+  readonly onProgress?: ProgressListener<FitProgressDetail>;
+  /** Stops training between mini-batches when aborted: the fit rejects with the signal's reason. Defaults to none. */
+  readonly signal?: AbortSignal;
 }
 
 /** What {@link fitMixtureOfExperts} returns. */
@@ -95,7 +102,7 @@ export interface FitHistory {
   readonly epochs: EpochLog[];
   /** 0-based epoch whose weights the model holds at the end (lowest monitored loss). */
   readonly bestEpoch: number;
-  /** Whether early stopping (or `onEpochEnd`) ended training before `epochs`. */
+  /** Whether early stopping ended training before `epochs`. */
   readonly stoppedEarly: boolean;
   /** The class weights fitted on the training labels (inverse class frequency). */
   readonly classWeights: ClassWeights;
@@ -103,11 +110,44 @@ export interface FitHistory {
   readonly countVariance: number;
 }
 
-function positiveInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`fitMixtureOfExperts: ${name} must be an integer ≥ 1, got ${String(value)}`);
-  }
-  return value;
+const FN = 'fitMixtureOfExperts';
+
+/** The options with their defaults, checked. */
+interface ResolvedFitOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly accumulationSteps: number;
+  readonly learningRate: number;
+  readonly weightDecay: number;
+  readonly l2: number;
+  readonly lambda: number;
+  readonly factor: number;
+  readonly plateauPatience: number;
+  readonly patience: number;
+  readonly seed: number;
+}
+
+/**
+ * Checks the options of {@link fitMixtureOfExperts} (and of the estimators that pass them through) and fills in
+ * the defaults; messages name `fn` and the option.
+ * @internal
+ */
+export function resolveFitOptions(options: FitOptions, fn = FN): ResolvedFitOptions {
+  checkOptions(fn, options);
+  const positive = { min: 1 };
+  return {
+    epochs: optionalInteger(fn, 'epochs', options.epochs, 100, positive),
+    batchSize: optionalInteger(fn, 'batchSize', options.batchSize, 8, positive),
+    accumulationSteps: optionalInteger(fn, 'accumulationSteps', options.accumulationSteps, 1, positive),
+    learningRate: optionalNumber(fn, 'learningRate', options.learningRate, 1e-3, { min: 0, minExclusive: true }),
+    weightDecay: optionalNumber(fn, 'weightDecay', options.weightDecay, 0.01, { min: 0 }),
+    l2: optionalNumber(fn, 'l2', options.l2, 0, { min: 0 }),
+    lambda: optionalNumber(fn, 'lambda', options.lambda, 1, { min: 0 }),
+    factor: optionalNumber(fn, 'plateau.factor', options.plateau?.factor, 0.1, { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
+    plateauPatience: optionalInteger(fn, 'plateau.patience', options.plateau?.patience, 5, { min: 0 }),
+    patience: optionalInteger(fn, 'patience', options.patience, 10, { min: 0 }),
+    seed: optionalInteger(fn, 'seed', options.seed, 0),
+  };
 }
 
 interface LossContext {
@@ -174,7 +214,8 @@ async function evaluateLoss(model: MixtureOfExperts, bags: readonly PatientBag[]
  * @param train - Labelled training patients (both classes present).
  * @param options - See {@link FitOptions}.
  * @returns The history; see {@link FitHistory}.
- * @throws If a training patient has no label, a class is missing, or an option is out of range.
+ * @throws {ArgumentError} If a training patient has no label, a class is missing, or an option is out of range.
+ *   Rejects with the signal's reason when `signal` aborts; no tensor is left behind on any failure.
  * @example
  * ```ts
  * const model = new MixtureOfExperts({ handmadeDim: 51, experts: ['scalar'] });
@@ -186,23 +227,15 @@ export async function fitMixtureOfExperts(
   train: readonly PatientBag[],
   options: FitOptions = {},
 ): Promise<FitHistory> {
-  for (const [name, value] of [
-    ['epochs', options.epochs],
-    ['batchSize', options.batchSize],
-    ['accumulationSteps', options.accumulationSteps],
-  ] as const) {
-    if (value !== undefined) positiveInt(name, value);
-  }
-  const lambda = options.lambda ?? 1;
-  const l2 = options.l2 ?? 0;
-  if (!(Number.isFinite(l2) && l2 >= 0)) throw new Error(`fitMixtureOfExperts: l2 must be finite and ≥ 0, got ${String(l2)}`);
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new Error(`fitMixtureOfExperts: seed must be an integer, got ${String(seed)}`);
+  const resolved = resolveFitOptions(options);
+  const { lambda, l2 } = resolved;
+  checkArray(FN, 'train', train, { minLength: 1 });
+  if (options.validation !== undefined) checkArray(FN, 'options.validation', options.validation);
   const unlabelled = [...train, ...(options.validation ?? [])].find((b) => b.label !== 0 && b.label !== 1);
   if (unlabelled !== undefined) {
-    throw new Error(`fitMixtureOfExperts: patient ${unlabelled.id} has no label (expected 0 or 1, got ${String(unlabelled.label)})`);
+    throw new ArgumentError(FN, `the label of patient ${unlabelled.id}`, '0 or 1', unlabelled.label);
   }
-  if (train.length === 0) throw new Error('fitMixtureOfExperts: expected at least one training patient');
+  options.signal?.throwIfAborted();
   const weights = classWeights(train.map((b) => b.label as number));
   const logCounts = train.map((b) => Math.log1p(b.lymphCount));
   const meanCount = logCounts.reduce((a, b) => a + b, 0) / logCounts.length;
@@ -215,9 +248,9 @@ export async function fitMixtureOfExperts(
   if ((options.precomputePooling ?? true) && model.config.imageDim > 0 && (aggregator === 'mean' || aggregator === 'max')) {
     // after adaptNormalization, which needs the instances
     const validation = options.validation === undefined ? undefined : poolImagesOnHost(options.validation, aggregator);
-    return fitLoop(model, poolImagesOnHost(train, aggregator), options, ctx, validation);
+    return fitLoop(model, poolImagesOnHost(train, aggregator), options, resolved, ctx, validation);
   }
-  return fitLoop(model, train, options, ctx, options.validation);
+  return fitLoop(model, train, options, resolved, ctx, options.validation);
 }
 
 /** The epochs of {@link fitMixtureOfExperts} once the inputs are checked and the statistics fitted. */
@@ -225,23 +258,18 @@ async function fitLoop(
   model: MixtureOfExperts,
   train: readonly PatientBag[],
   options: FitOptions,
+  resolved: ResolvedFitOptions,
   ctx: LossContext,
   validationBags: readonly PatientBag[] | undefined,
 ): Promise<FitHistory> {
-  const epochs = options.epochs ?? 100;
-  const batchSize = options.batchSize ?? 8;
-  const accumulationSteps = options.accumulationSteps ?? 1;
-  const seed = options.seed ?? 0;
-
-  const optimizer = new AdamW({ learningRate: options.learningRate ?? 1e-3, weightDecay: options.weightDecay ?? 0.01 });
+  const { epochs, batchSize, accumulationSteps, seed } = resolved;
+  const report = createProgressReporter<FitProgressDetail>('training', epochs, options.onProgress);
+  const optimizer = new AdamW({ learningRate: resolved.learningRate, weightDecay: resolved.weightDecay });
   const accumulator = new GradientAccumulator(optimizer, { steps: accumulationSteps });
-  const plateau = new ReduceLROnPlateau(optimizer.learningRate, {
-    factor: options.plateau?.factor ?? 0.1,
-    patience: options.plateau?.patience ?? 5,
-  });
-  const stopper = new EarlyStopping({ patience: options.patience ?? 10 });
+  const plateau = new ReduceLROnPlateau(optimizer.learningRate, { factor: resolved.factor, patience: resolved.plateauPatience });
+  const stopper = new EarlyStopping({ patience: resolved.patience });
   const variables = model.trainableVariables;
-  const random = mulberry32(seed);
+  const random = seededRandom(seed).next;
   const order = train.map((_, i) => i);
   const batches = Math.ceil(train.length / batchSize);
   const logs: EpochLog[] = [];
@@ -253,6 +281,7 @@ async function fitLoop(
       let lossSum = 0;
       let steps = 0;
       for (let b = 0; b < batches; b++) {
+        options.signal?.throwIfAborted();
         const part = order.slice(b * batchSize, (b + 1) * batchSize).map((i) => train[i] as PatientBag);
         const batch = model.createBatch(part);
         try {
@@ -269,7 +298,6 @@ async function fitLoop(
         } finally {
           disposeMixtureBatch(batch);
         }
-        options.onProgress?.({ epoch, epochs, batch: b + 1, batches });
       }
       if (accumulator.flush()) steps++;
       const loss = lossSum / train.length;
@@ -281,8 +309,8 @@ async function fitLoop(
       const monitored = validationLoss ?? loss;
       setLearningRate(optimizer, plateau.update(monitored).learningRate);
       const decision = stopper.update(monitored, variables);
-      const callbackStop = (await options.onEpochEnd?.(log)) === true;
-      if (decision.stop || callbackStop) {
+      report(epoch + 1, log, decision.stop ? epoch + 1 : epochs);
+      if (decision.stop) {
         stoppedEarly = epoch < epochs - 1;
         break;
       }

@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../core/index.js';
 /** A class label accepted by the stratified splitters. */
 export type ClassLabel = number | string | boolean;
 
@@ -18,7 +19,7 @@ export interface EncodedClasses {
  * @param labels - one label per sample; `undefined`, `null` and NaN are rejected
  * @param fnName - name of the calling function, used in error messages
  * @returns class ids, distinct classes and their counts
- * @throws {TypeError} when a label is missing or NaN, naming its index
+ * @throws {ArgumentError} when a label is missing or NaN, naming its index
  */
 export function encodeClasses(labels: ArrayLike<ClassLabel | null | undefined>, fnName: string): EncodedClasses {
   const ids = new Int32Array(labels.length);
@@ -28,9 +29,7 @@ export function encodeClasses(labels: ArrayLike<ClassLabel | null | undefined>, 
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i];
     if (label === undefined || label === null || (typeof label === 'number' && Number.isNaN(label))) {
-      throw new TypeError(
-        `${fnName}: label ${i} is ${String(label)}; drop unlabelled patients before splitting`,
-      );
+      throw new ArgumentError(fnName, `labels[${i}]`, 'a class label (drop unlabelled patients before splitting)', label);
     }
     let id = index.get(label);
     if (id === undefined) {

@@ -1,4 +1,3 @@
-export { mulberry32 } from './mulberry32.js';
 export { randomPermutation, shuffleInPlace } from './randomPermutation.js';
 export type { IndexSplit } from './indexSplit.js';
 export type { ClassLabel } from './encodeClasses.js';

@@ -1,7 +1,7 @@
 import { encodeClasses } from './encodeClasses.js';
 import type { ClassLabel } from './encodeClasses.js';
 import type { IndexSplit } from './indexSplit.js';
-import { mulberry32 } from './mulberry32.js';
+import { ArgumentError, checkBoolean, checkInteger, checkOptions, seededRandom } from '../../core/index.js';
 import { shuffleInPlace } from './randomPermutation.js';
 
 /** Options of {@link stratifiedKFold}. */
@@ -14,7 +14,7 @@ export interface StratifiedKFoldOptions {
    */
   shuffle?: boolean;
   /**
-   * Seed of the {@link mulberry32} generator used when `shuffle` is true. Only allowed with `shuffle: true`
+   * Seed of the library's generator (`seededRandom` of src/core) used when `shuffle` is true. Only allowed with `shuffle: true`
    * (as in scikit-learn, where a random state has no effect without shuffling). Defaults to 0.
    */
   seed?: number;
@@ -33,8 +33,8 @@ export interface StratifiedKFoldOptions {
  * @param labels - one class label per patient (e.g. 0 = reactive, 1 = malignant); length N ≥ nSplits
  * @param options - see {@link StratifiedKFoldOptions}
  * @returns K splits; split k holds out fold k (`test`) and trains on the rest; indices ascending, in [0, N)
- * @throws {RangeError} when nSplits is not an integer ≥ 2, or exceeds the members of a class
- * @throws {TypeError} when a label is missing (undefined, null or NaN) or a seed is given without `shuffle`
+ * @throws {ArgumentError} when nSplits is not an integer ≥ 2 or exceeds the members of a class, a label is missing
+ *   (undefined, null or NaN), or a seed is given without `shuffle`
  * @see scikit-learn `sklearn.model_selection.StratifiedKFold` (`_make_test_folds`)
  * @example
  * stratifiedKFold([0, 0, 1, 1], { nSplits: 2 });
@@ -45,29 +45,21 @@ export function stratifiedKFold(
   labels: ArrayLike<ClassLabel | null | undefined>,
   options: StratifiedKFoldOptions = {},
 ): IndexSplit[] {
-  const { nSplits = 5, shuffle = false } = options;
-  if (!Number.isInteger(nSplits) || nSplits < 2) {
-    throw new RangeError(`stratifiedKFold: expected nSplits to be an integer ≥ 2, got ${String(nSplits)}`);
-  }
+  checkOptions('stratifiedKFold', options);
+  const nSplits = options.nSplits === undefined ? 5 : checkInteger('stratifiedKFold', 'nSplits', options.nSplits, { min: 2 });
+  const shuffle = options.shuffle === undefined ? false : checkBoolean('stratifiedKFold', 'shuffle', options.shuffle);
   if (options.seed !== undefined && !shuffle) {
-    throw new TypeError(
-      `stratifiedKFold: seed ${String(options.seed)} has no effect without shuffle; pass shuffle: true or drop the seed`,
-    );
+    throw new ArgumentError('stratifiedKFold', 'seed', 'left out without shuffle: true (it has no effect)', options.seed);
   }
-  const seed = options.seed ?? 0;
-  if (!Number.isInteger(seed)) {
-    throw new RangeError(`stratifiedKFold: expected an integer seed, got ${String(seed)}`);
-  }
+  const seed = options.seed === undefined ? 0 : checkInteger('stratifiedKFold', 'seed', options.seed);
   const n = labels.length;
   if (nSplits > n) {
-    throw new RangeError(`stratifiedKFold: nSplits=${nSplits} exceeds the number of samples ${n}`);
+    throw new ArgumentError('stratifiedKFold', 'nSplits', `at most the number of samples ${n}`, nSplits);
   }
   const { ids, classes, counts } = encodeClasses(labels, 'stratifiedKFold');
   counts.forEach((count, c) => {
     if (count < nSplits) {
-      throw new RangeError(
-        `stratifiedKFold: nSplits=${nSplits} exceeds the ${count} member(s) of class ${String(classes[c])}`,
-      );
+      throw new ArgumentError('stratifiedKFold', 'nSplits', `at most the ${count} member(s) of class ${String(classes[c])}`, nSplits);
     }
   });
   const nClasses = classes.length;
@@ -85,7 +77,7 @@ export function stratifiedKFold(
     position += count;
   }
 
-  const random = mulberry32(seed);
+  const random = seededRandom(seed).next;
   const testFold = new Int32Array(n);
   for (let c = 0; c < nClasses; c++) {
     // foldsForClass = repeat(arange(K), allocation[:, c]), optionally shuffled.

@@ -1,7 +1,7 @@
 import { encodeClasses } from './encodeClasses.js';
 import type { ClassLabel } from './encodeClasses.js';
 import type { IndexSplit } from './indexSplit.js';
-import { mulberry32 } from './mulberry32.js';
+import { ArgumentError, checkInteger, checkNumber, checkOptions, seededRandom } from '../../core/index.js';
 import { randomPermutation, shuffleInPlace } from './randomPermutation.js';
 
 /** Options of {@link stratifiedTrainTestSplit}. */
@@ -11,7 +11,7 @@ export interface StratifiedTrainTestSplitOptions {
    * integer count in [1, N − 1]. Defaults to 0.25.
    */
   testSize?: number;
-  /** Seed of the {@link mulberry32} generator that draws the patients. Defaults to 0. */
+  /** Seed of the library's generator (`seededRandom` of src/core) that draws the patients. Defaults to 0. */
   seed?: number;
 }
 
@@ -46,14 +46,13 @@ function approximateMode(counts: readonly number[], total: number, random: () =>
  * The test set has ⌈testSize·N⌉ patients (or `testSize` itself when it is an integer) and the training set
  * the rest; both are shared across classes in proportion to the class sizes (largest remainders, random
  * tie-breaks), so every class appears on both sides. Patients within a class are drawn at random with the
- * seeded {@link mulberry32} generator.
+ * seeded generator of src/core (`seededRandom`).
  *
  * @param labels - one class label per patient (e.g. 0 = reactive, 1 = malignant); every class needs ≥ 2 members
  * @param options - see {@link StratifiedTrainTestSplitOptions}
  * @returns the split; `train` and `test` ascending, disjoint, covering [0, N)
- * @throws {RangeError} when testSize is out of range, a class has a single member, or either side would be
- *   smaller than the number of classes
- * @throws {TypeError} when a label is missing (undefined, null or NaN)
+ * @throws {ArgumentError} when testSize is out of range, a class has a single member, either side would be
+ *   smaller than the number of classes, or a label is missing (undefined, null or NaN)
  * @see scikit-learn `sklearn.model_selection.StratifiedShuffleSplit`
  * @example
  * const { train, test } = stratifiedTrainTestSplit([0, 0, 0, 0, 1, 1, 1, 1], { testSize: 0.5, seed: 3 });
@@ -63,43 +62,31 @@ export function stratifiedTrainTestSplit(
   labels: ArrayLike<ClassLabel | null | undefined>,
   options: StratifiedTrainTestSplitOptions = {},
 ): IndexSplit {
-  const { testSize = 0.25, seed = 0 } = options;
-  if (!Number.isInteger(seed)) {
-    throw new RangeError(`stratifiedTrainTestSplit: expected an integer seed, got ${String(seed)}`);
-  }
+  const fn = 'stratifiedTrainTestSplit';
+  checkOptions(fn, options);
+  const testSize = options.testSize ?? 0.25;
+  const seed = options.seed === undefined ? 0 : checkInteger(fn, 'seed', options.seed);
   const n = labels.length;
   let nTest: number;
   if (Number.isInteger(testSize)) {
-    if (testSize < 1 || testSize >= n) {
-      throw new RangeError(
-        `stratifiedTrainTestSplit: expected an integer testSize in [1, ${n - 1}] for ${n} samples, got ${testSize}`,
-      );
-    }
+    checkInteger(fn, 'testSize', testSize, { min: 1, max: n - 1 });
     nTest = testSize;
   } else {
-    if (!(testSize > 0 && testSize < 1)) {
-      throw new RangeError(
-        `stratifiedTrainTestSplit: expected testSize to be a fraction in (0, 1) or an integer count, got ${String(testSize)}`,
-      );
-    }
+    checkNumber(fn, 'testSize', testSize, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
     nTest = Math.ceil(testSize * n);
   }
   const nTrain = n - nTest;
   const { ids, classes, counts } = encodeClasses(labels, 'stratifiedTrainTestSplit');
   counts.forEach((count, c) => {
     if (count < 2) {
-      throw new RangeError(
-        `stratifiedTrainTestSplit: class ${String(classes[c])} has only ${count} member; every class needs at least 2`,
-      );
+      throw new ArgumentError(fn, 'labels', `at least 2 members of every class (class ${String(classes[c])} has only ${count} member)`, labels);
     }
   });
   if (nTrain < classes.length || nTest < classes.length) {
-    throw new RangeError(
-      `stratifiedTrainTestSplit: train size ${nTrain} and test size ${nTest} must both be ≥ the number of classes ${classes.length}`,
-    );
+    throw new ArgumentError(fn, 'testSize', `such that train (${nTrain}) and test (${nTest}) both hold ≥ ${classes.length} patients (one per class)`, testSize);
   }
 
-  const random = mulberry32(seed);
+  const random = seededRandom(seed).next;
   const trainPerClass = approximateMode(counts, nTrain, random);
   const remaining = counts.map((c, i) => c - (trainPerClass[i] ?? 0));
   const testPerClass = approximateMode(remaining, nTest, random);

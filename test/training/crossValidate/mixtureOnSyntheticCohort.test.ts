@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MixtureOfExpertsConfig, PatientBag } from '../../../src/models/index.js';
+import { MixtureEnsemble, type EnsemblePrediction, type MixtureOfExpertsConfig, type PatientBag } from '../../../src/models/index.js';
 import { crossValidate, type CrossValidationResult } from '../../../src/training/crossValidate/index.js';
+import { mixtureOfExpertsEstimator } from '../../../src/training/estimator/index.js';
 import { PROJECTION_DIM, syntheticBags } from './syntheticBags.js';
 
 /**
@@ -22,14 +23,12 @@ describe('mixture of experts on a synthetic cohort', () => {
     });
   });
 
-  const run = (model: MixtureOfExpertsConfig, keepModels = false): Promise<CrossValidationResult> =>
-    crossValidate(bags, {
-      seed: 0,
-      keepModels,
-      folds: 3,
-      model: { imageDim: PROJECTION_DIM, standardizeImages: true, ...model },
-      fit: { epochs: 40, batchSize: 8, learningRate: 1e-2 },
-    });
+  const run = (model: MixtureOfExpertsConfig, keepModels = false): Promise<CrossValidationResult<EnsemblePrediction, MixtureEnsemble>> =>
+    crossValidate(
+      mixtureOfExpertsEstimator({ imageDim: PROJECTION_DIM, standardizeImages: true, ...model }, { epochs: 40, batchSize: 8, learningRate: 1e-2 }),
+      bags,
+      { seed: 0, keepModels, folds: 3 },
+    );
 
   it('beats each expert alone (cross-validated AUC and balanced accuracy) with π varying between patients', async () => {
     const image = await run({ experts: ['image'] });
@@ -41,9 +40,11 @@ describe('mixture of experts on a synthetic cohort', () => {
     }
     expect(image.mean.auc).toBeGreaterThan(0.6); // both experts carry signal of their own
     expect(scalar.mean.auc).toBeGreaterThan(0.6);
-    const ensemble = mixture.ensemble;
-    if (ensemble === null) throw new Error('expected the fold models');
+    if (mixture.models === null) throw new Error('expected the fold models');
+    const ensemble = new MixtureEnsemble(mixture.models.flat());
     const { gate } = await ensemble.predict(bags);
+    // the out-of-fold predictions keep the gate of every patient too
+    expect(mixture.repeats[0]?.outOfFold.gate).toHaveLength(bags.length);
     const pis = Array.from(gate ?? []);
     expect(pis).toHaveLength(bags.length);
     const mean = pis.reduce((a, b) => a + b, 0) / pis.length;

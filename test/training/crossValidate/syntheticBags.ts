@@ -7,14 +7,14 @@
 import { synthesizeCohort, type SynthesizeCohortOptions } from '../../../src/data/index.js';
 import { FEATURE_NAMES, extractFeaturesBatch } from '../../../src/features/index.js';
 import { encodePng, type RgbImage } from '../../../src/io/index.js';
-import type { PatientBag } from '../../../src/models/index.js';
-import { mulberry32 } from '../../../src/training/index.js';
+import { buildPatientBags, type PatientBag } from '../../../src/models/index.js';
+import { seededRandom } from '../../../src/core/index.js';
 
 /** Dimension of {@link imageStatistics}. */
 export const STATISTICS_DIM = 6 + 1 + 16;
 
 const projection = (() => {
-  const random = mulberry32(12345);
+  const random = seededRandom(12345).next;
   return Float32Array.from({ length: 64 * 16 }, () => (random() * 2 - 1) / 8);
 })();
 
@@ -52,7 +52,7 @@ export function imageStatistics(image: RgbImage): number[] {
 export const PROJECTION_DIM = 16;
 
 const featureProjection = (() => {
-  const random = mulberry32(54321);
+  const random = seededRandom(54321).next;
   return Float32Array.from({ length: FEATURE_NAMES.length * PROJECTION_DIM }, () => (random() * 2 - 1) / Math.sqrt(FEATURE_NAMES.length));
 })();
 
@@ -67,28 +67,27 @@ export function projectFeatures(features: readonly number[]): number[] {
 export type StandInEmbedding = 'statistics' | 'projection';
 
 /**
- * Builds patient bags from a synthetic cohort.
+ * Builds patient bags from a synthetic cohort with `buildPatientBags`.
  * @param options - `synthesizeCohort` options (keep it small: tens of patients, a few 64-px images each).
  */
 export async function syntheticBags(options: SynthesizeCohortOptions, embedding: StandInEmbedding = 'projection'): Promise<PatientBag[]> {
-  const patients = synthesizeCohort(options);
-  const bags: PatientBag[] = [];
-  for (const p of patients) {
-    const images = [...p.images()].map((cell) => cell.image);
-    const bytes = await Promise.all(images.map((image) => encodePng(image)));
-    const { results } = await extractFeaturesBatch(bytes, { workers: 0 });
-    const handmade = results.flatMap((r) => (r.features === null ? [] : [FEATURE_NAMES.map((name) => (r.features as Record<string, number>)[name] as number)]));
-    if (handmade.length === 0) throw new Error(`syntheticBags: patient ${p.id} has no segmentable image`);
-    const stats = embedding === 'statistics' ? images.map(imageStatistics) : handmade.map(projectFeatures);
-    const dim = embedding === 'statistics' ? STATISTICS_DIM : PROJECTION_DIM;
-    bags.push({
+  const cohort = synthesizeCohort(options);
+  const pixels = cohort.map((p) => [...p.images()].map((cell) => cell.image));
+  const patients = await Promise.all(
+    cohort.map(async (p, i) => ({
       id: p.id,
       label: p.label,
       age: p.age,
       lymphCount: p.lymphCount,
-      images: { data: Float32Array.from(stats.flat()), rows: stats.length, cols: dim },
-      handmade: { data: Float32Array.from(handmade.flat()), rows: handmade.length, cols: FEATURE_NAMES.length },
-    });
-  }
-  return bags;
+      images: await Promise.all((pixels[i] as RgbImage[]).map((image) => encodePng(image))),
+    })),
+  );
+  const { results } = await extractFeaturesBatch(patients.flatMap((p) => p.images), { workers: 0 });
+  const byIndex = new Map(results.map((r) => [r.index, r]));
+  const embeddings = pixels.flat().map((image, index) => {
+    if (embedding === 'statistics') return imageStatistics(image);
+    const features = byIndex.get(index)?.features;
+    return features === null || features === undefined ? null : projectFeatures(FEATURE_NAMES.map((name) => features[name]));
+  });
+  return buildPatientBags(patients, { features: results, embeddings });
 }

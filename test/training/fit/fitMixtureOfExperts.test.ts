@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ProgressEvent } from '../../../src/core/index.js';
 import { MixtureOfExperts, type PatientBag } from '../../../src/models/index.js';
 import { fitLogisticRegression } from '../../../src/training/baselines/index.js';
 import { fitMixtureOfExperts, type EpochLog } from '../../../src/training/fit/index.js';
@@ -41,8 +42,8 @@ describe('fitMixtureOfExperts', () => {
       batchSize: 6,
       learningRate: 1e-2,
       patience: 3,
-      onEpochEnd: (log) => {
-        logs.push(log);
+      onProgress: (event) => {
+        logs.push(event.detail);
         snapshots.push(model.getWeights());
       },
     });
@@ -97,18 +98,33 @@ describe('fitMixtureOfExperts', () => {
     b.dispose();
   });
 
-  it('reports progress per mini-batch and stops when onEpochEnd returns true', async () => {
+  it('reports one progress event per epoch (the epoch log), ignores what the listener returns, and stops on abort', async () => {
     const train = signalBags(10, 7);
     const model = new MixtureOfExperts(config);
-    const progress: number[] = [];
+    const events: ProgressEvent<EpochLog>[] = [];
     const history = await fitMixtureOfExperts(model, train, {
+      epochs: 3,
+      batchSize: 4,
+      patience: 100,
+      onProgress: (event) => events.push(event) as unknown as void, // a truthy return is not a stop signal
+    });
+    expect(history.epochs).toHaveLength(3);
+    expect(events.map((e) => [e.stage, e.done, e.total])).toEqual([
+      ['training', 1, 3],
+      ['training', 2, 3],
+      ['training', 3, 3],
+    ]);
+    expect(events.map((e) => e.detail)).toEqual(history.epochs);
+    const controller = new AbortController();
+    const before = tf.memory().numTensors;
+    const run = fitMixtureOfExperts(model, train, {
       epochs: 5,
       batchSize: 4,
-      onProgress: (p) => progress.push(p.batch),
-      onEpochEnd: (log) => log.epoch === 1,
+      signal: controller.signal,
+      onProgress: () => controller.abort(new Error('stop now')),
     });
-    expect(history.epochs).toHaveLength(2);
-    expect(progress).toEqual([1, 2, 3, 1, 2, 3]);
+    await expect(run).rejects.toThrow('stop now');
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 
@@ -152,7 +168,7 @@ describe('fitMixtureOfExperts', () => {
     expect(gap(perPatient, expected)).toBeGreaterThan(0.01);
     model.dispose();
     free.dispose();
-    await expect(fitMixtureOfExperts(model, bags, { l2: -1 })).rejects.toThrow(/l2 must be finite and ≥ 0, got -1/);
+    await expect(fitMixtureOfExperts(model, bags, { l2: -1 })).rejects.toThrow('fitMixtureOfExperts: l2 must be a finite number ≥ 0, got -1');
   });
 
   it('adds the l2 penalty to the training loss only, not to the monitored validation loss', async () => {
@@ -218,10 +234,10 @@ describe('fitMixtureOfExperts', () => {
     const model = new MixtureOfExperts(config);
     const train = signalBags(6, 10);
     const { label: _label, ...unlabelled } = train[0] as PatientBag;
-    await expect(fitMixtureOfExperts(model, [unlabelled, ...train.slice(1)])).rejects.toThrow(/patient S0 has no label/);
+    await expect(fitMixtureOfExperts(model, [unlabelled, ...train.slice(1)])).rejects.toThrow('fitMixtureOfExperts: the label of patient S0 must be 0 or 1, got undefined');
     await expect(fitMixtureOfExperts(model, train.filter((b) => b.label === 1))).rejects.toThrow(/both classes must be present/);
-    await expect(fitMixtureOfExperts(model, train, { batchSize: 0 })).rejects.toThrow(/batchSize must be an integer ≥ 1, got 0/);
-    await expect(fitMixtureOfExperts(model, [])).rejects.toThrow(/at least one training patient/);
+    await expect(fitMixtureOfExperts(model, train, { batchSize: 0 })).rejects.toThrow('fitMixtureOfExperts: batchSize must be an integer ≥ 1, got 0');
+    await expect(fitMixtureOfExperts(model, [])).rejects.toThrow('fitMixtureOfExperts: train must be an array with at least 1 element, got an array of 0');
     model.dispose();
   });
 });

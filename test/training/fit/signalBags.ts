@@ -1,9 +1,9 @@
 import type { PatientBag } from '../../../src/models/index.js';
-import { mulberry32 } from '../../../src/training/index.js';
+import { seededRandom } from '../../../src/core/index.js';
 
 /** Patients whose label shifts the image embeddings, the handmade features and the count (a learnable task). */
 export function signalBags(count: number, seed: number): PatientBag[] {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed).next;
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   return Array.from({ length: count }, (_, i): PatientBag => {
     const label = (i % 3 === 0 ? 0 : 1) as 0 | 1;

@@ -96,18 +96,18 @@ describe('stratifiedKFold', () => {
 
   it('errors when nSplits exceeds the members of a class, naming the class', () => {
     expect(() => stratifiedKFold([0, 0, 0, 0, 0, 1, 1], { nSplits: 3 })).toThrow(
-      /stratifiedKFold: nSplits=3 exceeds the 2 member\(s\) of class 1/,
+      /stratifiedKFold: nSplits must be at most the 2 member\(s\) of class 1, got 3/,
     );
-    expect(() => stratifiedKFold([0, 1], { nSplits: 3 })).toThrow(/stratifiedKFold: nSplits=3/);
+    expect(() => stratifiedKFold([0, 1], { nSplits: 3 })).toThrow(/stratifiedKFold: nSplits must be at most the number of samples 2, got 3/);
   });
 
   it('errors on bad options and missing labels', () => {
     expect(() => stratifiedKFold([0, 1, 0, 1], { nSplits: 1 })).toThrow(/stratifiedKFold: .*nSplits.*1/);
     expect(() => stratifiedKFold([0, 1, 0, 1], { nSplits: 2.5 })).toThrow(/2\.5/);
-    expect(() => stratifiedKFold([0, 1, 0, 1], { nSplits: 2, seed: 3 })).toThrow(/seed 3 has no effect/);
-    expect(() => stratifiedKFold([0, 1, undefined, 1], { nSplits: 2 })).toThrow(/label 2 is undefined/);
-    expect(() => stratifiedKFold([0, Number.NaN, 0, 1], { nSplits: 2 })).toThrow(/label 1 is NaN/);
-    expect(() => stratifiedKFold([], { nSplits: 2 })).toThrow(/exceeds the number of samples 0/);
+    expect(() => stratifiedKFold([0, 1, 0, 1], { nSplits: 2, seed: 3 })).toThrow(/stratifiedKFold: seed must be left out without shuffle: true \(it has no effect\), got 3/);
+    expect(() => stratifiedKFold([0, 1, undefined, 1], { nSplits: 2 })).toThrow(/stratifiedKFold: labels\[2\] must be a class label .*got undefined/);
+    expect(() => stratifiedKFold([0, Number.NaN, 0, 1], { nSplits: 2 })).toThrow(/labels\[1\] .*got NaN/);
+    expect(() => stratifiedKFold([], { nSplits: 2 })).toThrow(/nSplits must be at most the number of samples 0, got 2/);
   });
 });
 

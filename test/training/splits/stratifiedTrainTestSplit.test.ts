@@ -60,12 +60,12 @@ describe('stratifiedTrainTestSplit', () => {
   });
 
   it('errors on a one-member class, sides smaller than the class count, bad sizes and missing labels', () => {
-    expect(() => stratifiedTrainTestSplit([0, 0, 0, 1])).toThrow(/class 1 has only 1 member/);
-    expect(() => stratifiedTrainTestSplit([0, 0, 0, 0, 1, 1], { testSize: 1 })).toThrow(/test size 1 .* classes 2/);
+    expect(() => stratifiedTrainTestSplit([0, 0, 0, 1])).toThrow(/stratifiedTrainTestSplit: labels must be at least 2 members of every class \(class 1 has only 1 member\)/);
+    expect(() => stratifiedTrainTestSplit([0, 0, 0, 0, 1, 1], { testSize: 1 })).toThrow(/testSize must be such that train \(5\) and test \(1\) both hold ≥ 2 patients/);
     expect(() => stratifiedTrainTestSplit([0, 0, 1, 1], { testSize: 0 })).toThrow(/testSize.*got 0/);
     expect(() => stratifiedTrainTestSplit([0, 0, 1, 1], { testSize: 1.5 })).toThrow(/got 1\.5/);
-    expect(() => stratifiedTrainTestSplit([0, 0, 1, 1], { testSize: 4 })).toThrow(/\[1, 3\].*got 4/);
-    expect(() => stratifiedTrainTestSplit([0, 0, 1, null])).toThrow(/label 3 is null/);
-    expect(() => stratifiedTrainTestSplit([0, 0, 1, 1], { seed: 0.5 })).toThrow(/seed, got 0\.5/);
+    expect(() => stratifiedTrainTestSplit([0, 0, 1, 1], { testSize: 4 })).toThrow(/testSize must be an integer ≥ 1 and ≤ 3, got 4/);
+    expect(() => stratifiedTrainTestSplit([0, 0, 1, null])).toThrow(/labels\[3\] .*got null/);
+    expect(() => stratifiedTrainTestSplit([0, 0, 1, 1], { seed: 0.5 })).toThrow(/stratifiedTrainTestSplit: seed must be an integer, got 0\.5/);
   });
 });
