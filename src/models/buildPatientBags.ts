@@ -162,8 +162,13 @@ export function buildPatientBags(patients: readonly PatientLike[], options: Buil
     const e = images?.[i];
     if ((h !== undefined && h.length === 0) || (e !== undefined && e.length === 0)) {
       if (onEmpty === 'skip') return;
-      const what = h !== undefined && h.length === 0 ? "an image with features (status 'ok')" : 'an image with an embedding';
-      throw new ArgumentError(FN, `patient ${p.id}`, `to have ${what} (use onEmptyPatient: 'skip' to leave such patients out)`, `${p.images.length} image(s), none usable`);
+      const what = h !== undefined && h.length === 0 ? "features (status 'ok')" : 'an embedding';
+      throw new ArgumentError(
+        FN,
+        `patient ${p.id}`,
+        `one with at least one image with ${what}; onEmptyPatient: 'skip' leaves such patients out`,
+        `${p.images.length} image(s), none usable`,
+      );
     }
     bags.push({
       id: p.id,
