@@ -1,3 +1,4 @@
+import { checkOneOf, checkOptions, checkThat } from '../../core/index.js';
 import type { RgbImage } from '../../io/image/rgbImage.js';
 import { balancedSource, segmentNucleusWith } from '../../segmentation/nucleus/segmentNucleus.js';
 import type { NucleusSegmentation, NucleusStatus, SegmentNucleusOptions } from '../../segmentation/nucleus/index.js';
@@ -180,14 +181,39 @@ function colorStatistics(seg: NucleusSegmentation): Float64Array {
   return stats;
 }
 
+/** Options of {@link featuresToVector}. */
+export interface FeaturesToVectorOptions {
+  /**
+   * The element type: `'float64'` keeps the features exactly; `'float32'` is what the models' bags hold
+   * (`InstanceMatrix.data`). Defaults to `'float64'`.
+   */
+  readonly dtype?: 'float64' | 'float32';
+}
+
 /**
  * The features as a vector in {@link FEATURE_NAMES} order.
  *
  * @param features - a record of the 51 features
- * @returns Float64Array of length 51
+ * @param options - the element type; see {@link FeaturesToVectorOptions}
+ * @returns a Float64Array (default) or, with `{ dtype: 'float32' }`, a Float32Array of length 51
+ * @throws {ArgumentError} naming `featuresToVector` when `features` is not an object or `dtype` is unknown
  * @example
- * const x = featuresToVector(extractCellFeatures(image).features!);
+ * const { features } = extractCellFeatures(image);
+ * if (features) {
+ *   const exact = featuresToVector(features); // Float64Array(51)
+ *   const forBags = featuresToVector(features, { dtype: 'float32' }); // Float32Array(51)
+ * }
  */
-export function featuresToVector(features: Readonly<Record<FeatureName, number>>): Float64Array {
-  return Float64Array.from(FEATURE_NAMES, (name) => features[name]);
+export function featuresToVector(features: Readonly<Record<FeatureName, number>>, options?: { readonly dtype?: 'float64' }): Float64Array;
+export function featuresToVector(features: Readonly<Record<FeatureName, number>>, options: { readonly dtype: 'float32' }): Float32Array;
+export function featuresToVector(features: Readonly<Record<FeatureName, number>>, options?: FeaturesToVectorOptions): Float64Array | Float32Array;
+export function featuresToVector(
+  features: Readonly<Record<FeatureName, number>>,
+  options: FeaturesToVectorOptions = {},
+): Float64Array | Float32Array {
+  const fn = 'featuresToVector';
+  checkThat(features !== null && typeof features === 'object', fn, 'features', 'a record of the 51 features', features);
+  const dtype = checkOneOf(fn, 'options.dtype', checkOptions(fn, options).dtype ?? 'float64', ['float64', 'float32'] as const);
+  const value = (name: FeatureName): number => features[name];
+  return dtype === 'float32' ? Float32Array.from(FEATURE_NAMES, value) : Float64Array.from(FEATURE_NAMES, value);
 }

@@ -7,4 +7,4 @@ export {
 } from './featureNames.js';
 export type { ColorChannelName, ColorRatioName, ShapeFeatureName, FeatureName, MeasurementName } from './featureNames.js';
 export { extractCellFeatures, cellFeaturesFromSegmentation, featuresToVector } from './extractCellFeatures.js';
-export type { CellFeatureOptions, CellFeatures, CellFeaturesFromSegmentationOptions } from './extractCellFeatures.js';
+export type { CellFeatureOptions, CellFeatures, CellFeaturesFromSegmentationOptions, FeaturesToVectorOptions } from './extractCellFeatures.js';

@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../../src/core/index.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRgbImage } from '../../../src/io/image/rgbImage.js';
@@ -128,6 +129,14 @@ describe('extractCellFeatures', () => {
     expect(v).toHaveLength(51);
     expect(v[0]).toBe(f.solidity);
     expect(v[50]).toBe(f['ycrcb.cb.stdRatioRoc']);
+    expect(v).toBeInstanceOf(Float64Array);
+    const v32: Float32Array = featuresToVector(f, { dtype: 'float32' });
+    expect(v32).toBeInstanceOf(Float32Array);
+    expect(Array.from(v32)).toEqual(Array.from(Float32Array.from(v)));
+    expect(() => featuresToVector(f, { dtype: 'int8' as 'float32' })).toThrow(
+      /^featuresToVector: options\.dtype must be one of "float64", "float32", got "int8"/,
+    );
+    expect(() => featuresToVector(null as unknown as typeof f)).toThrow(ArgumentError);
   });
 
   it('segmentation options pass through (componentPolicy)', () => {

@@ -1,0 +1,189 @@
+// What a new user meets: packs the built package, installs the tarball in a scratch project in a temp folder,
+// type-checks the README's "30-second example" under a strict tsconfig (strict, exactOptionalPropertyTypes,
+// noUncheckedIndexedAccess; no casts needed), and compiles and runs it on a tiny synthetic cohort.
+//
+// Usage: npm run build && node scripts/check-scratch-project.mjs [--keep]
+// Offline: the tarball is installed with `npm install --offline` (dependencies from the npm cache); when the cache
+// cannot serve them, the package is unpacked into the scratch project's node_modules and this repository's
+// installed dependencies are linked beside it. Exits non-zero, with the compiler's or the program's output, on failure.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const keep = process.argv.includes('--keep');
+const started = performance.now();
+const log = (message) => console.log(`check-scratch-project: ${message} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+const fail = (message) => {
+  console.error(`check-scratch-project: ${message}`);
+  process.exit(1);
+};
+
+/** The ```ts blocks of the README section headed `heading`. */
+function readmeExamples(readme, heading) {
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  if (start < 0) fail(`README.md has no "## ${heading}" section`);
+  const rest = readme.slice(start + heading.length + 5);
+  const end = rest.search(/\n## /);
+  const section = end < 0 ? rest : rest.slice(0, end);
+  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  if (blocks.length === 0) fail(`README.md's "${heading}" section has no \`\`\`ts block`);
+  return blocks;
+}
+
+/** Type assertions (`x as T`, `<T>x`) and non-null assertions (`x!`) in `code`: a user's example needs none. */
+function castsIn(code) {
+  const ts = createRequire(join(root, 'package.json'))('typescript');
+  const file = ts.createSourceFile('example.ts', code, ts.ScriptTarget.Latest, true);
+  const found = [];
+  const visit = (node) => {
+    const isConst = ts.isAsExpression(node) && ts.isTypeReferenceNode(node.type) && node.type.getText(file) === 'const';
+    if ((ts.isAsExpression(node) && !isConst) || ts.isTypeAssertionExpression(node) || ts.isNonNullExpression(node)) {
+      found.push(node.getText(file));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+function run(command, args, cwd, { allowFailure = false, timeout = 120_000 } = {}) {
+  const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (!allowFailure && r.status !== 0) {
+    fail(`${command} ${args.join(' ')} failed (${r.error?.message ?? `exit ${r.status}`}) in ${cwd}:\n${output.slice(-6000)}`);
+  }
+  return { ok: r.status === 0, output };
+}
+
+if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'dist', 'index.d.ts'))) {
+  fail('dist/ is missing: run `npm run build` first');
+}
+const tmp = await mkdtemp(join(tmpdir(), 'lymphomix-scratch-'));
+try {
+  // 1. The tarball, as `npm publish` would upload it.
+  const packed = run('npm', ['pack', '--silent', '--pack-destination', tmp], root).output.trim().split('\n').pop();
+  const tarball = join(tmp, packed);
+  if (!existsSync(tarball)) fail(`npm pack did not write ${tarball}`);
+  log(`packed ${packed}`);
+
+  // 2. A scratch ESM project that installs it.
+  const project = join(tmp, 'project');
+  await mkdir(project);
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }, null, 2));
+  const install = run(
+    'npm',
+    ['install', '--offline', '--no-audit', '--no-fund', '--no-save', '--ignore-scripts', '--loglevel=error', tarball],
+    project,
+    { allowFailure: true, timeout: 90_000 },
+  );
+  let how = 'npm install --offline';
+  if (!install.ok) {
+    how = 'unpacked tarball + linked dependencies (the npm cache could not serve an offline install)';
+    await rm(join(project, 'node_modules'), { recursive: true, force: true });
+    await mkdir(join(project, 'node_modules'), { recursive: true });
+    run('tar', ['-xzf', tarball, '-C', tmp], tmp);
+    await rename(join(tmp, 'package'), join(project, 'node_modules', 'lymphomix'));
+  }
+  // The package's declared dependencies that the install could not provide, and the user's own tools (typescript,
+  // @types/node), are linked from this repository's node_modules: only those, so that an undeclared dependency (e.g.
+  // types the public .d.ts needs) shows up here as it would for a user.
+  const manifest = JSON.parse(await readFile(join(project, 'node_modules', 'lymphomix', 'package.json'), 'utf8'));
+  const needed = [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.optionalDependencies ?? {}), 'typescript', '@types/node'];
+  for (const name of needed) {
+    const target = join(project, 'node_modules', name);
+    if (existsSync(target) || !existsSync(join(root, 'node_modules', name))) continue;
+    await mkdir(join(target, '..'), { recursive: true });
+    await symlink(join(root, 'node_modules', name), target, 'dir');
+  }
+  log(`installed with ${how}`);
+
+  // 3. The README's examples as the user's files, plus what "typed for users" means, under a strict tsconfig.
+  const readme = await readFile(join(root, 'README.md'), 'utf8');
+  const examples = readmeExamples(readme, '30-second example');
+  for (const [i, code] of examples.entries()) {
+    const casts = castsIn(code);
+    if (casts.length > 0) fail(`README example ${i + 1} needs casts or non-null assertions: ${casts.join(' | ')}`);
+  }
+  const compilerOptions = {
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    noImplicitAny: true,
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    target: 'es2022',
+    lib: ['es2022', 'dom'],
+    types: ['node'],
+    skipLibCheck: true,
+    outDir: 'out',
+  };
+  await writeFile(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src/**/*.ts'] }, null, 2));
+  await mkdir(join(project, 'src'));
+  for (const [i, code] of examples.entries()) await writeFile(join(project, 'src', `readme-${i + 1}.ts`), code);
+  await writeFile(
+    join(project, 'src', 'public-types.ts'),
+    `// The public types are real types for users, not any: each expected error below must occur (an unused
+// expect-error directive is itself an error), which it does not when a type resolves to any.
+import { createRgbImage, extractCellFeatures, featuresToVector } from 'lymphomix';
+import type { CellFeatures, Patient, RgbImage } from 'lymphomix';
+// @ts-expect-error: a string is not an RgbImage
+const notAnImage: RgbImage = 'pixels';
+// @ts-expect-error: a number is not a Patient
+const notAPatient: Patient = 1;
+// @ts-expect-error: a boolean is not CellFeatures
+const notFeatures: CellFeatures = true;
+const image: RgbImage = createRgbImage(2, 2);
+const shape: number[] = image.shape;
+const pixels: Uint8Array = image.data;
+const { features } = extractCellFeatures(image);
+const row: Float32Array | null = features === null ? null : featuresToVector(features, { dtype: 'float32' });
+export const checked = [notAnImage, notAPatient, notFeatures, shape, pixels, row];
+`,
+  );
+
+  // 4. A runnable variant of each example on a tiny synthetic cohort written with the installed package.
+  const cohortDir = join(project, 'trainset');
+  await writeFile(
+    join(project, 'write-cohort.mjs'),
+    `import { writeSyntheticCohort } from 'lymphomix';
+await writeSyntheticCohort(${JSON.stringify(cohortDir)}, { seed: 3, patientCount: 4, imagesPerPatient: { min: 2, max: 3 }, masks: false });
+`,
+  );
+  run(process.execPath, ['write-cohort.mjs'], project);
+  const patient = (await readdir(cohortDir)).filter((n) => /^P\d+$/.test(n)).sort()[0];
+  const image = join(cohortDir, patient, (await readdir(join(cohortDir, patient))).sort()[0]);
+  for (const [i, code] of examples.entries()) {
+    const runnable = code
+      .replace(/'trainset\/P26\/000001\.jpg'/g, JSON.stringify(image))
+      .replace(/'trainset'/g, JSON.stringify(cohortDir))
+      .replace(/'\.cache\/features'/g, JSON.stringify(join(project, '.cache', 'features')));
+    await writeFile(join(project, 'src', `readme-${i + 1}.runnable.ts`), runnable);
+  }
+  log(`wrote a synthetic cohort (4 patients) and ${examples.length} README example(s)`);
+
+  const tsc = run(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], project, {
+    allowFailure: true,
+  });
+  if (!tsc.ok) fail(`strict tsc rejects the README's example(s) or the public-types check in ${keep ? project : 'the scratch project'}:\n${tsc.output}`);
+  log('strict tsc accepts the README example(s) and the public types');
+
+  for (const [i] of examples.entries()) {
+    const file = join('out', `readme-${i + 1}.runnable.js`);
+    const result = run(process.execPath, [file], project, { allowFailure: true, timeout: 300_000 });
+    if (!result.ok) fail(`the README example ${i + 1} fails on the synthetic cohort:\n${result.output}`);
+    if (/looks like you are running TensorFlow\.js in Node\.js/.test(result.output)) {
+      fail(`the README example ${i + 1} ran on tfjs's cpu backend (its banner was printed):\n${result.output}`);
+    }
+    log(`README example ${i + 1} runs:\n${result.output.trim().replace(/^/gm, '  | ')}`);
+  }
+  log('ok');
+} finally {
+  if (keep) console.log(`check-scratch-project: kept ${tmp}`);
+  else await rm(tmp, { recursive: true, force: true });
+}
