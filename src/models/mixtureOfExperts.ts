@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { deriveSeed } from '../core/index.js';
+import { checkArray, checkOptions, deriveSeed, optionalInteger } from '../core/index.js';
 import { createAggregator, type Aggregator, type RaggedBatch } from '../mil/index.js';
 import { MixtureGate } from './mixtureGate.js';
 import { resolveMixtureHandler, type ModelLocation } from './mixtureIoHandler.js';
@@ -329,13 +329,9 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
    */
   async predict(bags: readonly PatientBag[], options: PredictOptions = {}): Promise<MixturePrediction> {
     this.checkNotDisposed('predict');
-    const batchSize = options.batchSize ?? 64;
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new Error(`MixtureOfExperts.predict: batchSize must be an integer ≥ 1, got ${String(batchSize)}`);
-    }
-    if (!Array.isArray(bags) || bags.length === 0) {
-      throw new Error('MixtureOfExperts.predict: expected at least one patient');
-    }
+    checkOptions('MixtureOfExperts.predict', options);
+    const batchSize = optionalInteger('MixtureOfExperts.predict', 'batchSize', options.batchSize, 64, { min: 1 });
+    checkArray('MixtureOfExperts.predict', 'bags', bags, { minLength: 1 });
     const logit: number[] = [];
     const gate: number[] = [];
     const count: number[] = [];

@@ -1,3 +1,4 @@
+import { ArgumentError, checkArray, checkBoolean, checkInteger, checkOneOf, checkOptions } from '../core/index.js';
 import { AGGREGATOR_NAMES, type AggregatorName } from '../mil/index.js';
 
 /** The experts a {@link MixtureOfExpertsConfig} can hold. */
@@ -70,9 +71,10 @@ export type ResolvedMixtureConfig = {
   readonly [K in keyof MixtureOfExpertsConfig]-?: Exclude<MixtureOfExpertsConfig[K], undefined>;
 };
 
-function nonNegativeInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new Error(`MixtureOfExperts: ${name} must be an integer ≥ 0, got ${String(value)}`);
-  return value;
+const FN = 'MixtureOfExperts';
+
+function nonNegativeInt(name: string, value: unknown): number {
+  return checkInteger(FN, `config.${name}`, value, { min: 0 });
 }
 
 /**
@@ -80,68 +82,55 @@ function nonNegativeInt(name: string, value: number): number {
  *
  * @param config - The configuration.
  * @returns The resolved configuration.
- * @throws If a value is out of range, an expert lacks its inputs, or a gate input is unavailable.
+ * @throws {ArgumentError} naming `MixtureOfExperts` and `config.<option>`: a value out of range, an expert without its
+ *   inputs, a gate input that is not available.
  * @example
  * ```ts
  * resolveMixtureConfig({ experts: ['scalar'], handmadeDim: 51 }).gateInputs; // ['age', 'lymphCount', 'handmade']
  * ```
  */
 export function resolveMixtureConfig(config: MixtureOfExpertsConfig = {}): ResolvedMixtureConfig {
-  const experts = [...(config.experts ?? ['image', 'scalar'])];
-  if (experts.length === 0 || experts.some((e) => !(EXPERT_NAMES as readonly string[]).includes(e)) || new Set(experts).size !== experts.length) {
-    throw new Error(`MixtureOfExperts: experts must be distinct names among ${EXPERT_NAMES.join(', ')}, got [${experts.join(', ')}]`);
+  checkOptions(FN, config, 'config');
+  const experts = [...checkArray<ExpertName>(FN, 'config.experts', config.experts ?? ['image', 'scalar'], { minLength: 1 })];
+  if (experts.some((e) => !(EXPERT_NAMES as readonly string[]).includes(e)) || new Set(experts).size !== experts.length) {
+    throw new ArgumentError(FN, 'config.experts', `distinct names among ${EXPERT_NAMES.join(', ')}`, `[${experts.join(', ')}]`);
   }
-  const combination = config.combination ?? 'sigmoid';
-  if (!['sigmoid', 'softmax', 'concat'].includes(combination)) {
-    throw new Error(`MixtureOfExperts: combination must be 'sigmoid', 'softmax' or 'concat', got '${String(combination)}'`);
-  }
+  const combination = checkOneOf(FN, 'config.combination', config.combination ?? 'sigmoid', ['sigmoid', 'softmax', 'concat'] as const);
   const imageDim = nonNegativeInt('imageDim', config.imageDim ?? 0);
   const handmadeDim = nonNegativeInt('handmadeDim', config.handmadeDim ?? 0);
   if (experts.includes('image') && imageDim === 0) {
-    throw new Error('MixtureOfExperts: the image expert needs imageDim > 0');
+    throw new ArgumentError(FN, 'config.imageDim', '> 0 with the image expert', imageDim);
   }
   const available: GateInputName[] = ['age', 'lymphCount'];
   if (imageDim > 0) available.push('image');
   if (handmadeDim > 0) available.push('handmade');
-  const gateInputs = [...(config.gateInputs ?? available)];
-  for (const input of gateInputs) {
-    if (!available.includes(input)) {
-      throw new Error(`MixtureOfExperts: gate input '${String(input)}' is not available (available: ${available.join(', ')})`);
-    }
-  }
+  const gateInputs = [...checkArray<GateInputName>(FN, 'config.gateInputs', config.gateInputs ?? available)];
+  for (const input of gateInputs) checkOneOf(FN, 'config.gateInputs', input, available);
   if (new Set(gateInputs).size !== gateInputs.length) {
-    throw new Error(`MixtureOfExperts: gate inputs must be distinct, got [${gateInputs.join(', ')}]`);
+    throw new ArgumentError(FN, 'config.gateInputs', 'distinct', `[${gateInputs.join(', ')}]`);
   }
   if (experts.length === 2 && combination !== 'concat' && gateInputs.length === 0) {
-    throw new Error('MixtureOfExperts: a gate needs at least one input');
+    throw new ArgumentError(FN, 'config.gateInputs', 'at least one input for a gate', '[]');
   }
-  for (const [name, value] of [
-    ['imageAggregator', config.imageAggregator],
-    ['handmadeAggregator', config.handmadeAggregator],
-  ] as const) {
-    if (value !== undefined && !(AGGREGATOR_NAMES as readonly string[]).includes(value)) {
-      throw new Error(`MixtureOfExperts: ${name} must be one of ${AGGREGATOR_NAMES.join(', ')}, got '${String(value)}'`);
-    }
-  }
-  const attentionUnits = nonNegativeInt('attentionUnits', config.attentionUnits ?? 64);
-  if (attentionUnits < 1) throw new Error('MixtureOfExperts: attentionUnits must be ≥ 1, got 0');
+  const imageAggregator = checkOneOf(FN, 'config.imageAggregator', config.imageAggregator ?? 'mean', AGGREGATOR_NAMES);
+  const handmadeAggregator = checkOneOf(FN, 'config.handmadeAggregator', config.handmadeAggregator ?? 'mean', AGGREGATOR_NAMES);
+  const attentionUnits = checkInteger(FN, 'config.attentionUnits', config.attentionUnits ?? 64, { min: 1 });
   const scalarUnits = nonNegativeInt('scalarUnits', config.scalarUnits ?? 16);
-  const seed = config.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new Error(`MixtureOfExperts: seed must be an integer, got ${String(seed)}`);
+  const seed = checkInteger(FN, 'config.seed', config.seed ?? 0);
   return {
     experts,
     combination,
     gateInputs,
     imageDim,
     handmadeDim,
-    imageAggregator: config.imageAggregator ?? 'mean',
-    handmadeAggregator: config.handmadeAggregator ?? 'mean',
+    imageAggregator,
+    handmadeAggregator,
     attentionUnits,
     imageHiddenUnits: nonNegativeInt('imageHiddenUnits', config.imageHiddenUnits ?? 0),
     handmadeUnits: nonNegativeInt('handmadeUnits', config.handmadeUnits ?? 16),
     scalarUnits,
-    standardizeImages: config.standardizeImages ?? false,
-    multitask: config.multitask ?? true,
+    standardizeImages: checkBoolean(FN, 'config.standardizeImages', config.standardizeImages ?? false),
+    multitask: checkBoolean(FN, 'config.multitask', config.multitask ?? true),
     seed,
   };
 }

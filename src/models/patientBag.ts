@@ -1,3 +1,4 @@
+import { ArgumentError, checkArray, checkOptions, describeValue, optionalInteger } from '../core/index.js';
 import * as tf from '@tensorflow/tfjs';
 import type { RaggedBatch } from '../mil/index.js';
 
@@ -47,6 +48,8 @@ export interface MixtureBatch {
   readonly handmade: RaggedBatch | null;
 }
 
+const FN = 'createMixtureBatch';
+
 /** Options of {@link createMixtureBatch}. */
 export interface CreateMixtureBatchOptions {
   /** Instance dimension D of the image embeddings to pack; `0` skips them. Defaults to `0`. */
@@ -56,11 +59,9 @@ export interface CreateMixtureBatchOptions {
 }
 
 function checkMatrix(m: InstanceMatrix | undefined, cols: number, what: string, id: string): InstanceMatrix {
-  if (m === undefined) throw new Error(`createMixtureBatch: patient ${id} has no ${what}`);
-  if (m.cols !== cols || m.rows < 1 || m.data.length !== m.rows * m.cols) {
-    throw new Error(
-      `createMixtureBatch: patient ${id} ${what} must be [N ≥ 1, ${cols}] with N·${cols} values, got [${m.rows}, ${m.cols}] with ${m.data.length}`,
-    );
+  if (m === undefined || m === null) throw new ArgumentError(FN, `patient ${id} ${what}`, `present (the model reads ${what})`, m);
+  if (!(m.data instanceof Float32Array) || m.cols !== cols || !(m.rows >= 1) || m.data.length !== m.rows * m.cols) {
+    throw new ArgumentError(FN, `patient ${id} ${what}`, `[N ≥ 1, ${cols}] with N·${cols} float32 values`, `[${m.rows}, ${m.cols}] with ${describeValue(m.data)}`);
   }
   return m;
 }
@@ -85,8 +86,8 @@ function packRagged(mats: readonly InstanceMatrix[], cols: number): RaggedBatch 
  * @param bags - B ≥ 1 patients; those packed need `images` [N ≥ 1, D] / `handmade` [M ≥ 1, F].
  * @param options - See {@link CreateMixtureBatchOptions}.
  * @returns A batch whose tensors belong to the caller: free them with {@link disposeMixtureBatch}.
- * @throws If there is no patient, a metadata value is not finite (or the count is negative), or a requested
- *   matrix is missing, empty or of the wrong width; the message names the patient.
+ * @throws {ArgumentError} If there is no patient, a metadata value is not finite (or the count is negative), or a
+ *   requested matrix is missing, empty or of the wrong width; the message names the patient.
  * @example
  * ```ts
  * const batch = createMixtureBatch(bags.slice(0, 8), { imageDim: 512, handmadeDim: 51 });
@@ -95,15 +96,15 @@ function packRagged(mats: readonly InstanceMatrix[], cols: number): RaggedBatch 
  * ```
  */
 export function createMixtureBatch(bags: readonly PatientBag[], options: CreateMixtureBatchOptions = {}): MixtureBatch {
-  const imageDim = options.imageDim ?? 0;
-  const handmadeDim = options.handmadeDim ?? 0;
-  if (!Array.isArray(bags) || bags.length === 0) {
-    throw new Error(`createMixtureBatch: expected at least one patient, got ${Array.isArray(bags) ? 0 : typeof bags}`);
-  }
+  checkOptions(FN, options);
+  const imageDim = optionalInteger(FN, 'imageDim', options.imageDim, 0, { min: 0 });
+  const handmadeDim = optionalInteger(FN, 'handmadeDim', options.handmadeDim, 0, { min: 0 });
+  checkArray(FN, 'bags', bags, { minLength: 1 });
   const metadata = new Float32Array(bags.length * 2);
   bags.forEach((bag, b) => {
+    if (typeof bag !== 'object' || bag === null) throw new ArgumentError(FN, `bags[${b}]`, 'a PatientBag', bag);
     if (!Number.isFinite(bag.age) || !Number.isFinite(bag.lymphCount) || bag.lymphCount < 0) {
-      throw new Error(`createMixtureBatch: patient ${bag.id} needs a finite age and lymphCount ≥ 0, got ${bag.age} and ${bag.lymphCount}`);
+      throw new ArgumentError(FN, `patient ${bag.id}`, 'a finite age and lymphCount ≥ 0', `${bag.age} and ${bag.lymphCount}`);
     }
     metadata[2 * b] = bag.age;
     metadata[2 * b + 1] = Math.log1p(bag.lymphCount);

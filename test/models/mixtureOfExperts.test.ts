@@ -107,11 +107,12 @@ describe('MixtureOfExperts', () => {
   });
 
   it('rejects invalid configurations with a message naming the problem', () => {
-    expect(() => resolveMixtureConfig({ experts: ['image'] })).toThrow(/image expert needs imageDim > 0/);
-    expect(() => resolveMixtureConfig({ handmadeDim: 3, experts: ['scalar'], gateInputs: ['image'] })).toThrow(/gate input 'image' is not available/);
-    expect(() => resolveMixtureConfig({ experts: [] })).toThrow(/experts must be distinct/);
+    expect(() => resolveMixtureConfig({ experts: ['image'] })).toThrow('MixtureOfExperts: config.imageDim must be > 0 with the image expert, got 0');
+    expect(() => resolveMixtureConfig({ handmadeDim: 3, experts: ['scalar'], gateInputs: ['image'] })).toThrow('MixtureOfExperts: config.gateInputs must be one of "age", "lymphCount", "handmade", got "image"');
+    expect(() => resolveMixtureConfig({ experts: [] })).toThrow('MixtureOfExperts: config.experts must be an array with at least 1 element, got an array of 0');
     expect(() => resolveMixtureConfig({ imageDim: 2, combination: 'max' as never })).toThrow(/combination must be/);
-    expect(() => resolveMixtureConfig({ imageDim: -1 })).toThrow(/imageDim must be an integer ≥ 0, got -1/);
+    expect(() => resolveMixtureConfig({ experts: ['scalar', 'scalar'] })).toThrow('MixtureOfExperts: config.experts must be distinct names among image, scalar, got "[scalar, scalar]"');
+    expect(() => resolveMixtureConfig({ imageDim: -1 })).toThrow('MixtureOfExperts: config.imageDim must be an integer ≥ 0, got -1');
   });
 
   it('checks its batch: missing bags, wrong widths, empty bags name the patient', () => {
@@ -122,8 +123,8 @@ describe('MixtureOfExperts', () => {
     expect(() => createMixtureBatch([{ id: 'P7', age: 1, lymphCount: 1, images: { data: new Float32Array(0), rows: 0, cols: 5 } }], { imageDim: 5 })).toThrow(
       /patient P7 images must be \[N ≥ 1, 5\]/,
     );
-    expect(() => createMixtureBatch([{ id: 'P8', age: Number.NaN, lymphCount: 1 }])).toThrow(/patient P8 needs a finite age/);
-    expect(() => createMixtureBatch([])).toThrow(/expected at least one patient/);
+    expect(() => createMixtureBatch([{ id: 'P8', age: Number.NaN, lymphCount: 1 }])).toThrow(/createMixtureBatch: patient P8 must be a finite age/);
+    expect(() => createMixtureBatch([])).toThrow('createMixtureBatch: bags must be an array with at least 1 element, got an array of 0');
     model.dispose();
   });
 

@@ -35,8 +35,8 @@ describe('createMixtureBatch', () => {
   });
 
   it('names the patient when its data cannot be packed', () => {
-    expect(() => createMixtureBatch(bags, { imageDim: 3 })).toThrow(/patient P1 images must be \[N ≥ 1, 3\]/);
-    expect(() => createMixtureBatch([{ id: 'P3', age: 1, lymphCount: -2 }])).toThrow(/patient P3 needs a finite age and lymphCount ≥ 0/);
-    expect(() => createMixtureBatch([{ id: 'P4', age: 1, lymphCount: 1 }], { handmadeDim: 2 })).toThrow(/patient P4 has no handmade features/);
+    expect(() => createMixtureBatch(bags, { imageDim: 3 })).toThrow('createMixtureBatch: patient P1 images must be [N ≥ 1, 3] with N·3 float32 values, got "[2, 2] with Float32Array(4)"');
+    expect(() => createMixtureBatch([{ id: 'P3', age: 1, lymphCount: -2 }])).toThrow('createMixtureBatch: patient P3 must be a finite age and lymphCount ≥ 0, got "1 and -2"');
+    expect(() => createMixtureBatch([{ id: 'P4', age: 1, lymphCount: 1 }], { handmadeDim: 2 })).toThrow('createMixtureBatch: patient P4 handmade features must be present (the model reads handmade features), got undefined');
   });
 });

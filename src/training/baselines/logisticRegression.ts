@@ -1,3 +1,15 @@
+import {
+  ArgumentError,
+  checkArray,
+  checkBoolean,
+  checkOneOf,
+  checkOptions,
+  optionalInteger,
+  optionalNumber,
+} from '../../core/index.js';
+
+const FN = 'fitLogisticRegression';
+
 /** Options of {@link fitLogisticRegression}. */
 export interface LogisticRegressionOptions {
   /**
@@ -97,7 +109,7 @@ function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
  * @param labels - [M] labels 0 or 1, both classes present
  * @param options - see {@link LogisticRegressionOptions}
  * @returns the fitted model
- * @throws RangeError naming the row or label that is invalid
+ * @throws {ArgumentError} naming `fitLogisticRegression` and the option, row or label that is invalid
  * @example
  * const model = fitLogisticRegression([[0], [1], [2], [3]], [0, 0, 1, 1]);
  * model.predictProbability([[2.5]])[0]; // > 0.5
@@ -107,37 +119,36 @@ export function fitLogisticRegression(
   labels: ArrayLike<number>,
   options: LogisticRegressionOptions = {},
 ): LogisticRegressionModel {
-  const c = options.c ?? 1;
-  const maxIterations = options.maxIterations ?? 100;
-  const tolerance = options.tolerance ?? 1e-8;
-  if (!(c > 0) || !Number.isFinite(c)) throw new RangeError(`fitLogisticRegression: c must be a finite number > 0, got ${c}`);
-  if (!Number.isInteger(maxIterations) || maxIterations < 1) {
-    throw new RangeError(`fitLogisticRegression: maxIterations must be an integer ≥ 1, got ${maxIterations}`);
-  }
+  checkOptions(FN, options);
+  const c = optionalNumber(FN, 'c', options.c, 1, { min: 0, minExclusive: true });
+  const maxIterations = optionalInteger(FN, 'maxIterations', options.maxIterations, 100, { min: 1 });
+  const tolerance = optionalNumber(FN, 'tolerance', options.tolerance, 1e-8, { min: 0 });
+  const classWeight = checkOneOf(FN, 'classWeight', options.classWeight ?? 'balanced', ['balanced', 'none'] as const);
+  const standardize = options.standardize === undefined ? true : checkBoolean(FN, 'standardize', options.standardize);
+  checkArray(FN, 'rows', rows, { minLength: 2 });
   const m = rows.length;
-  if (m < 2) throw new RangeError(`fitLogisticRegression: expected at least 2 rows, got ${m}`);
-  if (labels.length !== m) throw new RangeError(`fitLogisticRegression: ${m} rows but ${labels.length} labels`);
+  if (labels.length !== m) throw new ArgumentError(FN, 'labels', `one label per row (${m})`, labels);
   const f = rows[0]!.length;
-  if (f < 1) throw new RangeError('fitLogisticRegression: rows have no columns');
+  if (!(f >= 1)) throw new ArgumentError(FN, 'rows[0]', 'a row of at least 1 column', rows[0]);
   let positives = 0;
   for (let i = 0; i < m; i++) {
     const row = rows[i]!;
-    if (row.length !== f) throw new RangeError(`fitLogisticRegression: row ${i} has ${row.length} columns, expected ${f}`);
+    if (row.length !== f) throw new ArgumentError(FN, `rows[${i}]`, `a row of ${f} columns (as row 0)`, row);
     for (let j = 0; j < f; j++) {
-      if (!Number.isFinite(row[j])) throw new RangeError(`fitLogisticRegression: row ${i} column ${j} is not finite (${row[j]})`);
+      if (!Number.isFinite(row[j])) throw new ArgumentError(FN, `rows[${i}][${j}]`, 'a finite number', row[j]);
     }
     const y = labels[i];
-    if (y !== 0 && y !== 1) throw new RangeError(`fitLogisticRegression: label ${i} must be 0 or 1, got ${y}`);
+    if (y !== 0 && y !== 1) throw new ArgumentError(FN, `labels[${i}]`, '0 or 1', y);
     positives += y;
   }
   if (positives === 0 || positives === m) {
-    throw new RangeError(`fitLogisticRegression: both classes must be present, got ${positives} positives of ${m}`);
+    throw new ArgumentError(FN, 'labels', 'both classes', `${positives} positives of ${m}`);
   }
 
   // Standardisation statistics of the training rows (population sd, as scikit-learn's StandardScaler).
   const mean = new Float64Array(f);
   const scale = new Float64Array(f).fill(1);
-  if (options.standardize ?? true) {
+  if (standardize) {
     for (const row of rows) for (let j = 0; j < f; j++) mean[j]! += row[j]! / m;
     const sq = new Float64Array(f);
     for (const row of rows) for (let j = 0; j < f; j++) sq[j]! += (row[j]! - mean[j]!) ** 2 / m;
@@ -151,7 +162,7 @@ export function fitLogisticRegression(
     for (let j = 0; j < f; j++) x[i * n + 1 + j] = (rows[i]![j]! - mean[j]!) / scale[j]!;
   }
   const weights = new Float64Array(m);
-  const balanced = (options.classWeight ?? 'balanced') === 'balanced';
+  const balanced = classWeight === 'balanced';
   for (let i = 0; i < m; i++) weights[i] = balanced ? m / (2 * (labels[i] === 1 ? positives : m - positives)) : 1;
 
   // Objective J(β) = ½‖β₁..‖² + C·Σ sᵢ·[softplus(zᵢ) − yᵢ·zᵢ], z = Xβ (the BCE from logits).
@@ -237,7 +248,7 @@ export function fitLogisticRegression(
       const out = new Float64Array(predictRows.length);
       for (const [i, row] of predictRows.entries()) {
         if (row.length !== f) {
-          throw new RangeError(`LogisticRegressionModel.predictProbability: row ${i} has ${row.length} columns, expected ${f}`);
+          throw new ArgumentError('LogisticRegressionModel.predictProbability', `rows[${i}]`, `a row of ${f} columns (as the training rows)`, row);
         }
         let z = intercept;
         for (let j = 0; j < f; j++) z += coefficients[j]! * ((row[j]! - mean[j]!) / scale[j]!);

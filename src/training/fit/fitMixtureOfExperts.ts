@@ -235,6 +235,10 @@ export async function fitMixtureOfExperts(
   if (unlabelled !== undefined) {
     throw new ArgumentError(FN, `the label of patient ${unlabelled.id}`, '0 or 1', unlabelled.label);
   }
+  const positives = train.filter((b) => b.label === 1).length;
+  if (positives === 0 || positives === train.length) {
+    throw new ArgumentError(FN, 'train', 'patients of both classes', `${positives} malignant and ${train.length - positives} reactive`);
+  }
   options.signal?.throwIfAborted();
   const weights = classWeights(train.map((b) => b.label as number));
   const logCounts = train.map((b) => Math.log1p(b.lymphCount));

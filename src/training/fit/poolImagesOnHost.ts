@@ -1,3 +1,4 @@
+import { ArgumentError, checkOneOf } from '../../core/index.js';
 import type { PatientBag } from '../../models/index.js';
 
 /** Aggregators whose bag embedding {@link poolImagesOnHost} can precompute exactly. */
@@ -19,14 +20,12 @@ export type HostPoolableAggregator = 'mean' | 'max';
  * ```
  */
 export function poolImagesOnHost(bags: readonly PatientBag[], aggregator: HostPoolableAggregator): PatientBag[] {
-  if (aggregator !== 'mean' && aggregator !== 'max') {
-    throw new Error(`poolImagesOnHost: aggregator must be 'mean' or 'max', got '${String(aggregator)}'`);
-  }
+  checkOneOf('poolImagesOnHost', 'aggregator', aggregator, ['mean', 'max'] as const);
   return bags.map((bag) => {
     const m = bag.images;
     if (m === undefined) return bag;
     if (m.rows < 1 || m.data.length !== m.rows * m.cols) {
-      throw new Error(`poolImagesOnHost: patient ${bag.id} images must be [N ≥ 1, ${m.cols}], got ${m.data.length} values for ${m.rows} rows`);
+      throw new ArgumentError('poolImagesOnHost', `patient ${bag.id} images`, `[N ≥ 1, ${m.cols}]`, `${m.data.length} values for ${m.rows} rows`);
     }
     const out = new Float64Array(m.cols).fill(aggregator === 'max' ? -Infinity : 0);
     for (let r = 0; r < m.rows; r++) {

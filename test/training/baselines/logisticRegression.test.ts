@@ -73,13 +73,13 @@ describe('fitLogisticRegression', () => {
   });
 
   it('rejects bad input naming the row, label or option', () => {
-    expect(() => fitLogisticRegression([[1]], [1])).toThrow('at least 2 rows');
-    expect(() => fitLogisticRegression([[1], [2]], [1, 1])).toThrow('both classes');
-    expect(() => fitLogisticRegression([[1], [2, 3]], [0, 1])).toThrow('row 1 has 2 columns');
-    expect(() => fitLogisticRegression([[1], [Number.NaN]], [0, 1])).toThrow('row 1 column 0 is not finite');
-    expect(() => fitLogisticRegression([[1], [2]], [0, 2])).toThrow('label 1 must be 0 or 1');
-    expect(() => fitLogisticRegression([[1], [2]], [0, 1], { c: 0 })).toThrow('c must be');
+    expect(() => fitLogisticRegression([[1]], [1])).toThrow('fitLogisticRegression: rows must be an array with at least 2 elements, got an array of 1');
+    expect(() => fitLogisticRegression([[1], [2]], [1, 1])).toThrow('fitLogisticRegression: labels must be both classes, got "2 positives of 2"');
+    expect(() => fitLogisticRegression([[1], [2, 3]], [0, 1])).toThrow('fitLogisticRegression: rows[1] must be a row of 1 columns (as row 0), got an array of 2');
+    expect(() => fitLogisticRegression([[1], [Number.NaN]], [0, 1])).toThrow('fitLogisticRegression: rows[1][0] must be a finite number, got NaN');
+    expect(() => fitLogisticRegression([[1], [2]], [0, 2])).toThrow('fitLogisticRegression: labels[1] must be 0 or 1, got 2');
+    expect(() => fitLogisticRegression([[1], [2]], [0, 1], { c: 0 })).toThrow('fitLogisticRegression: c must be a finite number > 0, got 0');
     const model = fitLogisticRegression([[1], [2]], [0, 1]);
-    expect(() => model.predictProbability([[1, 2]])).toThrow('row 0 has 2 columns, expected 1');
+    expect(() => model.predictProbability([[1, 2]])).toThrow('LogisticRegressionModel.predictProbability: rows[0] must be a row of 1 columns (as the training rows), got an array of 2');
   });
 });

@@ -17,7 +17,7 @@ describe('poolImagesOnHost', () => {
     expect(same).toBe(noImages);
     expect(poolImagesOnHost([bag], 'max')[0]?.images?.data).toEqual(Float32Array.of(3, 2));
     expect(bag.images?.rows).toBe(2); // input untouched
-    expect(() => poolImagesOnHost([bag], 'attention' as never)).toThrow(/aggregator must be 'mean' or 'max', got 'attention'/);
+    expect(() => poolImagesOnHost([bag], 'attention' as never)).toThrow('poolImagesOnHost: aggregator must be one of "mean", "max", got "attention"');
   });
 
   it('gives the model the same predictions as pooling the instances, so training is unchanged', async () => {
