@@ -6,6 +6,8 @@
  * References: C. Doty-Humphrey, PractRand "sfc32"; S. Vigna, "splitmix" seeding.
  */
 
+import { checkNumber, checkThat } from './check.js';
+
 /** 32-bit integer mix (splitmix32 finaliser): a bijection on uint32 with good avalanche. */
 function mix32(x: number): number {
   let z = (x + 0x9e3779b9) >>> 0;
@@ -25,10 +27,10 @@ function mix32(x: number): number {
  * deriveSeed(42, 3, 7); // same value on every run and platform
  */
 export function deriveSeed(...parts: number[]): number {
-  if (parts.length === 0) throw new RangeError('deriveSeed: expected at least one integer, got none');
+  checkThat(parts.length > 0, 'deriveSeed', 'parts', 'at least one integer', parts);
   let h = 0x6a09e667;
-  for (const p of parts) {
-    if (!Number.isFinite(p)) throw new RangeError(`deriveSeed: expected finite numbers, got ${p}`);
+  for (const [i, p] of parts.entries()) {
+    checkNumber('deriveSeed', `parts[${i}]`, p);
     // Fold numbers beyond 32 bits in two halves so large seeds are not truncated silently.
     const v = Math.trunc(p);
     const lo = v >>> 0;
@@ -46,6 +48,8 @@ export const hashSeed = deriveSeed;
 export interface SeededRandom {
   /** The next uniform number in [0, 1) (32 bits of resolution). */
   next(): number;
+  /** The next uniform 32-bit unsigned integer, in [0, 2^32) (the raw output `next()` divides by 2^32). */
+  nextUint32(): number;
   /** A uniform number in [lo, hi). */
   uniform(lo: number, hi: number): number;
   /** A uniform integer in [lo, hi) (hi exclusive). */
@@ -66,7 +70,7 @@ export interface SeededRandom {
  *
  * @param seed - any finite number (integers recommended; fractional parts are dropped)
  * @returns a {@link SeededRandom}
- * @throws RangeError naming `seededRandom` when `seed` is not finite
+ * @throws {ArgumentError} naming `seededRandom` when `seed` is not a finite number
  * @example
  * const rng = seededRandom(7);
  * const x = rng.next();          // in [0, 1)
@@ -74,9 +78,7 @@ export interface SeededRandom {
  * const cell = rng.fork(3, 12);  // independent stream for patient 3, image 12
  */
 export function seededRandom(seed: number): SeededRandom {
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new RangeError(`seededRandom: expected a finite number seed, got ${String(seed)}`);
-  }
+  checkNumber('seededRandom', 'seed', seed);
   const base = deriveSeed(seed);
   let a = mix32(base ^ 0x243f6a88);
   let b = mix32(base ^ 0x85a308d3);
@@ -98,9 +100,10 @@ export function seededRandom(seed: number): SeededRandom {
   const next = (): number => nextUint32() / 4294967296;
   const rng: SeededRandom = {
     next,
+    nextUint32,
     uniform: (lo, hi) => lo + (hi - lo) * next(),
     int: (lo, hi) => {
-      if (!(hi > lo)) throw new RangeError(`SeededRandom.int: expected hi > lo, got [${lo}, ${hi})`);
+      checkThat(hi > lo, 'SeededRandom.int', 'hi', `a number > lo (${lo})`, hi);
       return lo + Math.floor((hi - lo) * next());
     },
     normal: (mean = 0, sd = 1) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { deriveSeed, hashSeed, seededRandom } from '../../src/core/index.js';
+import { ArgumentError, deriveSeed, hashSeed, seededRandom } from '../../src/core/index.js';
 
 const take = (seed: number, n: number): number[] => {
   const r = seededRandom(seed);
@@ -41,7 +41,17 @@ describe('seededRandom', () => {
     const r = seededRandom(9);
     const seen = new Set(Array.from({ length: 500 }, () => r.int(3, 8)));
     expect([...seen].sort()).toEqual([3, 4, 5, 6, 7]);
-    expect(() => r.int(4, 4)).toThrow(/SeededRandom\.int: expected hi > lo, got \[4, 4\)/);
+    expect(() => r.int(4, 4)).toThrow(/^SeededRandom\.int: hi must be a number > lo \(4\), got 4$/);
+  });
+
+  it('gives the raw 32-bit integers that next() scales', () => {
+    const a = seededRandom(11);
+    const b = seededRandom(11);
+    for (let i = 0; i < 100; i++) {
+      const u = a.nextUint32();
+      expect(Number.isInteger(u) && u >= 0 && u < 2 ** 32).toBe(true);
+      expect(b.next()).toBe(u / 2 ** 32);
+    }
   });
 
   it('forks independent, reproducible streams without advancing the parent', () => {
@@ -54,9 +64,10 @@ describe('seededRandom', () => {
   });
 
   it('rejects non-finite seeds naming the function and the value', () => {
-    expect(() => seededRandom(Number.NaN)).toThrow(/seededRandom: expected a finite number seed, got NaN/);
-    expect(() => seededRandom(Infinity)).toThrow(/seededRandom: .*Infinity/);
-    expect(() => deriveSeed()).toThrow(/deriveSeed: expected at least one integer/);
+    expect(() => seededRandom(Number.NaN)).toThrow(/^seededRandom: seed must be a finite number, got NaN$/);
+    expect(() => seededRandom(Infinity)).toThrow(ArgumentError);
+    expect(() => deriveSeed()).toThrow(/^deriveSeed: parts must be at least one integer, got an array of 0$/);
+    expect(() => deriveSeed(1, Number.NaN)).toThrow(/^deriveSeed: parts\[1\] must be a finite number, got NaN$/);
   });
 
   it('deriveSeed is a deterministic uint32 and sensitive to order and to high bits (property)', () => {

@@ -1,7 +1,7 @@
 import { createMask, createRgbImage } from '../../io/image/rgbImage.js';
 import type { Mask, RgbImage } from '../../io/image/rgbImage.js';
 import type { SyntheticCellParams } from './sampleSyntheticCellParams.js';
-import { seededRandom } from '../../core/index.js';
+import { checkInteger, checkNumber, checkOptions, checkThat, seededRandom } from '../../core/index.js';
 import type { SeededRandom } from '../../core/index.js';
 
 /** Options of {@link renderSyntheticCell}. */
@@ -110,33 +110,29 @@ function valueNoise(
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
-function checkOption(fn: string, name: string, v: number, lo: number, hi: number, integer = false): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
-    throw new RangeError(`${fn}: expected ${name} to be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got ${String(v)}`);
-  }
-}
-
 /**
  * Fill in and check the options of {@link renderSyntheticCell}.
  *
  * @param options - the options as given
- * @param fn - name of the calling function, used in error messages. Defaults to 'renderSyntheticCell'.
+ * @param fn - name of the public function the user called, for messages. Defaults to 'renderSyntheticCell'.
+ * @param argument - how that function names these options, for messages. Defaults to `'options'`.
  * @returns every option resolved to its value
- * @throws RangeError naming `fn`, the option and the value when one is out of range
+ * @throws {ArgumentError} naming `fn`, the option and the value when one is out of range
  */
 export function resolveRenderSyntheticCellOptions(
   options: RenderSyntheticCellOptions = {},
   fn = 'renderSyntheticCell',
+  argument = 'options',
 ): Required<RenderSyntheticCellOptions> {
-  if (options === null || typeof options !== 'object') throw new TypeError(`${fn}: expected render options as an object, got ${String(options)}`);
+  checkOptions(fn, options, argument);
   const size = options.size ?? 224;
   const redCellDensity = options.redCellDensity ?? 1;
   const plateletProbability = options.plateletProbability ?? 0.25;
   const pixelNoise = options.pixelNoise ?? 2.5;
-  checkOption(fn, 'size', size, 32, 1024, true);
-  checkOption(fn, 'redCellDensity', redCellDensity, 0, 10);
-  checkOption(fn, 'plateletProbability', plateletProbability, 0, 1);
-  checkOption(fn, 'pixelNoise', pixelNoise, 0, 64);
+  checkInteger(fn, `${argument}.size`, size, { min: 32, max: 1024 });
+  checkNumber(fn, `${argument}.redCellDensity`, redCellDensity, { min: 0, max: 10 });
+  checkNumber(fn, `${argument}.plateletProbability`, plateletProbability, { min: 0, max: 1 });
+  checkNumber(fn, `${argument}.pixelNoise`, pixelNoise, { min: 0, max: 64 });
   return { size, redCellDensity, plateletProbability, pixelNoise };
 }
 
@@ -163,15 +159,15 @@ export function resolveRenderSyntheticCellOptions(
 export function renderSyntheticCell(params: SyntheticCellParams, options: RenderSyntheticCellOptions = {}): SyntheticCell {
   const fn = 'renderSyntheticCell';
   const { size, redCellDensity: density, plateletProbability: pPlatelet, pixelNoise: sigma } = resolveRenderSyntheticCellOptions(options, fn);
-  if (params === null || typeof params !== 'object') throw new TypeError(`${fn}: expected params, got ${String(params)}`);
-  checkOption(fn, 'params.nucleusRadius', params.nucleusRadius, 4, 80);
-  checkOption(fn, 'params.ncRatio', params.ncRatio, 0.1, 1);
-  checkOption(fn, 'params.elongation', params.elongation, 0, 0.5);
-  checkOption(fn, 'params.irregularity', params.irregularity, 0, 0.5);
-  checkOption(fn, 'params.chromatinContrast', params.chromatinContrast, 0, 1);
-  checkOption(fn, 'params.chromatinScale', params.chromatinScale, 1, 40);
-  checkOption(fn, 'params.stain', params.stain, 0.2, 3);
-  checkOption(fn, 'params.seed', params.seed, 0, 4294967295, true);
+  checkThat(params !== null && typeof params === 'object', fn, 'params', 'SyntheticCellParams', params);
+  checkNumber(fn, 'params.nucleusRadius', params.nucleusRadius, { min: 4, max: 80 });
+  checkNumber(fn, 'params.ncRatio', params.ncRatio, { min: 0.1, max: 1 });
+  checkNumber(fn, 'params.elongation', params.elongation, { min: 0, max: 0.5 });
+  checkNumber(fn, 'params.irregularity', params.irregularity, { min: 0, max: 0.5 });
+  checkNumber(fn, 'params.chromatinContrast', params.chromatinContrast, { min: 0, max: 1 });
+  checkNumber(fn, 'params.chromatinScale', params.chromatinScale, { min: 1, max: 40 });
+  checkNumber(fn, 'params.stain', params.stain, { min: 0.2, max: 3 });
+  checkInteger(fn, 'params.seed', params.seed, { min: 0, max: 4294967295 });
 
   const rng = seededRandom(params.seed);
   const s = size / 224;
@@ -351,22 +347,16 @@ export function renderSyntheticCell(params: SyntheticCellParams, options: Render
   // --- Compose: background × illumination × exp(−density) + noise ----------------------------------------
   const data = new Uint8Array(n * 3);
   const half = size / 2;
-  // Sensor noise from an inlined xorshift32 (the per-pixel hot loop; the seeded stream gives its seed).
-  let state = (Math.floor(rng.next() * 4294967295) | 1) >>> 0;
+  // Sensor noise: two raw 32-bit draws per pixel from a stream seeded by the crop's stream.
+  const draw = seededRandom(rng.nextUint32()).nextUint32;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const dx = (x + 0.5 - half) / half;
       const dy = (y + 0.5 - half) / half;
       const illum = (1 - vignette * 0.5 * (dx * dx + dy * dy)) * (1 + gradient * ((x - half) * gdx + (y - half) * gdy) * 2);
       const i = (y * size + x) * 3;
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      const a = state >>> 0;
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      const b = state >>> 0;
+      const a = draw();
+      const b = draw();
       // Luminance noise: the sum of two 16-bit uniforms (triangular, unit variance after scaling by √6);
       // chroma noise: three 10-bit uniforms at a third of the amplitude.
       const z = sigma * ((a & 0xffff) / 65536 + (a >>> 16) / 65536 - 1) * 2.449;

@@ -1,3 +1,4 @@
+import { checkOptions, optionalNumber } from '../../core/index.js';
 import type { SeededRandom } from '../../core/index.js';
 
 /** One nuclear cleft (notch): a Gaussian dip in the nucleus outline's polar radius. */
@@ -79,12 +80,6 @@ export const SYNTHETIC_MORPHOLOGY = {
 
 const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
 
-function checkNonNegative(fn: string, name: string, v: number): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new RangeError(`${fn}: expected ${name} to be a finite number ≥ 0, got ${String(v)}`);
-  }
-}
-
 /**
  * Draw the morphology of one synthetic lymphocyte.
  *
@@ -107,10 +102,9 @@ export function sampleSyntheticCellParams(
   options: SampleSyntheticCellParamsOptions = {},
 ): SyntheticCellParams {
   const fn = 'sampleSyntheticCellParams';
-  const effect = options.morphologyEffect ?? 1;
-  const noise = options.cellNoise ?? 1;
-  checkNonNegative(fn, 'morphologyEffect', effect);
-  checkNonNegative(fn, 'cellNoise', noise);
+  checkOptions(fn, options);
+  const effect = optionalNumber(fn, 'options.morphologyEffect', options.morphologyEffect, 1, { min: 0 });
+  const noise = optionalNumber(fn, 'options.cellNoise', options.cellNoise, 1, { min: 0 });
   const base = options.baseline ?? {};
   const m = SYNTHETIC_MORPHOLOGY;
   const shift = abnormal ? effect : 0;

@@ -2,7 +2,7 @@ import type { SyntheticCellParams, SyntheticPatientBaseline } from './sampleSynt
 import { sampleSyntheticCellParams } from './sampleSyntheticCellParams.js';
 import type { RenderSyntheticCellOptions, SyntheticCell } from './renderSyntheticCell.js';
 import { renderSyntheticCell, resolveRenderSyntheticCellOptions } from './renderSyntheticCell.js';
-import { seededRandom } from '../../core/index.js';
+import { ArgumentError, checkArray, checkInteger, checkNumber, checkOptions, checkThat, seededRandom } from '../../core/index.js';
 
 /** Options of {@link synthesizeCohort}. Every field is optional; the defaults give a learnable, not trivial task. */
 export interface SynthesizeCohortOptions {
@@ -96,39 +96,25 @@ export type ResolvedSynthesizeCohortOptions = Readonly<{
   render: RenderSyntheticCellOptions;
 }>;
 
-function fail(fn: string, name: string, expected: string, got: unknown): never {
-  let shown: string;
-  try {
-    shown = JSON.stringify(got) ?? String(got);
-  } catch {
-    shown = String(got);
-  }
-  throw new RangeError(`${fn}: expected ${name} to be ${expected}, got ${shown}`);
-}
-
-function number(fn: string, name: string, v: unknown, lo: number, hi: number, integer = false, openLo = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (openLo && v === lo) || (integer && !Number.isInteger(v))) {
-    fail(fn, name, `${integer ? 'an integer' : 'a number'} in ${openLo ? '(' : '['}${lo}, ${hi}]`, v);
-  }
-  return v;
-}
-
-function range(fn: string, name: string, v: unknown): readonly [number, number] {
-  if (!Array.isArray(v) || v.length !== 2) fail(fn, name, 'a pair [lo, hi] in [0, 1]', v);
-  const lo = number(fn, `${name}[0]`, v[0], 0, 1);
-  const hi = number(fn, `${name}[1]`, v[1], 0, 1);
-  if (lo > hi) fail(fn, name, 'a pair with lo ≤ hi', v);
+/** A pair [lo, hi] with 0 ≤ lo ≤ hi ≤ 1. */
+function fractionRange(fn: string, name: string, v: unknown): readonly [number, number] {
+  const pair = checkArray<unknown>(fn, name, v, { minLength: 2 });
+  checkThat(pair.length === 2, fn, name, 'a pair [lo, hi] in [0, 1]', v);
+  const lo = checkNumber(fn, `${name}[0]`, pair[0], { min: 0, max: 1 });
+  const hi = checkNumber(fn, `${name}[1]`, pair[1], { min: 0, max: 1 });
+  checkThat(lo <= hi, fn, name, 'a pair [lo, hi] with lo ≤ hi', v);
   return [lo, hi];
 }
 
 /** Parse an ISO `YYYY-MM-DD` date to UTC milliseconds, or throw naming the option. */
 function parseIsoDate(fn: string, name: string, v: unknown): number {
   const m = typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(v) : null;
-  if (m === null) fail(fn, name, "an ISO date 'YYYY-MM-DD'", v);
+  if (m === null) throw new ArgumentError(fn, name, "an ISO date 'YYYY-MM-DD'", v);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const t = Date.UTC(y, mo - 1, d);
   const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) fail(fn, name, 'a valid calendar date', v);
+  const valid = back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d;
+  checkThat(valid, fn, name, 'a valid calendar date', v);
   return t;
 }
 
@@ -136,48 +122,53 @@ function parseIsoDate(fn: string, name: string, v: unknown): number {
  * Fill in and check the options of {@link synthesizeCohort}.
  *
  * @param options - the options as given
- * @param fn - name of the calling function, used in error messages. Defaults to 'synthesizeCohort'.
+ * @param fn - name of the public function the user called, for messages. Defaults to 'synthesizeCohort'.
  * @returns every option resolved to its value
- * @throws RangeError naming `fn`, the option and the value, when one is out of range
+ * @throws {ArgumentError} naming `fn`, the option and the value, when one is out of range
  */
 export function resolveSynthesizeCohortOptions(
   options: SynthesizeCohortOptions = {},
   fn = 'synthesizeCohort',
 ): ResolvedSynthesizeCohortOptions {
-  if (options === null || typeof options !== 'object') fail(fn, 'options', 'an object', options);
-  const seed = options.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) fail(fn, 'seed', 'a finite number', seed);
+  checkOptions(fn, options);
+  const seed = checkNumber(fn, 'options.seed', options.seed ?? 0);
   const ipp = options.imagesPerPatient ?? { min: 16, max: 48 };
-  if (ipp === null || typeof ipp !== 'object') fail(fn, 'imagesPerPatient', '{ min, max }', ipp);
-  const min = number(fn, 'imagesPerPatient.min', ipp.min, 1, 10000, true);
-  const max = number(fn, 'imagesPerPatient.max', ipp.max, 1, 10000, true);
-  if (min > max) fail(fn, 'imagesPerPatient', '{ min, max } with min ≤ max', ipp);
-  const af = options.abnormalFraction ?? {};
+  checkThat(ipp !== null && typeof ipp === 'object', fn, 'options.imagesPerPatient', '{ min, max }', ipp);
+  const min = checkInteger(fn, 'options.imagesPerPatient.min', ipp.min, { min: 1, max: 10000 });
+  const max = checkInteger(fn, 'options.imagesPerPatient.max', ipp.max, { min: 1, max: 10000 });
+  checkThat(min <= max, fn, 'options.imagesPerPatient', '{ min, max } with min ≤ max', ipp);
+  const af = checkOptions(fn, options.abnormalFraction, 'options.abnormalFraction');
   const referenceDate = options.referenceDate ?? '2024-01-01';
-  parseIsoDate(fn, 'referenceDate', referenceDate);
+  parseIsoDate(fn, 'options.referenceDate', referenceDate);
   // Checked now (not at the first render), so a bad option fails before any work is done.
   const render = options.render ?? {};
-  resolveRenderSyntheticCellOptions(render, fn);
+  resolveRenderSyntheticCellOptions(render, fn, 'options.render');
+  const effect = (name: string, value: number | undefined): number => checkNumber(fn, `options.${name}`, value ?? 1, { min: 0, max: 10 });
   return {
     seed,
-    patientCount: number(fn, 'patientCount', options.patientCount ?? 100, 1, 100000, true),
-    malignantFraction: number(fn, 'malignantFraction', options.malignantFraction ?? 0.7, 0, 1),
+    patientCount: checkInteger(fn, 'options.patientCount', options.patientCount ?? 100, { min: 1, max: 100000 }),
+    malignantFraction: checkNumber(fn, 'options.malignantFraction', options.malignantFraction ?? 0.7, { min: 0, max: 1 }),
     imagesPerPatient: { min, max },
     abnormalFraction: {
-      reactive: range(fn, 'abnormalFraction.reactive', af.reactive ?? [0, 0.25]),
-      malignant: range(fn, 'abnormalFraction.malignant', af.malignant ?? [0.15, 0.85]),
+      reactive: fractionRange(fn, 'options.abnormalFraction.reactive', af.reactive ?? [0, 0.25]),
+      malignant: fractionRange(fn, 'options.abnormalFraction.malignant', af.malignant ?? [0.15, 0.85]),
     },
-    morphologyEffect: number(fn, 'morphologyEffect', options.morphologyEffect ?? 1, 0, 10),
-    cellNoise: number(fn, 'cellNoise', options.cellNoise ?? 1, 0, 10),
-    patientNoise: number(fn, 'patientNoise', options.patientNoise ?? 1, 0, 10),
-    metadataEffect: number(fn, 'metadataEffect', options.metadataEffect ?? 1, 0, 10),
-    metadataNoise: number(fn, 'metadataNoise', options.metadataNoise ?? 1, 0, 10, false, true),
+    morphologyEffect: effect('morphologyEffect', options.morphologyEffect),
+    cellNoise: effect('cellNoise', options.cellNoise),
+    patientNoise: effect('patientNoise', options.patientNoise),
+    metadataEffect: effect('metadataEffect', options.metadataEffect),
+    metadataNoise: checkNumber(fn, 'options.metadataNoise', options.metadataNoise ?? 1, { min: 0, minExclusive: true, max: 10 }),
     referenceDate,
     render: { ...render },
   };
 }
 
 const DAY_MS = 86_400_000;
+// Sub-stream keys of the cohort's seed (core's deriveSeed through fork): the class order, each patient's metadata
+// (key, patient), each image (key, patient, image). Part of the format: changing one changes every cohort.
+const LABEL_ORDER_STREAM = 0x1abe1;
+const PATIENT_STREAM = 1;
+const IMAGE_STREAM = 2;
 const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
 const iso = (t: number): string => new Date(t).toISOString().slice(0, 10);
 
@@ -222,7 +213,7 @@ export function synthesizeCohort(options: SynthesizeCohortOptions = {}): Synthet
   // Exact class balance, shuffled (Fisher–Yates) with the cohort stream.
   const malignantCount = Math.round(o.patientCount * o.malignantFraction);
   const labels: (0 | 1)[] = Array.from({ length: o.patientCount }, (_, i) => (i < malignantCount ? 1 : 0));
-  const order = root.fork(0x1abe1);
+  const order = root.fork(LABEL_ORDER_STREAM);
   for (let i = labels.length - 1; i > 0; i--) {
     const j = order.int(0, i + 1);
     const t = labels[i]!;
@@ -233,7 +224,7 @@ export function synthesizeCohort(options: SynthesizeCohortOptions = {}): Synthet
   const mn = o.metadataNoise;
   const pn = o.patientNoise;
   return labels.map((label, index) => {
-    const rng = root.fork(1, index);
+    const rng = root.fork(PATIENT_STREAM, index);
     const malignant = label === 1;
     // The class difference of the spreads grows with the effect up to 1 as well (log-sd 0.3 → 0.7, age sd 16 → 12),
     // so that metadataEffect 0 gives both classes the same distributions.
@@ -258,9 +249,9 @@ export function synthesizeCohort(options: SynthesizeCohortOptions = {}): Synthet
     const id = `P${index}`;
     const cellParams = (i: number): SyntheticCellParams => {
       if (!Number.isInteger(i) || i < 0 || i >= imageCount) {
-        throw new RangeError(`SyntheticPatient.renderImage: expected an image index in [0, ${imageCount}) for ${id}, got ${i}`);
+        throw new ArgumentError('SyntheticPatient.renderImage', 'index', `an integer in [0, ${imageCount}) for ${id}`, i);
       }
-      const cellRng = root.fork(2, index, i);
+      const cellRng = root.fork(IMAGE_STREAM, index, i);
       return sampleSyntheticCellParams(cellRng, cellRng.bernoulli(abnormalFraction), sampleOptions);
     };
     const renderImage = (i: number): SyntheticCell => renderSyntheticCell(cellParams(i), o.render);

@@ -135,7 +135,7 @@ describe('renderSyntheticCell', () => {
   });
 
   it('rejects out-of-range options and params naming the function and the value', () => {
-    expect(() => renderSyntheticCell(params(1), { size: 16 })).toThrow(/renderSyntheticCell: expected size to be an integer in \[32, 1024\], got 16/);
+    expect(() => renderSyntheticCell(params(1), { size: 16 })).toThrow(/^renderSyntheticCell: options\.size must be an integer ≥ 32 and ≤ 1024, got 16$/);
     expect(() => renderSyntheticCell(params(1), { size: 100.5 })).toThrow(/size.*100\.5/);
     expect(() => renderSyntheticCell(params(1), { redCellDensity: -1 })).toThrow(/redCellDensity.*-1/);
     expect(() => renderSyntheticCell(params(1), { plateletProbability: 2 })).toThrow(/plateletProbability.*2/);

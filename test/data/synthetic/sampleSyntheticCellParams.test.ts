@@ -64,7 +64,7 @@ describe('sampleSyntheticCellParams', () => {
 
   it('rejects negative or non-finite options naming the function and the value', () => {
     expect(() => sampleSyntheticCellParams(seededRandom(1), true, { morphologyEffect: -1 })).toThrow(
-      /sampleSyntheticCellParams: expected morphologyEffect to be a finite number ≥ 0, got -1/,
+      /^sampleSyntheticCellParams: options\.morphologyEffect must be a finite number ≥ 0, got -1$/,
     );
     expect(() => sampleSyntheticCellParams(seededRandom(1), true, { cellNoise: Number.NaN })).toThrow(/cellNoise.*NaN/);
   });

@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../../src/core/index.js';
 import { describe, expect, it } from 'vitest';
 import { resolveSynthesizeCohortOptions, synthesizeCohort } from '../../../src/data/synthetic/synthesizeCohort.js';
 import type { SyntheticPatient } from '../../../src/data/synthetic/synthesizeCohort.js';
@@ -82,7 +83,7 @@ describe('synthesizeCohort', () => {
     expect(Buffer.from(all[3]!.image.data).equals(Buffer.from(late.image.data))).toBe(true);
     expect(Buffer.from(all[0]!.image.data).equals(Buffer.from(all[1]!.image.data))).toBe(false);
     expect(p!.cellParams(2)).toEqual(all[2]!.params);
-    expect(() => p!.renderImage(4)).toThrow(/renderImage: expected an image index in \[0, 4\) for P0, got 4/);
+    expect(() => p!.renderImage(4)).toThrow(/^SyntheticPatient\.renderImage: index must be an integer in \[0, 4\) for P0, got 4$/);
     expect(() => p!.renderImage(-1)).toThrow(/got -1/);
   });
 
@@ -152,7 +153,7 @@ describe('synthesizeCohort', () => {
   });
 
   it('rejects out-of-range options naming the function, the option and the value', () => {
-    expect(() => synthesizeCohort({ patientCount: 0 })).toThrow(/synthesizeCohort: expected patientCount to be an integer in \[1, 100000\], got 0/);
+    expect(() => synthesizeCohort({ patientCount: 0 })).toThrow(/^synthesizeCohort: options\.patientCount must be an integer ≥ 1 and ≤ 100000, got 0$/);
     expect(() => synthesizeCohort({ patientCount: 2.5 })).toThrow(/patientCount.*2\.5/);
     expect(() => synthesizeCohort({ malignantFraction: 1.5 })).toThrow(/malignantFraction.*1\.5/);
     expect(() => synthesizeCohort({ seed: Number.NaN })).toThrow(/seed.*null|seed.*NaN/);
@@ -161,10 +162,11 @@ describe('synthesizeCohort', () => {
     expect(() => synthesizeCohort({ abnormalFraction: { malignant: [0.9, 0.1] } })).toThrow(/abnormalFraction\.malignant.*lo ≤ hi/);
     expect(() => synthesizeCohort({ abnormalFraction: { reactive: [0, 2] } })).toThrow(/abnormalFraction\.reactive\[1\].*got 2/);
     expect(() => synthesizeCohort({ morphologyEffect: -0.1 })).toThrow(/morphologyEffect.*-0\.1/);
-    expect(() => synthesizeCohort({ metadataNoise: 0 })).toThrow(/metadataNoise to be a number in \(0, 10\], got 0/);
-    expect(() => synthesizeCohort({ referenceDate: '2020-02-30' })).toThrow(/referenceDate to be a valid calendar date/);
-    expect(() => synthesizeCohort({ referenceDate: '1/1/2020' })).toThrow(/referenceDate to be an ISO date/);
-    expect(() => synthesizeCohort({ render: { size: 8 } })).toThrow(/synthesizeCohort: expected size to be an integer in \[32, 1024\], got 8/);
+    expect(() => synthesizeCohort({ metadataNoise: 0 })).toThrow(/options\.metadataNoise must be a finite number > 0 and ≤ 10, got 0/);
+    expect(() => synthesizeCohort({ referenceDate: '2020-02-30' })).toThrow(/options\.referenceDate must be a valid calendar date, got "2020-02-30"/);
+    expect(() => synthesizeCohort({ referenceDate: '1/1/2020' })).toThrow(/options\.referenceDate must be an ISO date/);
+    expect(() => synthesizeCohort({ seed: 1, patientCount: 0 })).toThrow(ArgumentError);
+    expect(() => synthesizeCohort({ render: { size: 8 } })).toThrow(/^synthesizeCohort: options\.render\.size must be an integer ≥ 32 and ≤ 1024, got 8$/);
   });
 
   it('resolves the documented defaults', () => {
