@@ -113,7 +113,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const files = await listImages(args.imagesDir);
-  const { images, embeddingSize, backboneId } = await embedImagesPool(
+  const { results, failures, embeddingSize, backboneId } = await embedImagesPool(
     args.spec,
     files.map((f) => join(args.imagesDir, f)),
     {
@@ -124,14 +124,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   );
   process.stderr.write('\n');
   const header = ['image', 'error', ...Array.from({ length: embeddingSize }, (_, j) => `z${j}`)];
-  const rows = images.map((e, i) => {
-    const z = e.embedding === null ? Array<string>(embeddingSize).fill('') : Array.from(e.embedding, String);
-    return [files[i]!, e.error ?? '', ...z].map(csvField).join(',');
+  const embeddings = new Map(results.map((e) => [e.index, e.embedding]));
+  const errors = new Map(failures.map((f) => [f.index, f.message]));
+  const rows = files.map((file, i) => {
+    const e = embeddings.get(i);
+    const z = e === undefined ? Array<string>(embeddingSize).fill('') : Array.from(e, String);
+    return [file, errors.get(i) ?? '', ...z].map(csvField).join(',');
   });
   await writeFile(args.out, `${[header.join(','), ...rows].join('\n')}\n`);
-  const failed = images.filter((e) => e.error !== null).length;
-  const cached = images.filter((e) => e.cached).length;
-  console.log(`${backboneId}: D = ${embeddingSize}, ${images.length} images (${cached} cached, ${failed} failed) → ${args.out}`);
+  const cached = results.filter((e) => e.cached).length;
+  console.log(`${backboneId}: D = ${embeddingSize}, ${files.length} images (${cached} cached, ${failures.length} failed) → ${args.out}`);
   return 0;
 }
 

@@ -120,15 +120,17 @@ async function run(args: readonly string[]): Promise<void> {
       // included), images finished after that instant / the time until the last one.
       const marks: { t: number; done: number }[] = [];
       const t0 = performance.now();
-      const { images: out, embeddingSize } = await embedImagesPool(spec, images, {
+      const { failures, embeddingSize } = await embedImagesPool(spec, images, {
         workers: pool,
         batchSize: batch,
         onProgress: ({ done }) => marks.push({ t: performance.now(), done }),
       });
       const wall = performance.now() - t0;
-      const failed = out.find((e) => e.error !== null);
-      if (failed !== undefined) throw new Error(`embedding bench: ${failed.error ?? ''}`);
-      const warm = marks[Math.min(pool, marks.length) - 1];
+      const failed = failures[0];
+      if (failed !== undefined) throw new Error(`embedding bench: ${failed.message}`);
+      // progress comes per image, each forward pass's images together: the first `pool` passes end at pool·chunk
+      const chunk = Math.max(1, Math.min(batch, Math.ceil(images.length / pool)));
+      const warm = marks[Math.min(pool * chunk, marks.length) - 1];
       const last = marks.at(-1);
       const steady = warm !== undefined && last !== undefined && last.done > warm.done ? (last.t - warm.t) / (last.done - warm.done) : NaN;
       rows.push([

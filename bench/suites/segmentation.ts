@@ -43,14 +43,14 @@ async function pickImages(dir: string, count: number): Promise<string[]> {
 }
 
 /**
- * Build `src/features/batch/worker.ts` with the project's tsup settings (as `npm run build` puts
+ * Build `src/features/batch/featureWorker.ts` with the project's tsup settings (as `npm run build` puts
  * it in dist/) into node_modules/.cache, so that its external imports resolve; returns its URL.
  */
 async function buildWorker(): Promise<URL> {
   const outDir = fileURLToPath(new URL('../../node_modules/.cache/lymphomix-bench-worker', import.meta.url));
-  const worker = fileURLToPath(new URL('../../src/features/batch/worker.ts', import.meta.url));
-  await buildLikeDist({ 'features/batch/worker': worker }, outDir, true);
-  return pathToFileURL(join(outDir, 'features/batch/worker.js'));
+  const worker = fileURLToPath(new URL('../../src/features/batch/featureWorker.ts', import.meta.url));
+  await buildLikeDist({ 'features/batch/featureWorker': worker }, outDir, true);
+  return pathToFileURL(join(outDir, 'features/batch/featureWorker.js'));
 }
 
 /** CPU time per call: min and median over rounds. */
@@ -226,8 +226,8 @@ export const segmentationSuite: BenchSuite = {
           row('segmentNucleus', 'no', 1, tSegment, undefined, cpuSegment),
           row('extractCellFeatures', 'no', 1, tFeatures, undefined, cpuFeatures),
           row('extractFeaturesBatch', 'yes', 1, tSingle),
-          row('extractFeaturesBatch, pool, worker.ts via tsx', 'yes', workers, tPoolSource, steady(tPoolSource, tStartSource)),
-          row('extractFeaturesBatch, pool, built worker.js', 'yes', workers, tPoolBuilt, steady(tPoolBuilt, tStartBuilt)),
+          row('extractFeaturesBatch, pool, featureWorker.ts via tsx', 'yes', workers, tPoolSource, steady(tPoolSource, tStartSource)),
+          row('extractFeaturesBatch, pool, built featureWorker.js', 'yes', workers, tPoolBuilt, steady(tPoolBuilt, tStartBuilt)),
         ],
       ),
     );

@@ -45,10 +45,10 @@ describe('examples/model-backbone', () => {
     expect(lines.map((l) => l.split(',')[0])).toEqual(['image', 'a.png', 'broken.png', 'p1/b.png']);
     expect(lines[2]).toMatch(/^broken\.png,cannot decode .*,,,,$/);
     const backbone = await loadModelBackbone(join(root, 'cnn'), 'layers', { mean: [0, 0, 0], std: [1, 1, 1] });
-    const { images } = await embedImages(backbone, [join(root, 'images', 'a.png'), join(root, 'images', 'p1', 'b.png')]);
+    const { results } = await embedImages(backbone, [join(root, 'images', 'a.png'), join(root, 'images', 'p1', 'b.png')]);
     backbone.dispose();
-    expect(lines[1]!.split(',').slice(2).map(Number)).toEqual(Array.from(images[0]!.embedding!));
-    expect(lines[3]!.split(',').slice(2).map(Number)).toEqual(Array.from(images[1]!.embedding!));
+    expect(lines[1]!.split(',').slice(2).map(Number)).toEqual(Array.from(results[0]!.embedding));
+    expect(lines[3]!.split(',').slice(2).map(Number)).toEqual(Array.from(results[1]!.embedding));
   });
 
   it('parses the options and refuses a bad command line with exit code 2', async () => {

@@ -1,164 +1,233 @@
-import { decodeImageBytes } from '../../io/image/decodeImageBytes.js';
+import { ArgumentError, checkFunction, checkInteger, checkOptions, checkString, checkThat } from '../../core/index.js';
+import type { ProgressListener } from '../../core/index.js';
 import type { ImageSource } from '../../io/bytes/imageSource.js';
-import { describeImageSource } from '../../io/bytes/imageSource.js';
-import { atomicWriteFile } from '../../io/bytes/atomicWriteFile.js';
-import { readImageBytes } from '../../io/bytes/readImageBytes.js';
+import { checkImageSources, describeImageSource } from '../../io/bytes/imageSource.js';
+import { openContentCache } from '../../io/cache/contentCache.js';
+import type { ContentCache } from '../../io/cache/contentCache.js';
+import { runCachedBatch } from '../../io/cache/runCachedBatch.js';
+import type { BatchFailure, BatchItem, BatchOutcome, BatchProgressDetail } from '../../io/cache/runCachedBatch.js';
+import { decodeImageBytes, resolveDecoder } from '../../io/image/decodeImageBytes.js';
+import type { DecoderChoice } from '../../io/image/decodeImageBytes.js';
 import type { RgbImage } from '../../io/image/rgbImage.js';
 import { toContiguousRgb } from '../../io/image/rgbImage.js';
 import type { ImageEmbedder } from './imageEmbedder.js';
 import { backboneFingerprint } from './backboneFingerprint.js';
 import { embedPixelBatch } from './embedPixelBatch.js';
+import { decodeFailure } from './embeddingWorker.js';
 
-/** Progress of {@link embedImages}, reported after each batch. */
-export interface EmbedProgress {
-  /** Images handled so far (embedded, read from the cache or failed). */
-  done: number;
-  /** Images in all. */
-  total: number;
-  /** Of `done`, read from the cache. */
-  cached: number;
-  /** Of `done`, failed (unreadable or undecodable). */
-  failed: number;
-}
+export type { BatchFailure, BatchProgressDetail };
+
+/** Version of the embedding steps (decode, resize, normalise) as far as the cache is concerned. */
+export const EMBEDDING_CACHE_VERSION = 1;
 
 /** Options of {@link embedImages}. */
 export interface EmbedImagesOptions {
   /** Images per forward pass. Defaults to 32. */
   batchSize?: number;
   /**
-   * Folder of the on-disk cache (Node): one file `<cacheDir>/<backbone id>/<image SHA-256>.f32` per image
-   * (D little-endian float32), written atomically, so an interrupted run resumes where it stopped. Null: no
-   * cache. Defaults to null.
+   * Folder of the on-disk cache (Node), the library's one content cache (`openContentCache`, kind `'embedding'`):
+   * keyed by the SHA-256 of each image's bytes, the backbone's content id, the decoder actually used and
+   * {@link EMBEDDING_CACHE_VERSION}; an entry is written atomically as each forward pass completes, so an interrupted
+   * run resumes where it stopped; an entry with missing or non-numeric values (or another length than D) is
+   * recomputed and counted, never served. `embedImagesPool` shares it. Null: no cache. Defaults to null.
    */
   cacheDir?: string | null;
-  /** Called after each batch. Defaults to none. */
-  onProgress?: (progress: EmbedProgress) => void;
-  /** Turns file bytes into an image. Defaults to `decodeImageBytes` (jimp / sharp). */
+  /**
+   * Called after each image (cache hits and failures too) with the library's `ProgressEvent`: stage `'embedding'`,
+   * `done`/`total` images, `detail`: `BatchProgressDetail` (failed, cached, source, decoder …). Its return value is
+   * ignored. Defaults to none.
+   */
+  onProgress?: ProgressListener<BatchProgressDetail>;
+  /** The image decoder (`'auto'`: sharp in Node, with a one-time warning when it falls back to jimp). Defaults to `'auto'`. */
+  decoder?: DecoderChoice;
+  /**
+   * Turns file bytes into an image instead of `decoder`; the result's `decoder` is then `'custom'` (and so is the
+   * cache key: use one `cacheDir` per custom decoder). Defaults to none.
+   */
   decode?: (bytes: Uint8Array) => Promise<RgbImage>;
+  /** Stops the run: no new forward pass starts, the promise rejects with the signal's reason. Cached work stays. Defaults to none. */
+  signal?: AbortSignal;
 }
 
-/** The embedding of one image, or why there is none. */
+/** The embedding of one image. */
 export interface EmbeddedImage {
-  /** [D] float32, or null when the image failed. */
-  embedding: Float32Array | null;
-  /** Why the image failed (reading or decoding), or null. */
-  error: string | null;
+  /** Position of the image in the sources. */
+  index: number;
+  /** Name of the image (path, URL, or `<N bytes>`). */
+  source: string;
+  /** [D] float32. */
+  embedding: Float32Array;
   /** Whether the embedding came from the cache. */
   cached: boolean;
-  /** SHA-256 of the image bytes (hex), or null when they could not be read. */
-  hash: string | null;
+  /** SHA-256 of the image bytes (hex). */
+  hash: string;
 }
 
-/** Result of {@link embedImages}. */
+/** Result of {@link embedImages} and `embedImagesPool`: every image is in exactly one of `results` and `failures`. */
 export interface EmbedImagesResult {
-  /** One entry per input image, in input order. */
-  images: EmbeddedImage[];
+  /** The embedded images, in input order. */
+  results: EmbeddedImage[];
+  /** The images that could not be read, decoded or embedded, in input order (`{ index, source, message }`). */
+  failures: BatchFailure[];
   /** D. */
   embeddingSize: number;
-  /** The backbone's content id ({@link backboneFingerprint}), the cache key with the image hashes. */
+  /** The backbone's content id ({@link backboneFingerprint}), part of the cache key. */
   backboneId: string;
+  /** The image decoder used: `'sharp'`, `'jimp'`, `'canvas'`, `'custom'` (a `decode` function) or `'module:<url>'`. */
+  decoder: string;
+  /** Cache entries found invalid and recomputed. */
+  invalidCacheEntries: number;
 }
 
-function hex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+/**
+ * Opens the embedding cache of a backbone and decoder (shared by `embedImages` and `embedImagesPool`).
+ * @internal
+ */
+export async function openEmbeddingCache(
+  cacheDir: string,
+  backboneId: string,
+  embeddingSize: number,
+  decoder: string,
+  fn: string,
+): Promise<ContentCache<Float32Array>> {
+  return openContentCache<Float32Array>(
+    cacheDir,
+    {
+      kind: 'embedding',
+      version: EMBEDDING_CACHE_VERSION,
+      settings: { backboneId, decoder },
+      encode: (v) => Array.from(v),
+      decode: (j) =>
+        Array.isArray(j) && j.length === embeddingSize && j.every((x) => typeof x === 'number' && Number.isFinite(x))
+          ? Float32Array.from(j as number[])
+          : undefined,
+    },
+    fn,
+  );
 }
 
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+/**
+ * The checks `embedImages` and `embedImagesPool` share.
+ * @internal
+ */
+export function checkEmbedOptions(fn: string, images: unknown, options: EmbedImagesOptions & { decoderModule?: unknown }): number {
+  checkImageSources(fn, 'images', images);
+  checkOptions(fn, options);
+  const batchSize = options.batchSize === undefined ? 32 : checkInteger(fn, 'options.batchSize', options.batchSize, { min: 1 });
+  if (options.cacheDir !== undefined && options.cacheDir !== null) checkString(fn, 'options.cacheDir', options.cacheDir);
+  if (options.onProgress !== undefined) checkFunction(fn, 'options.onProgress', options.onProgress);
+  if (options.decode !== undefined) checkFunction(fn, 'options.decode', options.decode);
+  if (options.decode !== undefined && options.decoder !== undefined) {
+    throw new ArgumentError(fn, 'options.decode', 'absent when options.decoder is given (pass one of them)', options.decode);
+  }
+  return batchSize;
+}
+
+/** Builds the list of results of a batch of embeddings. @internal */
+export function embeddingResults(values: Awaited<ReturnType<typeof runCachedBatch<Float32Array>>>['values'], names: string[]): EmbeddedImage[] {
+  const out: EmbeddedImage[] = [];
+  values.forEach((v, index) => {
+    if (v !== undefined) out.push({ index, source: names[index] as string, embedding: v.value, cached: v.cached, hash: v.hash });
+  });
+  return out;
 }
 
 /**
  * Embed a cohort of images with a frozen backbone: read, hash, look up the cache, decode, resize to the
  * backbone's `inputSize` (bilinear) when needed, normalise with the backbone's `mean`/`std` (also for
  * `inputRange: 'normalized'` backbones), embed in batches, write the cache. One bad image never aborts
- * the run: it gets `embedding: null` and its `error`.
+ * the run: it lands in `failures` with a message naming it.
  *
  * @param backbone - the backbone (its weights are not changed): a built-in `Backbone` or any {@link ImageEmbedder},
  *   e.g. a saved tfjs model wrapped by `loadModelBackbone` / `FrozenModelBackbone`
  * @param images - the image sources (paths, URLs, bytes, blobs)
  * @param options - see {@link EmbedImagesOptions}
- * @returns one {@link EmbeddedImage} per image, in order; no tensor is left allocated
- * @throws Error naming `embedImages` for a bad `batchSize`; errors of the cache folder (e.g. not writable)
+ * @returns `{ results, failures, embeddingSize, backboneId, decoder, invalidCacheEntries }`; no tensor is left allocated
+ * @throws ArgumentError naming `embedImages` and the argument for a backbone that is not an ImageEmbedder, images
+ *   that are not image sources (e.g. cohort `Patient`s: the message names the index) or a bad option; errors of
+ *   the cache folder (e.g. not writable); the signal's reason when aborted
  * @example
  * const backbone = await loadBackbone('resnet18', 'resnet18.safetensors');
- * const { images } = await embedImages(backbone, paths, {
- *   cacheDir: '.cache/embeddings',
+ * const { results, failures } = await embedImages(backbone, paths, {
+ *   cacheDir: '.cache',
  *   onProgress: ({ done, total }) => console.log(`${done}/${total}`),
  * });
  * const cnn = await loadModelBackbone('models/my-cnn', 'layers'); // any tfjs model, frozen
- * const again = await embedImages(cnn, paths, { cacheDir: '.cache/embeddings' });
+ * const again = await embedImages(cnn, paths, { cacheDir: '.cache' });
  */
 export async function embedImages(
   backbone: ImageEmbedder,
   images: readonly ImageSource[],
   options: EmbedImagesOptions = {},
 ): Promise<EmbedImagesResult> {
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-    throw new Error(`embedImages: batchSize must be a positive integer, got ${batchSize}`);
+  return embedImagesAs('embedImages', undefined, backbone, images, options);
+}
+
+/**
+ * {@link embedImages} called by another public function `fn`, with the name of a custom `decode` (e.g.
+ * `module:<url>` for `embedImagesPool`'s `decoderModule`, so that both share cache entries).
+ * @internal
+ */
+export async function embedImagesAs(
+  fn: string,
+  decodeName: string | undefined,
+  backbone: ImageEmbedder,
+  images: readonly ImageSource[],
+  options: EmbedImagesOptions,
+): Promise<EmbedImagesResult> {
+  checkThat(
+    backbone !== null && typeof backbone === 'object' && typeof backbone.embed === 'function' && Number.isSafeInteger(backbone.embeddingSize),
+    fn,
+    'backbone',
+    'an ImageEmbedder (a Backbone or a loaded model backbone)',
+    backbone,
+  );
+  const batchSize = checkEmbedOptions(fn, images, options);
+  options.signal?.throwIfAborted();
+  let decode: (bytes: Uint8Array, name: string) => Promise<RgbImage>;
+  let decoderName: string;
+  if (options.decode !== undefined) {
+    const custom = options.decode;
+    decode = (bytes) => custom(bytes);
+    decoderName = decodeName ?? 'custom';
+  } else {
+    const decoder = await resolveDecoder(options.decoder ?? 'auto');
+    decode = (bytes, name) => decodeImageBytes(bytes, { decoder, name });
+    decoderName = decoder.name;
   }
-  const decode = options.decode ?? ((bytes: Uint8Array) => decodeImageBytes(bytes));
   const d = backbone.embeddingSize;
   const backboneId = await backboneFingerprint(backbone);
-  const cacheDir = options.cacheDir ?? null;
-  let folder: string | null = null;
-  const fs = cacheDir === null ? null : await import('node:fs/promises');
-  if (fs !== null && cacheDir !== null) {
-    const { join } = await import('node:path');
-    folder = join(cacheDir, backboneId);
-    await fs.mkdir(folder, { recursive: true });
-  }
-  const out: EmbeddedImage[] = [];
-  const progress: EmbedProgress = { done: 0, total: images.length, cached: 0, failed: 0 };
+  const cache = options.cacheDir === undefined || options.cacheDir === null
+    ? undefined
+    : await openEmbeddingCache(options.cacheDir, backboneId, d, decoderName, fn);
 
-  for (let start = 0; start < images.length; start += batchSize) {
-    const batch = images.slice(start, start + batchSize);
-    const entries: EmbeddedImage[] = [];
-    const toEmbed: { entry: EmbeddedImage; image: RgbImage }[] = [];
-    for (const source of batch) {
-      const entry: EmbeddedImage = { embedding: null, error: null, cached: false, hash: null };
-      entries.push(entry);
-      let bytes: Uint8Array;
+  const compute = async (items: BatchItem[]): Promise<BatchOutcome<Float32Array>[]> => {
+    const outcomes: BatchOutcome<Float32Array>[] = [];
+    const decoded: { slot: number; image: RgbImage }[] = [];
+    for (const item of items) {
       try {
-        bytes = await readImageBytes(source);
-        entry.hash = hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+        decoded.push({ slot: outcomes.length, image: toContiguousRgb(await decode(item.bytes, item.name), fn) });
+        outcomes.push({ ok: false, message: 'not embedded' });
       } catch (e) {
-        entry.error = `cannot read ${describeImageSource(source)}: ${message(e)}`;
-        continue;
-      }
-      const file = folder === null ? null : `${folder}/${entry.hash}.f32`;
-      if (fs !== null && file !== null) {
-        const hit = await fs.readFile(file).catch(() => null);
-        if (hit !== null && hit.byteLength === 4 * d) {
-          entry.embedding = new Float32Array(hit.buffer.slice(hit.byteOffset, hit.byteOffset + hit.byteLength));
-          entry.cached = true;
-          continue;
-        }
-      }
-      try {
-        toEmbed.push({ entry, image: toContiguousRgb(await decode(bytes), 'embedImages') });
-      } catch (e) {
-        entry.error = `cannot decode ${describeImageSource(source)}: ${message(e)}`;
+        outcomes.push({ ok: false, message: decodeFailure(item.name, e) });
       }
     }
-    if (toEmbed.length > 0) {
-      const embeddings = await embedPixelBatch(backbone, toEmbed.map((t) => t.image));
-      for (let i = 0; i < toEmbed.length; i++) {
-        const { entry } = toEmbed[i]!;
-        entry.embedding = embeddings[i]!;
-        if (folder !== null) {
-          const e = entry.embedding;
-          await atomicWriteFile(`${folder}/${entry.hash}.f32`, new Uint8Array(e.buffer, e.byteOffset, e.byteLength));
-        }
-      }
+    if (decoded.length > 0) {
+      const embeddings = await embedPixelBatch(backbone, decoded.map((x) => x.image));
+      decoded.forEach(({ slot }, k) => (outcomes[slot] = { ok: true, value: embeddings[k]! }));
     }
-    for (const e of entries) {
-      out.push(e);
-      progress.done++;
-      if (e.cached) progress.cached++;
-      if (e.error !== null) progress.failed++;
-    }
-    options.onProgress?.({ ...progress });
-  }
-  return { images: out, embeddingSize: d, backboneId };
+    return outcomes;
+  };
+  const names = images.map((s) => describeImageSource(s));
+  const { values, failures, invalidCacheEntries } = await runCachedBatch<Float32Array>(images, {
+    stage: 'embedding',
+    cache,
+    chunk: batchSize,
+    lanes: 1,
+    decoder: decoderName,
+    compute,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  return { results: embeddingResults(values, names), failures, embeddingSize: d, backboneId, decoder: decoderName, invalidCacheEntries };
 }

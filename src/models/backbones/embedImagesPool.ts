@@ -1,16 +1,19 @@
+import { ArgumentError, checkOneOf, checkThat, optionalInteger } from '../../core/index.js';
+import type { ProgressListener } from '../../core/index.js';
 import type { ImageSource } from '../../io/bytes/imageSource.js';
 import { describeImageSource } from '../../io/bytes/imageSource.js';
-import { atomicWriteFile } from '../../io/bytes/atomicWriteFile.js';
-import { readImageBytes } from '../../io/bytes/readImageBytes.js';
+import { runCachedBatch } from '../../io/cache/runCachedBatch.js';
+import type { BatchItem, BatchOutcome, BatchProgressDetail } from '../../io/cache/runCachedBatch.js';
+import { resolveDecoder } from '../../io/image/decodeImageBytes.js';
 import type { RgbImage } from '../../io/image/rgbImage.js';
 import { toContiguousRgb } from '../../io/image/rgbImage.js';
 import { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackboneSpec } from './backboneSpec.js';
 import type { BackboneSpec } from './backboneSpec.js';
-import { embedImages } from './embedImages.js';
+import { checkEmbedOptions, embedImagesAs, embeddingResults, openEmbeddingCache } from './embedImages.js';
+import type { EmbedImagesResult } from './embedImages.js';
 import { loadDecoderModule } from './loadDecoderModule.js';
-import type { EmbedImagesResult, EmbedProgress, EmbeddedImage } from './embedImages.js';
-import type { EmbeddingThread } from './embeddingThread.js';
-import type { EmbeddingWorkerData, EmbeddingWorkerItem } from './embeddingWorker.js';
+import { decodeFailure } from './embeddingWorker.js';
+import type { EmbeddingWorkerItem, EmbeddingWorkerReply, EmbeddingWorkerSetup, EmbeddingWorkerTask } from './embeddingWorker.js';
 
 /** Options of {@link embedImagesPool}. */
 export interface EmbedImagesPoolOptions {
@@ -27,13 +30,18 @@ export interface EmbedImagesPoolOptions {
    */
   batchSize?: number;
   /**
-   * Folder of the on-disk cache, the same as `embedImages`'s (same keys, same files), so either one resumes the
-   * other's work: `<cacheDir>/<backbone id>/<image SHA-256>.f32`, written atomically by the calling thread.
-   * Null: no cache. Defaults to null.
+   * Folder of the on-disk cache, the same as `embedImages`'s (the library's one content cache, same keys, same
+   * entries), so either one resumes the other's work; written atomically by the calling thread as each forward pass
+   * completes. Null: no cache. Defaults to null.
    */
   cacheDir?: string | null;
-  /** Called after each forward pass (with cumulative counts; passes finish in any order). Defaults to none. */
-  onProgress?: (progress: EmbedProgress) => void;
+  /**
+   * Called after each image with the library's `ProgressEvent` (stage `'embedding'`, as `embedImages`; passes finish
+   * in any order). Its return value is ignored. Defaults to none.
+   */
+  onProgress?: ProgressListener<BatchProgressDetail>;
+  /** The library decoder the threads use (`'auto'` is resolved here once). Not with `decode` or `decoderModule`. Defaults to `'auto'`. */
+  decoder?: 'auto' | 'sharp' | 'jimp';
   /**
    * Turns file bytes into an image in the calling thread; the pixels are then sent to the threads. A
    * function cannot be sent to a thread: to decode in the threads (in parallel) use the default or
@@ -54,35 +62,32 @@ export interface EmbedImagesPoolOptions {
   /**
    * How long each worker thread may take to start (load tfjs, build the backbone, e.g. fetch an http model,
    * fingerprint it), in ms. A thread that has not started by then is terminated: when no thread starts, the
-   * call throws naming the spec; a replacement thread that does not start fails the images of its pass.
-   * `Infinity`: no limit. Defaults to 120000 (2 minutes).
+   * call throws naming the spec. `Infinity`: no limit. Defaults to 120000 (2 minutes).
    */
   startTimeoutMs?: number;
-}
-
-function hex(bytes: ArrayBuffer): string {
-  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+  /**
+   * Stops the run: no new pass starts, passes running in threads are stopped (their threads terminated) and the
+   * promise rejects with the signal's reason at once. Cached work stays. Defaults to none.
+   */
+  signal?: AbortSignal;
 }
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** The whole buffer of `bytes` when they own it exactly (so it can be transferred), else null. */
-function ownBuffer(bytes: Uint8Array): ArrayBuffer | null {
-  const b = bytes.buffer;
-  return b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength ? b : null;
-}
+const FN = 'embedImagesPool';
 
 /**
- * Embed a cohort of images with a frozen backbone in Node worker threads, one tfjs wasm instance per core: the
- * parallel form of `embedImages`, with the same result, the same cache and the same handling of bad images.
+ * Embed a cohort of images with a frozen backbone in Node worker threads (the library's one worker pool), one tfjs
+ * wasm instance per core: the parallel form of `embedImages`, with the same result, the same cache and the same
+ * handling of bad images.
  *
  * The calling thread reads and hashes each image and looks up the cache; the threads decode (unless `decode`
- * is given), resize, normalise and embed, and transfer the embeddings back. Each thread rebuilds the backbone
- * from `spec` and reports its content id (`backboneFingerprint`), the cache key. One bad image never aborts
- * the run: it gets `embedding: null` and its `error`. A thread that crashes fails only the images of its
- * forward pass in flight (`error` says it exited and why) and is replaced for the next pass.
+ * is given), resize, normalise and embed. Each thread rebuilds the backbone from `spec` and reports its content id
+ * (`backboneFingerprint`), the cache key. One bad image never aborts the run: it lands in `failures` with a message
+ * naming it. A thread that crashes fails only the images of its forward pass in flight (the message says it exited
+ * and its code) and is replaced for the next pass.
  *
  * On wasm the embeddings equal `embedImages`'s with the same backbone (same steps, same kernels).
  *
@@ -90,16 +95,17 @@ function ownBuffer(bytes: Uint8Array): ArrayBuffer | null {
  *   or a saved tfjs layers / graph model `{ model: { url, kind }, options? }` that each thread loads itself
  * @param images - the image sources (paths, URLs, bytes, blobs); caller-owned bytes are copied, never detached
  * @param options - see {@link EmbedImagesPoolOptions}
- * @returns one `EmbeddedImage` per image in input order, D, and the backbone id, as `embedImages`
- * @throws TypeError naming `embedImagesPool` for a bad spec, `batchSize`, `workers`, `startTimeoutMs`, or both
- *   `decode` and `decoderModule`; Error naming it and the spec when the backbone cannot be built in a thread
- *   (e.g. an unreadable checkpoint) or no thread starts within `startTimeoutMs`, or when two threads build
- *   backbones with different ids; errors of the cache folder
+ * @returns `{ results, failures, embeddingSize, backboneId, decoder, invalidCacheEntries }`, as `embedImages`
+ * @throws ArgumentError naming `embedImagesPool` for a bad spec, images that are not image sources (e.g. cohort
+ *   `Patient`s), `batchSize`, `workers`, `startTimeoutMs`, or more than one of `decode`, `decoderModule`, `decoder`;
+ *   Error naming it and the spec when the backbone cannot be built in a thread (e.g. an unreadable checkpoint) or
+ *   no thread starts within `startTimeoutMs`, or when two threads build backbones with different ids; errors of the
+ *   cache folder; the signal's reason when aborted
  * @example
- * const { images, backboneId } = await embedImagesPool(
+ * const { results, failures, backboneId } = await embedImagesPool(
  *   { name: 'convnext_tiny', weights: 'weights/convnext_tiny.safetensors' },
  *   paths,
- *   { cacheDir: '.cache/embeddings', onProgress: ({ done, total }) => console.log(`${done}/${total}`) },
+ *   { cacheDir: '.cache', onProgress: ({ done, total }) => console.log(`${done}/${total}`) },
  * );
  * // any saved tfjs model as the frozen backbone
  * await embedImagesPool({ model: { url: 'models/my-cnn', kind: 'layers' }, options: { inputSize: 96 } }, paths);
@@ -109,175 +115,124 @@ export async function embedImagesPool(
   images: readonly ImageSource[],
   options: EmbedImagesPoolOptions = {},
 ): Promise<EmbedImagesResult> {
-  checkBackboneSpec(spec, 'embedImagesPool');
-  if (!Array.isArray(images)) {
-    throw new TypeError(`embedImagesPool: expected an array of image sources, got ${Object.prototype.toString.call(images)}`);
-  }
-  const batchSize = options.batchSize ?? 32;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-    throw new TypeError(`embedImagesPool: batchSize must be a positive integer, got ${batchSize}`);
-  }
-  if (options.workers !== undefined && (!Number.isSafeInteger(options.workers) || options.workers < 0)) {
-    throw new TypeError(`embedImagesPool: workers must be an integer ≥ 0, got ${options.workers}`);
-  }
+  checkBackboneSpec(spec, FN);
+  const { decoderModule: moduleOption, decoder: decoderOption, ...rest } = options;
+  const batchSize = checkEmbedOptions(FN, images, rest);
+  const workers = optionalInteger(FN, 'options.workers', options.workers, -1, { min: 0 });
   const startTimeoutMs = options.startTimeoutMs ?? 120_000;
-  if (typeof startTimeoutMs !== 'number' || !(startTimeoutMs > 0)) {
-    throw new TypeError(`embedImagesPool: startTimeoutMs must be a positive number of ms (or Infinity), got ${String(startTimeoutMs)}`);
+  checkThat(typeof startTimeoutMs === 'number' && startTimeoutMs > 0, FN, 'options.startTimeoutMs', 'a positive number of ms (or Infinity)', startTimeoutMs);
+  const chosen = [options.decode, moduleOption, decoderOption].filter((x) => x !== undefined).length;
+  if (chosen > 1) {
+    throw new ArgumentError(FN, 'options', 'at most one of decode (calling thread), decoderModule (threads) and decoder', 'more than one');
   }
-  if (options.decode !== undefined && options.decoderModule !== undefined) {
-    throw new TypeError('embedImagesPool: pass decode (calling thread) or decoderModule (threads), not both');
-  }
-  const { toModuleUrl } = await import('../../features/batch/workerThreadEntry.js');
-  const decoderModule = options.decoderModule === undefined ? undefined : (await toModuleUrl(options.decoderModule)).href;
+  if (decoderOption !== undefined) checkOneOf(FN, 'options.decoder', decoderOption, ['auto', 'sharp', 'jimp'] as const);
+  options.signal?.throwIfAborted();
+  const { toModuleUrl } = await import('../../io/workers/workerModule.js');
+  const decoderModule = moduleOption === undefined ? undefined : (await toModuleUrl(moduleOption)).href;
   const cacheDir = options.cacheDir ?? null;
-  const workers = options.workers ?? (await import('node:os')).availableParallelism();
+  const threads = workers === -1 ? (await import('node:os')).availableParallelism() : workers;
 
-  if (workers === 0) return embedHere(spec, images, batchSize, cacheDir, options, decoderModule);
+  if (threads === 0) return embedHere(spec, images, batchSize, cacheDir, options, decoderModule);
 
+  const resolved = decoderModule === undefined && options.decode === undefined ? (await resolveDecoder(decoderOption ?? 'auto')).name : undefined;
+  const decoderName = options.decode !== undefined ? 'custom' : decoderModule !== undefined ? `module:${decoderModule}` : (resolved as string);
   const total = images.length;
-  const chunk = Math.max(1, Math.min(batchSize, Math.ceil(total / workers)));
-  const laneCount = Math.max(1, Math.min(workers, Math.ceil(total / chunk)));
-  const { resolveEmbeddingWorkerUrl, startEmbeddingThread } = await import('./embeddingThread.js');
-  const entry = options.workerUrl === undefined ? await resolveEmbeddingWorkerUrl() : await toModuleUrl(options.workerUrl);
-  const data: EmbeddingWorkerData = { spec, decoderModule };
-  const threads: EmbeddingThread[] = [];
-  const spawn = async (): Promise<EmbeddingThread> => {
-    const t = await startEmbeddingThread(data, entry, startTimeoutMs);
-    threads.push(t);
-    return t;
-  };
-
-  // All threads start at once (their start-ups overlap); the first one ready tells the backbone's id and D,
-  // the cache key, before any image is looked up.
-  const starts = Array.from({ length: laneCount }, () => spawn());
-  for (const s of starts) s.catch(() => undefined); // a failed start is reported below or fails its lane's images
-  let first: EmbeddingThread;
+  const chunk = Math.max(1, Math.min(batchSize, Math.ceil(total / threads)));
+  const laneCount = Math.max(1, Math.min(threads, Math.ceil(total / chunk)));
+  const { startWorkerPool } = await import('../../io/workers/workerPool.js');
+  const entry =
+    options.workerUrl === undefined
+      ? await (await import('./resolveEmbeddingWorkerUrl.js')).resolveEmbeddingWorkerUrl()
+      : await toModuleUrl(options.workerUrl);
+  const setup: EmbeddingWorkerSetup = { spec, decoderModule, decoder: (resolved ?? 'jimp') as EmbeddingWorkerSetup['decoder'] };
+  const pool = await startWorkerPool<EmbeddingWorkerTask, EmbeddingWorkerReply>({ fn: FN, entry, threads: laneCount });
   try {
-    first = await Promise.any(starts);
-  } catch (e) {
-    await Promise.all(threads.map((t) => t.terminate()));
-    const cause = e instanceof AggregateError ? e.errors[0] : e;
-    throw new Error(
-      `embedImagesPool: cannot build the ${describeBackboneSpec(spec)} backbone in a worker thread: ${message(cause)}`,
-      { cause },
-    );
-  }
-  const { backboneId, embeddingSize: d } = first.ready;
-  try {
-    let folder: string | null = null;
-    const fs = cacheDir === null ? null : await import('node:fs/promises');
-    if (fs !== null && cacheDir !== null) {
-      folder = (await import('node:path')).join(cacheDir, backboneId);
-      await fs.mkdir(folder, { recursive: true });
+    // Every thread builds its backbone at once (their start-ups overlap); the first one ready tells the backbone's
+    // id and D, the cache key, before any image is looked up.
+    const start = async (): Promise<EmbeddingWorkerReply> => {
+      const timeout = new AbortController();
+      const timer = Number.isFinite(startTimeoutMs)
+        ? setTimeout(() => timeout.abort(new Error(`worker thread did not build the backbone within ${startTimeoutMs} ms (startTimeoutMs)`)), startTimeoutMs)
+        : undefined;
+      const signal = options.signal === undefined ? timeout.signal : AbortSignal.any([timeout.signal, options.signal]);
+      try {
+        return await pool.run({ kind: 'start', setup }, { signal });
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    const starts = Array.from({ length: laneCount }, () => start());
+    for (const s of starts) s.catch(() => undefined); // a thread that failed to start is replaced; its error shows below
+    let first: EmbeddingWorkerReply;
+    try {
+      first = await Promise.any(starts);
+    } catch (e) {
+      options.signal?.throwIfAborted();
+      const cause = e instanceof AggregateError ? e.errors[0] : e;
+      throw new Error(`${FN}: cannot build the ${describeBackboneSpec(spec)} backbone in a worker thread: ${message(cause)}`, { cause });
     }
-    const out: EmbeddedImage[] = new Array<EmbeddedImage>(total);
-    const progress: EmbedProgress = { done: 0, total, cached: 0, failed: 0 };
-    let next = 0;
-    let stop: { error: unknown } | undefined;
+    const { backboneId, embeddingSize: d } = first;
+    const cache = cacheDir === null ? undefined : await openEmbeddingCache(cacheDir, backboneId, d, decoderName, FN);
 
-    const pass = async (start: number, thread: EmbeddingThread | undefined): Promise<EmbeddingThread | undefined> => {
-      const entries: EmbeddedImage[] = [];
-      const todo: { entry: EmbeddedImage; item: EmbeddingWorkerItem }[] = [];
+    const compute = async (items: BatchItem[], signal: AbortSignal | undefined): Promise<BatchOutcome<Float32Array>[]> => {
+      const outcomes: BatchOutcome<Float32Array>[] = items.map(() => ({ ok: false, message: 'not embedded' }));
+      const sent: { slot: number; item: EmbeddingWorkerItem }[] = [];
       const transfer: ArrayBuffer[] = [];
-      for (let i = start; i < Math.min(start + chunk, total); i++) {
-        const source = images[i] as ImageSource;
-        const name = describeImageSource(source);
-        const entry: EmbeddedImage = { embedding: null, error: null, cached: false, hash: null };
-        entries.push(entry);
-        out[i] = entry;
-        let bytes: Uint8Array;
-        try {
-          bytes = await readImageBytes(source);
-          entry.hash = hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-        } catch (e) {
-          entry.error = `cannot read ${name}: ${message(e)}`;
-          continue;
-        }
-        if (fs !== null && folder !== null) {
-          const hit = await fs.readFile(`${folder}/${entry.hash}.f32`).catch(() => null);
-          if (hit !== null && hit.byteLength === 4 * d) {
-            entry.embedding = new Float32Array(hit.buffer.slice(hit.byteOffset, hit.byteOffset + hit.byteLength));
-            entry.cached = true;
-            continue;
-          }
-        }
+      for (const [slot, { bytes, name, owned }] of items.entries()) {
         if (options.decode === undefined) {
           // Bytes read from a file, URL or Blob are ours to transfer; caller-owned bytes are copied.
-          const own = source instanceof Uint8Array || source instanceof ArrayBuffer ? null : ownBuffer(bytes);
-          if (own !== null) transfer.push(own);
-          todo.push({ entry, item: { kind: 'bytes', bytes, name } });
+          const b = bytes.buffer;
+          if (owned && b instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === b.byteLength) transfer.push(b);
+          sent.push({ slot, item: { kind: 'bytes', bytes, name } });
           continue;
         }
         try {
-          const image = toContiguousRgb(await options.decode(bytes), 'embedImagesPool');
+          const image = toContiguousRgb(await options.decode(bytes), FN);
           const [height, width] = image.shape as [number, number, number];
           // Copied, not transferred: the decoder may keep the image (e.g. a cache of its own).
-          const pixels = image.data as Uint8Array;
-          todo.push({ entry, item: { kind: 'pixels', data: pixels, height, width, name } });
+          sent.push({ slot, item: { kind: 'pixels', data: image.data as Uint8Array, height, width, name } });
         } catch (e) {
-          entry.error = `cannot decode ${name}: ${message(e)}`;
+          outcomes[slot] = { ok: false, message: decodeFailure(name, e) };
         }
       }
-      if (todo.length > 0) {
-        let results: ({ embedding: Float32Array } | { error: string })[];
-        try {
-          if (thread === undefined || !thread.alive) thread = await spawn();
-          if (thread.ready.backboneId !== backboneId) {
-            throw new Error(
-              `embedImagesPool: worker threads built different backbones (${thread.ready.backboneId} vs ${backboneId})` +
-                (!isModelBackboneSpec(spec) && (spec.weights ?? null) === null
-                  ? '; random weights are not reproducible with seed 0 (tfjs initialisers take seed 0 for no seed): ' +
-                    'pass a checkpoint or options.seed ≥ 1'
-                  : ''),
-            );
-          }
-          results = await thread.run(
-            todo.map((t) => t.item),
-            transfer,
-          );
-        } catch (e) {
-          if (message(e).startsWith('embedImagesPool:')) throw e;
-          results = todo.map(() => ({ error: `worker thread failed to start: ${message(e)}` }));
-        }
-        for (const [k, { entry, item }] of todo.entries()) {
-          const r = results[k] ?? { error: 'no answer from the worker thread' };
-          if ('embedding' in r) {
-            entry.embedding = r.embedding;
-            if (folder !== null) {
-              const e = r.embedding;
-              await atomicWriteFile(`${folder}/${entry.hash}.f32`, new Uint8Array(e.buffer, e.byteOffset, e.byteLength));
-            }
-          } else {
-            entry.error = r.error.startsWith('cannot ') ? r.error : `cannot embed ${item.name}: ${r.error}`;
-          }
-        }
+      if (sent.length === 0) return outcomes;
+      let reply: EmbeddingWorkerReply;
+      try {
+        reply = await pool.run({ kind: 'embed', setup, items: sent.map((s) => s.item) }, { transfer, ...(signal === undefined ? {} : { signal }) });
+      } catch (e) {
+        if (signal?.aborted === true) throw e;
+        for (const { slot, item } of sent) outcomes[slot] = { ok: false, message: `cannot embed ${item.name}: ${message(e)}` };
+        return outcomes;
       }
-      for (const e of entries) {
-        progress.done++;
-        if (e.cached) progress.cached++;
-        if (e.error !== null) progress.failed++;
+      if (reply.backboneId !== backboneId) {
+        throw new Error(
+          `${FN}: worker threads built different backbones (${reply.backboneId} vs ${backboneId})` +
+            (!isModelBackboneSpec(spec) && (spec.weights ?? null) === null
+              ? '; random weights are not reproducible with seed 0 (tfjs initialisers take seed 0 for no seed): ' +
+                'pass a checkpoint or options.seed ≥ 1'
+              : ''),
+        );
       }
-      options.onProgress?.({ ...progress });
-      return thread;
+      sent.forEach(({ slot }, k) => {
+        const r = reply.results[k] ?? { error: 'no answer from the worker thread' };
+        outcomes[slot] = 'embedding' in r ? { ok: true, value: r.embedding } : { ok: false, message: r.error };
+      });
+      return outcomes;
     };
-
-    const lane = async (thread: EmbeddingThread | undefined): Promise<void> => {
-      while (stop === undefined && next < total) {
-        const start = next;
-        next += chunk;
-        try {
-          thread = await pass(start, thread);
-        } catch (error) {
-          stop ??= { error };
-        }
-      }
-    };
-    await Promise.all(starts.map(async (start) => lane(await start.catch(() => undefined))));
-    if (stop !== undefined) throw stop.error;
-    return { images: out, embeddingSize: d, backboneId };
+    const { values, failures, invalidCacheEntries } = await runCachedBatch<Float32Array>(images, {
+      stage: 'embedding',
+      cache,
+      chunk,
+      lanes: laneCount,
+      decoder: decoderName,
+      compute,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+    const names = images.map((s) => describeImageSource(s));
+    return { results: embeddingResults(values, names), failures, embeddingSize: d, backboneId, decoder: decoderName, invalidCacheEntries };
   } finally {
-    await Promise.allSettled(starts); // threads still starting join `threads` first
-    await Promise.all(threads.map((t) => t.terminate()));
+    await pool.close();
   }
 }
 
@@ -293,11 +248,13 @@ async function embedHere(
   const decode = decoderModule === undefined ? options.decode : await loadDecoderModule(decoderModule);
   const backbone = await buildBackbone(spec);
   try {
-    return await embedImages(backbone, images, {
+    return await embedImagesAs(FN, decoderModule === undefined ? undefined : `module:${decoderModule}`, backbone, images, {
       batchSize,
       cacheDir,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(decode === undefined ? {} : { decode }),
+      ...(decode === undefined && options.decoder !== undefined ? { decoder: options.decoder } : {}),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
   } finally {
     backbone.dispose();

@@ -1,19 +1,16 @@
 /**
- * Worker-thread entry of {@link embedImagesPool} (Node `worker_threads`).
- *
- * `workerData`: {@link EmbeddingWorkerData}. The thread initialises tfjs's wasm backend (one thread: the pool
- * runs one thread per core), builds the backbone from the spec, and answers with an
- * {@link EmbeddingWorkerReady} (its content id, so the pool can check every thread computes the same function)
- * or {@link EmbeddingWorkerFailed}. Each message in is an {@link EmbeddingWorkerTask} (one forward pass: encoded
- * bytes decoded here, or pixels decoded by the caller); each message out an {@link EmbeddingWorkerResult} with the
- * same `id`, its embeddings transferred. The exception of one image becomes its `error`; the thread keeps
- * serving. Built to `dist/models/backbones/embeddingWorker.js`; loaded from source through a tsx bootstrap
- * (`features/batch/workerThreadEntry.ts`).
+ * Worker-thread module of {@link embedImagesPool}'s pool (run by `io/workers`' piscina pool): its default export
+ * handles one task. Each task carries the pool's setup (the backbone spec, the decoder); a thread initialises tfjs's
+ * wasm backend once (one wasm thread: the pool runs one thread per core), builds the backbone for a setup once, and
+ * keeps it for the tasks that follow. A `'start'` task only builds it and answers the backbone's content id (the
+ * cache key) and D; an `'embed'` task runs one forward pass: encoded bytes decoded here, or pixels decoded by the
+ * caller. The exception of one image becomes its `error`; a backbone that cannot be built rejects the task. Built to
+ * `dist/models/backbones/embeddingWorker.js`; loaded from source through a tsx bootstrap (`io/workers`).
  * @module
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import type { RgbImage } from '../../io/image/rgbImage.js';
 import { createRgbImage, toContiguousRgb } from '../../io/image/rgbImage.js';
+import { stableStringify } from '../../io/cache/contentCache.js';
 import { backboneFingerprint } from './backboneFingerprint.js';
 import { buildBackbone } from './backboneSpec.js';
 import type { BackboneSpec } from './backboneSpec.js';
@@ -21,12 +18,14 @@ import type { ImageEmbedder } from './imageEmbedder.js';
 import { embedPixelBatch } from './embedPixelBatch.js';
 import { loadDecoderModule } from './loadDecoderModule.js';
 
-/** Data every embedding worker starts with. */
-export interface EmbeddingWorkerData {
+/** What every task of a pool shares. */
+export interface EmbeddingWorkerSetup {
   /** The backbone to build. */
   spec: BackboneSpec;
   /** `file:`/`data:` URL of a module exporting `decodeImageBytes(bytes)`, or undefined for the library's. */
   decoderModule: string | undefined;
+  /** The library decoder by name (what `'auto'` resolved to in the calling thread), used without `decoderModule`. */
+  decoder: 'sharp' | 'jimp' | 'canvas';
 }
 
 /** One image of a task: encoded bytes to decode in the worker, or decoded pixels. */
@@ -34,100 +33,105 @@ export type EmbeddingWorkerItem =
   | { kind: 'bytes'; bytes: Uint8Array; name: string }
   | { kind: 'pixels'; data: Uint8Array; height: number; width: number; name: string };
 
-/** One forward pass. */
-export interface EmbeddingWorkerTask {
-  id: number;
-  items: EmbeddingWorkerItem[];
-}
+/** A task: build the backbone (`'start'`), or one forward pass (`'embed'`). */
+export type EmbeddingWorkerTask =
+  | { kind: 'start'; setup: EmbeddingWorkerSetup }
+  | { kind: 'embed'; setup: EmbeddingWorkerSetup; items: EmbeddingWorkerItem[] };
 
-/** The backbone is built: what the pool needs to key the cache. */
-export interface EmbeddingWorkerReady {
-  kind: 'ready';
+/** The answer to a task: the backbone's id and D, and for `'embed'` per item its [D] embedding or why it failed. */
+export interface EmbeddingWorkerReply {
   backboneId: string;
   embeddingSize: number;
-}
-
-/** The backbone could not be built (bad spec, unreadable checkpoint, no wasm). */
-export interface EmbeddingWorkerFailed {
-  kind: 'failed';
-  message: string;
-}
-
-/** The answer to an {@link EmbeddingWorkerTask}: per item, its [D] embedding or why it failed. */
-export interface EmbeddingWorkerResult {
-  kind: 'result';
-  id: number;
   results: ({ embedding: Float32Array } | { error: string })[];
 }
 
-/** Any message a worker sends. */
-export type EmbeddingWorkerReply = EmbeddingWorkerReady | EmbeddingWorkerFailed | EmbeddingWorkerResult;
-
-type Decode = (bytes: Uint8Array) => Promise<RgbImage>;
+type Decode = (bytes: Uint8Array, name: string) => Promise<RgbImage>;
+interface Built {
+  backbone: ImageEmbedder;
+  decode: Decode;
+  backboneId: string;
+}
 
 function text(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-async function start(data: EmbeddingWorkerData): Promise<{ backbone: ImageEmbedder; decode: Decode }> {
-  const { initBackend } = await import('../../backend/initBackend.js');
-  await initBackend('wasm', { wasmThreads: 1, cpuFallbackKernels: false });
-  const decode = await loadDecoderModule(data.decoderModule);
-  const backbone = await buildBackbone(data.spec);
-  return { backbone, decode };
+/** An image that could not be decoded: the decoder's message when it names the image, else one that does. */
+export function decodeFailure(name: string, error: unknown): string {
+  const m = text(error);
+  return m.includes(name) ? m : `cannot decode ${name}: ${m}`;
 }
 
-async function embedTask(task: EmbeddingWorkerTask, backbone: ImageEmbedder, decode: Decode): Promise<EmbeddingWorkerResult> {
-  const results: EmbeddingWorkerResult['results'] = [];
+let backend: Promise<unknown> | undefined;
+let current: { key: string; built: Promise<Built> } | undefined;
+
+async function build(setup: EmbeddingWorkerSetup): Promise<Built> {
+  backend ??= import('../../backend/initBackend.js').then(({ initBackend }) =>
+    initBackend('wasm', { wasmThreads: 1, cpuFallbackKernels: false }),
+  );
+  await backend;
+  let decode: Decode;
+  if (setup.decoderModule !== undefined) decode = await loadDecoderModule(setup.decoderModule);
+  else {
+    const { decodeImageBytes } = await import('../../io/image/decodeImageBytes.js');
+    decode = (bytes, name) => decodeImageBytes(bytes, { decoder: setup.decoder, name });
+  }
+  const backbone = await buildBackbone(setup.spec);
+  return { backbone, decode, backboneId: await backboneFingerprint(backbone) };
+}
+
+function ensure(setup: EmbeddingWorkerSetup): Promise<Built> {
+  const key = stableStringify(setup);
+  if (current?.key !== key) {
+    const previous = current?.built;
+    void previous?.then((b) => b.backbone.dispose(), () => undefined);
+    current = { key, built: build(setup) };
+    // A failed build is retried by the next task rather than cached.
+    const attempt = current;
+    attempt.built.catch(() => {
+      if (current === attempt) current = undefined;
+    });
+  }
+  return current.built;
+}
+
+async function embedItems(items: EmbeddingWorkerItem[], built: Built): Promise<EmbeddingWorkerReply['results']> {
+  const results: EmbeddingWorkerReply['results'] = [];
   const images: RgbImage[] = [];
   const slots: number[] = [];
-  for (const item of task.items) {
+  for (const item of items) {
     try {
       const image =
         item.kind === 'bytes'
-          ? toContiguousRgb(await decode(item.bytes), 'embedImagesPool')
+          ? toContiguousRgb(await built.decode(item.bytes, item.name), 'embedImagesPool')
           : createRgbImage(item.width, item.height, item.data);
       slots.push(results.length);
       images.push(image);
       results.push({ error: '' });
     } catch (e) {
-      results.push({ error: `cannot decode ${item.name}: ${text(e)}` });
+      results.push({ error: decodeFailure(item.name, e) });
     }
   }
   try {
-    const embeddings = await embedPixelBatch(backbone, images);
+    const embeddings = await embedPixelBatch(built.backbone, images);
     embeddings.forEach((embedding, k) => (results[slots[k]!] = { embedding }));
   } catch (e) {
     // The forward pass itself failed (e.g. out of memory): every image of the pass fails with its reason.
-    for (const k of slots) results[k] = { error: `cannot embed ${task.items[k]!.name}: ${text(e)}` };
+    for (const k of slots) results[k] = { error: `cannot embed ${items[k]!.name}: ${text(e)}` };
   }
-  return { kind: 'result', id: task.id, results };
+  return results;
 }
 
-const port = parentPort;
-if (port !== null) {
-  const data = workerData as EmbeddingWorkerData;
-  void (async () => {
-    let ready: { backbone: ImageEmbedder; decode: Decode };
-    try {
-      ready = await start(data);
-      const reply: EmbeddingWorkerReady = {
-        kind: 'ready',
-        backboneId: await backboneFingerprint(ready.backbone),
-        embeddingSize: ready.backbone.embeddingSize,
-      };
-      port.postMessage(reply);
-    } catch (e) {
-      const reply: EmbeddingWorkerFailed = { kind: 'failed', message: text(e) };
-      port.postMessage(reply);
-      return;
-    }
-    // Tasks run one after the other (the pool sends the next one only after this one's answer).
-    port.on('message', (task: EmbeddingWorkerTask) => {
-      void embedTask(task, ready.backbone, ready.decode).then((reply) => {
-        const transfer = reply.results.flatMap((r) => ('embedding' in r ? [r.embedding.buffer as ArrayBuffer] : []));
-        port.postMessage(reply, transfer);
-      });
-    });
-  })();
+/**
+ * Handles one task in a worker thread.
+ *
+ * @param task - see {@link EmbeddingWorkerTask}
+ * @returns see {@link EmbeddingWorkerReply}
+ * @throws the error of building the backbone (bad spec, unreadable checkpoint, no wasm)
+ */
+export default async function embeddingWorker(task: EmbeddingWorkerTask): Promise<EmbeddingWorkerReply> {
+  const built = await ensure(task.setup);
+  const head = { backboneId: built.backboneId, embeddingSize: built.backbone.embeddingSize };
+  if (task.kind === 'start') return { ...head, results: [] };
+  return { ...head, results: await embedItems(task.items, built) };
 }

@@ -25,8 +25,8 @@ export type { BackboneArchitecture, BackboneName, CreateBackboneOptions } from '
 export { loadBackbone } from './loadBackbone.js';
 export type { LoadBackboneOptions } from './loadBackbone.js';
 export { backboneFingerprint } from './backboneFingerprint.js';
-export { embedImages } from './embedImages.js';
-export type { EmbedImagesOptions, EmbedImagesResult, EmbedProgress, EmbeddedImage } from './embedImages.js';
+export { embedImages, EMBEDDING_CACHE_VERSION } from './embedImages.js';
+export type { EmbedImagesOptions, EmbedImagesResult, EmbeddedImage } from './embedImages.js';
 export { embedImagesPool } from './embedImagesPool.js';
 export type { EmbedImagesPoolOptions } from './embedImagesPool.js';
 export { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackboneSpec } from './backboneSpec.js';
@@ -37,4 +37,4 @@ export type { CheckedFrozenModelBackboneOptions, FrozenModelBackboneOptions } fr
 export { loadModelBackbone, SAVED_MODEL_KINDS } from './loadModelBackbone.js';
 export type { LoadModelBackboneOptions, SavedModelKind } from './loadModelBackbone.js';
 export { embedPixelBatch } from './embedPixelBatch.js';
-export { resolveEmbeddingWorkerUrl } from './embeddingThread.js';
+export { resolveEmbeddingWorkerUrl } from './resolveEmbeddingWorkerUrl.js';

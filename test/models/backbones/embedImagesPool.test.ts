@@ -12,10 +12,29 @@ import type { BackboneSpec } from '../../../src/models/backbones/backboneSpec.js
 import { buildBackbone } from '../../../src/models/backbones/backboneSpec.js';
 import { backboneFingerprint } from '../../../src/models/backbones/backboneFingerprint.js';
 import { embedImages } from '../../../src/models/backbones/embedImages.js';
-import type { EmbedProgress } from '../../../src/models/backbones/embedImages.js';
+import type { BatchProgressDetail, EmbedImagesResult } from '../../../src/models/backbones/embedImages.js';
+import type { ProgressEvent } from '../../../src/core/index.js';
+import { ArgumentError } from '../../../src/core/index.js';
+import tsupConfig from '../../../tsup.config.js';
+
+type EmbedProgress = ProgressEvent<BatchProgressDetail>;
+
+/** Per source: its embedding or null, and its failure message or null. */
+const bySource = (r: EmbedImagesResult, n: number): { embedding: Float32Array | null; error: string | null; hash: string | null; cached: boolean }[] => {
+  const out = Array.from({ length: n }, () => ({ embedding: null as Float32Array | null, error: null as string | null, hash: null as string | null, cached: false }));
+  for (const e of r.results) out[e.index] = { embedding: e.embedding, error: null, hash: e.hash, cached: e.cached };
+  for (const f of r.failures) out[f.index]!.error = f.message;
+  return out;
+};
+
+/** The cache entry file of an image hash under a cache root. */
+async function entryFile(cacheDir: string, hash: string): Promise<string> {
+  const [folder] = (await readdir(cacheDir)).filter((f) => f.startsWith('embedding-'));
+  return join(cacheDir, folder!, hash.slice(0, 2), `${hash}.json`);
+}
 import { embedImagesPool } from '../../../src/models/backbones/embedImagesPool.js';
 import { embedPixelBatch } from '../../../src/models/backbones/embedPixelBatch.js';
-import { resolveEmbeddingWorkerUrl } from '../../../src/models/backbones/embeddingThread.js';
+import { resolveEmbeddingWorkerUrl } from '../../../src/models/backbones/resolveEmbeddingWorkerUrl.js';
 import { saveModelTo } from '../../../src/io/modelIo/saveModelTo.js';
 import { loadModelBackbone } from '../../../src/models/backbones/loadModelBackbone.js';
 import { buildLikeDist } from '../../helpers/buildLikeDist.js';
@@ -77,34 +96,37 @@ describe('embedImagesPool', () => {
     expect(bytes.byteLength).toBeGreaterThan(0); // not detached
     expect(pooled.backboneId).toBe(direct.backboneId);
     expect(pooled.embeddingSize).toBe(32);
-    expect(pooled.images.map((e) => e.error)).toEqual(direct.images.map((e) => e.error));
-    expect(pooled.images[1]!.error).toMatch(/cannot read .*missing\.png/);
-    expect(pooled.images.at(-2)!.error).toMatch(/cannot decode .*broken\.png/);
-    expect(pooled.images.map((e) => e.hash)).toEqual(direct.images.map((e) => e.hash));
-    pooled.images.forEach((e, i) => expect(e.embedding).toEqual(direct.images[i]!.embedding)); // bit for bit
-    expect(pooled.images.filter((e) => e.embedding !== null)).toHaveLength(sources.length - 2);
-    expect(progress.map((p) => p.done)).toEqual([...progress.map((p) => p.done)].sort((a, b) => a - b));
-    expect(progress.at(-1)).toEqual({ done: sources.length, total: sources.length, cached: 0, failed: 2 });
+    expect(pooled.decoder).toBe('sharp');
+    expect(pooled.failures).toEqual(direct.failures);
+    expect(pooled.failures.map((f) => f.index)).toEqual([1, sources.length - 2]);
+    expect(pooled.failures[0]!.message).toMatch(/cannot decode image .*missing\.png: file not found/);
+    expect(pooled.failures[1]!.message).toMatch(/cannot decode .*broken\.png/);
+    expect(pooled.results.map((e) => e.hash)).toEqual(direct.results.map((e) => e.hash));
+    pooled.results.forEach((e, i) => expect(e.embedding).toEqual(direct.results[i]!.embedding)); // bit for bit
+    expect(pooled.results).toHaveLength(sources.length - 2);
+    expect(progress.map((p) => p.done)).toEqual(sources.map((_, i) => i + 1));
+    expect(progress.at(-1)).toMatchObject({ stage: 'embedding', done: sources.length, total: sources.length, detail: { cached: 0, failed: 2 } });
   });
 
   it('shares the cache of embedImages: each resumes the other', async () => {
     const cacheDir = join(dir, 'cache');
     const first = await embedImagesPool(SPEC, paths, { workers: 2, batchSize: 2, cacheDir });
-    const folder = join(cacheDir, first.backboneId);
-    expect((await readdir(folder)).sort()).toEqual([...new Set(first.images.map((e) => `${e.hash}.f32`))].sort());
+    const [folder] = await readdir(cacheDir);
+    const files = (await readdir(join(cacheDir, folder!), { recursive: true })).filter((f) => f.endsWith('.json'));
+    expect(files.map((f) => f.slice(3)).sort()).toEqual([...new Set(first.results.map((e) => `${e.hash}.json`))].sort());
     const backbone = await buildBackbone(SPEC);
     const byEmbedImages = await embedImages(backbone, paths, { cacheDir });
-    expect(byEmbedImages.images.every((e) => e.cached)).toBe(true);
+    expect(byEmbedImages.results.every((e) => e.cached)).toBe(true);
     // an interrupted run: one entry missing; embedImages writes it, the pool reads everything
-    await unlink(join(folder, `${first.images[2]!.hash}.f32`));
+    await unlink(await entryFile(cacheDir, first.results[2]!.hash));
     const repaired = await embedImages(backbone, paths, { cacheDir });
-    expect(repaired.images.map((e) => e.cached)).toEqual(paths.map((_, i) => i !== 2));
-    await unlink(join(folder, `${first.images[0]!.hash}.f32`));
+    expect(repaired.results.map((e) => e.cached)).toEqual(paths.map((_, i) => i !== 2));
+    await unlink(await entryFile(cacheDir, first.results[0]!.hash));
     const progress: EmbedProgress[] = [];
     const second = await embedImagesPool(SPEC, paths, { workers: 1, cacheDir, onProgress: (p) => progress.push(p) });
-    expect(second.images.map((e) => e.cached)).toEqual(paths.map((_, i) => i !== 0));
-    second.images.forEach((e, i) => expect(e.embedding).toEqual(first.images[i]!.embedding));
-    expect(progress.at(-1)).toEqual({ done: paths.length, total: paths.length, cached: paths.length - 1, failed: 0 });
+    expect(second.results.map((e) => e.cached)).toEqual(paths.map((_, i) => i !== 0));
+    second.results.forEach((e, i) => expect(e.embedding).toEqual(first.results[i]!.embedding));
+    expect(progress.at(-1)).toMatchObject({ done: paths.length, total: paths.length, detail: { cached: paths.length - 1, failed: 0 } });
     backbone.dispose();
   });
 
@@ -113,12 +135,38 @@ describe('embedImagesPool', () => {
     const sources = [raws[0]!, raws[1]!, crash, raws[2]!, new Uint8Array(5), raws[3]!];
     // one thread: the images after the crash can only be embedded by its replacement
     const pooled = await embedImagesPool(SPEC, sources, { workers: 1, batchSize: 1, decoderModule: RAW });
-    expect(pooled.images.map((e) => e.embedding === null)).toEqual([false, false, true, false, true, false]);
-    expect(pooled.images[2]!.error).toMatch(/^cannot embed <3 bytes>: worker thread exited \(code 3\)/);
-    expect(pooled.images[4]!.error).toMatch(/^cannot decode <5 bytes>: raw decoder: not a square RGB image/);
+    const got = bySource(pooled, sources.length);
+    expect(got.map((e) => e.embedding === null)).toEqual([false, false, true, false, true, false]);
+    expect(got[2]!.error).toMatch(/^cannot embed <3 bytes>: worker thread exited \(code 3\)/);
+    expect(got[4]!.error).toMatch(/^cannot decode <5 bytes>: raw decoder: not a square RGB image/);
+    expect(pooled.decoder).toBe(`module:${pathToFileURL(RAW).href}`);
     const here = await embedImagesPool(SPEC, sources.filter((s) => s !== crash), { workers: 0, decoderModule: RAW });
     expect(here.backboneId).toBe(pooled.backboneId);
-    here.images.forEach((e, i) => expect(e.embedding).toEqual(pooled.images[i < 2 ? i : i + 1]!.embedding));
+    expect(here.decoder).toBe(pooled.decoder);
+    const hereBySource = bySource(here, sources.length - 1);
+    hereBySource.forEach((e, i) => expect(e.embedding).toEqual(got[i < 2 ? i : i + 1]!.embedding));
+  });
+
+  it('an aborted run rejects promptly (a stuck pass\'s thread is stopped) and keeps the cached work', async () => {
+    const cacheDir = join(dir, 'abort-cache');
+    const stuck = Uint8Array.from(raws[3]!);
+    stuck[0] = 0x73; // the raw decoder waits 60 s
+    const controller = new AbortController();
+    const started = performance.now();
+    const call = embedImagesPool(SPEC, [raws[0]!, raws[1]!, stuck, raws[2]!], {
+      workers: 2,
+      batchSize: 1,
+      decoderModule: RAW,
+      cacheDir,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done === 3) controller.abort(new Error('stop now'));
+      },
+    });
+    await expect(call).rejects.toThrow('stop now');
+    expect(performance.now() - started).toBeLessThan(30_000);
+    const [folder] = await readdir(cacheDir);
+    expect((await readdir(join(cacheDir, folder!), { recursive: true })).filter((f) => f.endsWith('.json'))).toHaveLength(3);
   });
 
   it('a decode function runs in the calling thread and gives the same embeddings', async () => {
@@ -127,8 +175,9 @@ describe('embedImagesPool', () => {
     };
     const a = await embedImagesPool(SPEC, raws, { workers: 2, decode: decodeImageBytes });
     const b = await embedImagesPool(SPEC, raws, { workers: 0, decode: decodeImageBytes });
-    expect(a.images.every((e) => e.embedding !== null)).toBe(true);
-    a.images.forEach((e, i) => expect(e.embedding).toEqual(b.images[i]!.embedding));
+    expect(a.results).toHaveLength(raws.length);
+    expect(a.decoder).toBe('custom');
+    a.results.forEach((e, i) => expect(e.embedding).toEqual(b.results[i]!.embedding));
   });
 
   it('an empty list still reports D and the backbone id; random-weight specs agree with embedImages', async () => {
@@ -137,7 +186,7 @@ describe('embedImagesPool', () => {
     const backbone = await buildBackbone(spec);
     const direct = await embedImages(backbone, []);
     backbone.dispose();
-    expect(empty).toEqual({ images: [], embeddingSize: 8, backboneId: direct.backboneId });
+    expect(empty).toEqual({ results: [], failures: [], embeddingSize: 8, backboneId: direct.backboneId, decoder: 'sharp', invalidCacheEntries: 0 });
   });
 
   it('rebuilds a saved tfjs layers or graph model in each thread: equals embedImages, shares its cache', async () => {
@@ -156,16 +205,17 @@ describe('embedImagesPool', () => {
       expect(tf.memory().numTensors).toBe(before);
       expect(pooled.embeddingSize).toBe([4, 2][k]);
       expect(pooled.backboneId).toMatch(k === 0 ? /^tfjs-layers-/ : /^tfjs-graph-/);
-      expect(pooled.images.at(-1)!.error).toMatch(/cannot decode .*broken\.png/);
+      expect(pooled.failures.map((f) => f.index)).toEqual([paths.length]);
+      expect(pooled.failures[0]!.message).toMatch(/cannot decode .*broken\.png/);
       const backbone = await buildBackbone(spec);
       const direct = await embedImages(backbone, paths);
       const cached = await embedImages(backbone, paths, { cacheDir });
       backbone.dispose();
       expect(direct.backboneId).toBe(pooled.backboneId);
-      expect(cached.images.every((e) => e.cached)).toBe(true);
-      direct.images.forEach((e, i) => {
-        expect(e.embedding).not.toBeNull();
-        expect(pooled.images[i]!.embedding).toEqual(e.embedding); // bit for bit on wasm
+      expect(cached.results.every((e) => e.cached)).toBe(true);
+      expect(direct.results).toHaveLength(paths.length);
+      direct.results.forEach((e, i) => {
+        expect(pooled.results[i]!.embedding).toEqual(e.embedding); // bit for bit on wasm
       });
     }
     const load = await loadModelBackbone(join(dir, 'cnn'), 'layers');
@@ -175,10 +225,14 @@ describe('embedImagesPool', () => {
 
   it('checks its inputs early, naming itself and the value', async () => {
     await expect(embedImagesPool({ name: 'resnet99' as 'resnet18' }, [])).rejects.toThrow(/embedImagesPool: unknown backbone "resnet99"/);
-    await expect(embedImagesPool(SPEC, [], { batchSize: 0 })).rejects.toThrow(/embedImagesPool: batchSize must be a positive integer, got 0/);
-    await expect(embedImagesPool(SPEC, [], { workers: -1 })).rejects.toThrow(/embedImagesPool: workers must be an integer ≥ 0, got -1/);
+    await expect(embedImagesPool(SPEC, [], { batchSize: 0 })).rejects.toThrow(/^embedImagesPool: options.batchSize must be an integer ≥ 1, got 0$/);
+    await expect(embedImagesPool(SPEC, [], { workers: -1 })).rejects.toThrow(/^embedImagesPool: options.workers must be an integer ≥ 0, got -1$/);
     await expect(embedImagesPool(SPEC, [], { decoderModule: RAW, decode: async () => createRgbImage(1, 1) })).rejects.toThrow(
-      /embedImagesPool: pass decode .* or decoderModule .*, not both/,
+      /embedImagesPool: options must be at most one of decode .*, decoderModule .* and decoder/,
+    );
+    await expect(embedImagesPool(SPEC, [{ id: 'P0' }] as unknown as string[], { workers: 1 })).rejects.toThrow(ArgumentError);
+    await expect(embedImagesPool(SPEC, [paths[0]!, { id: 'P0' }] as unknown as string[], { workers: 1 })).rejects.toThrow(
+      /^embedImagesPool: images\[1\] must be an image source/,
     );
     await expect(embedImagesPool({ ...SPEC, weights: 42 as unknown as string }, [])).rejects.toThrow(/spec\.weights must be/);
     await expect(embedImagesPool({ model: { url: '', kind: 'layers' } }, [])).rejects.toThrow(/embedImagesPool: spec\.model\.url must be a non-empty/);
@@ -198,7 +252,7 @@ describe('embedImagesPool', () => {
   });
 
   it('gives up on threads that do not start within startTimeoutMs (a stalled http model), naming the spec', async () => {
-    await expect(embedImagesPool(SPEC, [], { startTimeoutMs: 0 })).rejects.toThrow(/embedImagesPool: startTimeoutMs must be a positive number of ms \(or Infinity\), got 0/);
+    await expect(embedImagesPool(SPEC, [], { startTimeoutMs: 0 })).rejects.toThrow(/embedImagesPool: options.startTimeoutMs must be a positive number of ms \(or Infinity\), got 0/);
     await expect(embedImagesPool(SPEC, [], { startTimeoutMs: Number.NaN })).rejects.toThrow(/startTimeoutMs must be .*got NaN/);
     const { createServer } = await import('node:http');
     const stalled = createServer(() => undefined); // accepts, never answers
@@ -234,7 +288,7 @@ describe('embedPixelBatch (the threads\' forward pass)', () => {
       const want = await embedImages(backbone, [raws[0]!, raws[1]!.subarray(0, 32 * 32 * 3)], {
         decode: async (b) => createRgbImage(b.length === SIZE * SIZE * 3 ? SIZE : 32, b.length === SIZE * SIZE * 3 ? SIZE : 32, b),
       });
-      got.forEach((z, i) => expect(z).toEqual(want.images[i]!.embedding));
+      got.forEach((z, i) => expect(z).toEqual(want.results[i]!.embedding));
       expect(got[0]!.buffer).not.toBe(got[1]!.buffer);
       expect(await embedPixelBatch(backbone, [])).toEqual([]);
       backbone.dispose();
@@ -244,7 +298,8 @@ describe('embedPixelBatch (the threads\' forward pass)', () => {
 
 describe('resolveEmbeddingWorkerUrl', () => {
   it('finds the TypeScript source when running from source, and names the candidates when there is none', async () => {
-    const url = await resolveEmbeddingWorkerUrl(pathToFileURL(join(repo, 'src/models/backbones/embeddingThread.ts')).href);
+    expect((tsupConfig as { entry: string[] }).entry).toContain('src/models/backbones/embeddingWorker.ts'); // built into dist
+    const url = await resolveEmbeddingWorkerUrl(pathToFileURL(join(repo, 'src/models/backbones/resolveEmbeddingWorkerUrl.ts')).href);
     expect(fileURLToPath(url)).toBe(join(repo, 'src/models/backbones/embeddingWorker.ts'));
     await expect(resolveEmbeddingWorkerUrl(pathToFileURL(join(dir, 'index.js')).href)).rejects.toThrow(
       /resolveEmbeddingWorkerUrl: no worker entry found \(tried .*embeddingWorker\.js, .*models\/backbones\/embeddingWorker\.js, .*embeddingWorker\.ts\)/,
@@ -265,7 +320,8 @@ describe('the built embedding worker (as tsup bundles it into dist/)', () => {
       const built = await embedImagesPool(SPEC, paths.slice(0, 3), { workers: 1, workerUrl: entry });
       const source = await embedImagesPool(SPEC, paths.slice(0, 3), { workers: 1 });
       expect(built.backboneId).toBe(source.backboneId);
-      built.images.forEach((e, i) => expect(e.embedding).toEqual(source.images[i]!.embedding));
+      expect(built.results).toHaveLength(3);
+      built.results.forEach((e, i) => expect(e.embedding).toEqual(source.results[i]!.embedding));
     } finally {
       await rm(dist, { recursive: true, force: true });
     }
