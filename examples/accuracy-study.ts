@@ -4,14 +4,16 @@
  * the wall time of each run. One configuration per invocation, so that each row of `docs/results.md` has one command.
  *
  * Usage: `npx tsx examples/accuracy-study.ts <cohortDir> <cacheDir> [--seeds 0,1] [--model cells|means|metadata]
- *   [--learner logistic|gbdt] [--c 0.1] [--rounds 100] [--depth 3] [--eta 0.1] [--pooling mean] [--texture]
+ *   [--learner logistic|gbdt|mlp] [--c 0.1] [--rounds 100] [--depth 3] [--eta 0.1] [--hidden 16] [--epochs 30]
+ *   [--pooling mean] [--texture]
  *   [--no-metadata] [--final refit|innerAverage] [--inner-folds 5] [--stacker-c 1]`
  *
  * - Per image: decode (sharp), `segmentNucleus`, the 51 handmade features (`cellFeaturesFromSegmentation`) and the
  *   17 texture descriptors of the nucleus (`extractTextureFeatures`), cached in `<cacheDir>` (one file for the
  *   cohort; a rerun on the same image list reads it). Images without a nucleus are left out of their patient.
  * - `--model cells` (default): the per-cell expert; each cell's 51 features (68 with `--texture`) go to the per-cell
- *   learner (`--learner logistic` with inverse strength `--c`, or `gbdt` with `--rounds`, `--depth`, `--eta`); its
+ *   learner (`--learner logistic` with inverse strength `--c`, `gbdt` with `--rounds`, `--depth`, `--eta`, or `mlp`
+ *   with `--hidden` units and `--epochs`); its
  *   cross-fitted cell scores are pooled per patient (`--pooling mean|quantiles|meanQuantiles|topk|lse`) and stacked
  *   with age and log(1 + count) (`--no-metadata`: the pooled scores alone). `--model means`: the logistic-regression
  *   baseline on per-patient feature means + metadata; `--model metadata`: age and log(1 + count) only.
@@ -30,7 +32,7 @@ import { decodeImage } from '../src/io/index.js';
 import type { PatientBag } from '../src/models/index.js';
 import { segmentNucleus } from '../src/segmentation/index.js';
 import { logisticRegressionEstimator } from '../src/training/baselines/index.js';
-import { cellScoresEstimator, gbdtInstanceLearner, logisticInstanceLearner, type CellPooling } from '../src/training/cellScores/index.js';
+import { cellScoresEstimator, gbdtInstanceLearner, logisticInstanceLearner, mlpInstanceLearner, type CellPooling } from '../src/training/cellScores/index.js';
 import { crossValidate } from '../src/training/crossValidate/index.js';
 import type { BagPrediction, Estimator } from '../src/training/estimator/index.js';
 import { balancedAccuracy } from '../src/training/metrics/index.js';
@@ -42,7 +44,9 @@ export interface AccuracyStudyArgs {
   cacheDir: string;
   seeds: number[];
   model: 'cells' | 'means' | 'metadata';
-  learner: 'logistic' | 'gbdt';
+  learner: 'logistic' | 'gbdt' | 'mlp';
+  hidden: number;
+  epochs: number;
   c: number;
   rounds: number;
   depth: number;
@@ -74,6 +78,8 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
     rounds: 100,
     depth: 3,
     eta: 0.1,
+    hidden: 16,
+    epochs: 30,
     pooling: 'mean',
     texture: false,
     metadata: true,
@@ -83,11 +89,11 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
   };
   const choices: Record<string, readonly string[]> = {
     model: ['cells', 'means', 'metadata'],
-    learner: ['logistic', 'gbdt'],
+    learner: ['logistic', 'gbdt', 'mlp'],
     pooling: ['mean', 'quantiles', 'meanQuantiles', 'topk', 'lse'],
     final: ['refit', 'innerAverage'],
   };
-  const numbers: Record<string, keyof typeof out> = { c: 'c', rounds: 'rounds', depth: 'depth', eta: 'eta', 'inner-folds': 'innerFolds', 'stacker-c': 'stackerC' };
+  const numbers: Record<string, keyof typeof out> = { c: 'c', rounds: 'rounds', depth: 'depth', eta: 'eta', hidden: 'hidden', epochs: 'epochs', 'inner-folds': 'innerFolds', 'stacker-c': 'stackerC' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--texture') out.texture = true;
@@ -196,7 +202,9 @@ export function estimatorOf(args: AccuracyStudyArgs): Estimator<BagPrediction> {
   const learner =
     args.learner === 'logistic'
       ? logisticInstanceLearner({ c: args.c })
-      : gbdtInstanceLearner({ rounds: args.rounds, maxDepth: args.depth, learningRate: args.eta });
+      : args.learner === 'gbdt'
+        ? gbdtInstanceLearner({ rounds: args.rounds, maxDepth: args.depth, learningRate: args.eta })
+        : mlpInstanceLearner({ hidden: args.hidden, epochs: args.epochs });
   return cellScoresEstimator({
     learner,
     pooling: args.pooling,

@@ -12,3 +12,5 @@ export { cellScoresEstimator } from './cellScoresEstimator.js';
 export type { CellScoresOptions, CellScoresPrediction, CellScoresProgressDetail } from './cellScoresEstimator.js';
 export { fitGradientBoostedTrees, gbdtInstanceLearner } from './fitGradientBoostedTrees.js';
 export type { GradientBoostedTreesModel, GradientBoostedTreesOptions } from './fitGradientBoostedTrees.js';
+export { fitCellMlp, mlpInstanceLearner } from './fitCellMlp.js';
+export type { CellMlpModel, CellMlpOptions } from './fitCellMlp.js';
