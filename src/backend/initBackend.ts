@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkArray, checkInteger, checkOneOf, checkOptions } from '../core/index.js';
 import { activateBackend, isBackendInstantiated } from './activateBackend.js';
 import { BackendInitError, errorText } from './backendInitError.js';
-import { AUTO_ORDER_BROWSER, AUTO_ORDER_NODE, BACKEND_NAMES, isBackendName } from './backendNames.js';
+import { AUTO_ORDER_BROWSER, AUTO_ORDER_NODE, BACKEND_NAMES } from './backendNames.js';
 import type { BackendName, ConcreteBackendName } from './backendNames.js';
 import { registerCpuFallbackKernels } from './cpuFallbackKernels.js';
 import { currentNavigatorGpu, installNodeWebGpu, SWIFTSHADER_ICD_PATH } from './installNodeWebGpu.js';
@@ -162,25 +163,21 @@ async function setUp(name: ConcreteBackendName, options: InitBackendOptions, aut
   }
 }
 
-function checkOptions(name: unknown, options: InitBackendOptions): void {
-  if (!isBackendName(name)) {
-    throw new BackendInitError(String(name), `unknown backend ${JSON.stringify(name)}; expected one of ${BACKEND_NAMES.join(', ')}`);
+const FN = 'initBackend';
+const CONCRETE_NAMES = BACKEND_NAMES.filter((n) => n !== 'auto');
+
+function checkArguments(name: unknown, options: InitBackendOptions): void {
+  checkOneOf(FN, 'name', name, BACKEND_NAMES);
+  checkOptions(FN, options);
+  if (options.wasmThreads !== undefined) checkInteger(FN, 'options.wasmThreads', options.wasmThreads, { min: 1 });
+  if (options.powerPreference !== undefined) {
+    checkOneOf(FN, 'options.powerPreference', options.powerPreference, ['high-performance', 'low-power'] as const);
   }
-  const t = options.wasmThreads;
-  if (t !== undefined && !(Number.isInteger(t) && t >= 1)) {
-    throw new BackendInitError(name, `wasmThreads must be an integer ≥ 1, got ${t}`);
-  }
-  const p = options.powerPreference;
-  if (p !== undefined && p !== 'high-performance' && p !== 'low-power') {
-    throw new BackendInitError(name, `powerPreference must be 'high-performance' or 'low-power', got ${JSON.stringify(p)}`);
-  }
-  for (const o of (options.order ?? []) as readonly unknown[]) {
-    if (!isBackendName(o) || o === 'auto') {
-      throw new BackendInitError(name, `order lists ${JSON.stringify(o)}, which is not a concrete backend name`);
-    }
-  }
-  if (options.order !== undefined && options.order.length === 0) {
-    throw new BackendInitError(name, 'order is empty; list at least one backend');
+  if (options.order !== undefined) {
+    checkArray(FN, 'options.order', options.order, {
+      minLength: 1,
+      each: (o, i) => checkOneOf(FN, `options.order[${i}]`, o, CONCRETE_NAMES),
+    });
   }
 }
 
@@ -232,8 +229,9 @@ async function run(name: BackendName, options: InitBackendOptions): Promise<Back
  * @param name - A {@link BackendName}. Defaults to `'wasm'`, the fastest backend available everywhere without a GPU.
  * @param options - {@link InitBackendOptions}.
  * @returns `{ backend, reason, fallbacks }` ({@link BackendSelection}).
- * @throws BackendInitError naming the backend and the cause: unknown name, missing optional package (with its
- *   install command), no WebGPU adapter, WebGL outside a browser, a failed initialisation
+ * @throws {ArgumentError} naming `initBackend` and the argument for an unknown name or a bad option
+ * @throws BackendInitError naming the backend and the cause: missing optional package (with its install command),
+ *   no WebGPU adapter, WebGL outside a browser, a failed initialisation
  * @example
  * ```ts
  * const { backend, reason } = await initBackend('auto');
@@ -243,7 +241,7 @@ async function run(name: BackendName, options: InitBackendOptions): Promise<Back
  */
 export function initBackend(name: BackendName = 'wasm', options: InitBackendOptions = {}): Promise<BackendSelection> {
   const next = queue.then(() => {
-    checkOptions(name, options);
+    checkArguments(name, options);
     return run(name, options);
   });
   queue = next.catch(() => undefined);

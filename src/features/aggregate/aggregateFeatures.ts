@@ -1,3 +1,5 @@
+import { ArgumentError, checkArray, checkNumber, checkOneOf, checkOptions, checkString, describeValue } from '../../core/index.js';
+
 /** One image's features, tagged with its patient: e.g. a `BatchImageResult` plus the patient id. */
 export interface AggregateRow {
   /** Patient id (e.g. 'P12'); rows of a patient need not be adjacent. */
@@ -116,9 +118,9 @@ function quantileSorted(sorted: Float64Array, q: number): number {
  * @param rows - per-image rows: patient id, status, named features (finite numbers)
  * @param options - see {@link AggregateFeaturesOptions}
  * @returns the column names and one {@link PatientFeatures} per patient
- * @throws TypeError naming the function when `rows` is not an array, or a row is malformed
+ * @throws {ArgumentError} naming the function and the argument when `rows` is not an array, or a row is malformed
  *   (an `'ok'` row without features, a usable row lacking one of `names`)
- * @throws RangeError naming the patient and feature for a non-finite value, and for bad options
+ * @throws {ArgumentError} naming the patient and feature for a non-finite value, and the option for bad options
  *   (unknown statistic, quantile outside [0, 1], ddof not 0/1, a row of a patient not in `patients`)
  * @example
  * const { columns, patients } = aggregateFeatures(
@@ -139,33 +141,34 @@ export function aggregateFeatures(
   options: AggregateFeaturesOptions = {},
 ): AggregatedFeatures {
   const fn = 'aggregateFeatures';
-  if (!Array.isArray(rows)) {
-    throw new TypeError(`${fn}: expected an array of rows, got ${Object.prototype.toString.call(rows)}`);
+  checkArray(fn, 'rows', rows);
+  checkOptions(fn, options);
+  const statistics = checkArray<AggregateStatistic>(fn, 'options.statistics', options.statistics ?? ['mean'], {
+    each: (s, i) => checkOneOf(fn, `options.statistics[${i}]`, s, AGGREGATE_STATISTICS),
+  });
+  const quantiles = checkArray<number>(fn, 'options.quantiles', options.quantiles ?? [], {
+    each: (q, i) => checkNumber(fn, `options.quantiles[${i}]`, q, { min: 0, max: 1 }),
+  });
+  const ddof = checkOneOf(fn, 'options.ddof', options.ddof ?? 0, [0, 1] as const);
+  if (options.patients !== undefined) {
+    checkArray(fn, 'options.patients', options.patients, { each: (p, i) => checkString(fn, `options.patients[${i}]`, p) });
   }
-  const statistics = options.statistics ?? ['mean'];
-  for (const s of statistics) {
-    if (!AGGREGATE_STATISTICS.includes(s)) {
-      throw new RangeError(`${fn}: unknown statistic ${JSON.stringify(s)} (expected one of ${AGGREGATE_STATISTICS.join(', ')})`);
-    }
+  if (options.names !== undefined) {
+    checkArray(fn, 'options.names', options.names, { each: (p, i) => checkString(fn, `options.names[${i}]`, p) });
   }
-  const quantiles = options.quantiles ?? [];
-  for (const q of quantiles) {
-    if (typeof q !== 'number' || !(q >= 0 && q <= 1)) throw new RangeError(`${fn}: expected quantiles in [0, 1], got ${String(q)}`);
-  }
-  const ddof = options.ddof ?? 0;
-  if (ddof !== 0 && ddof !== 1) throw new RangeError(`${fn}: expected ddof 0 or 1, got ${String(ddof)}`);
+  if (options.fill !== undefined && typeof options.fill !== 'number') throw new ArgumentError(fn, 'options.fill', 'a number', options.fill);
 
   // Group rows by patient (order of `patients`, else of first appearance).
   const groups = new Map<string, { images: number; usable: Readonly<Record<string, number>>[] }>();
   for (const p of options.patients ?? []) groups.set(p, { images: 0, usable: [] });
   rows.forEach((row, i) => {
     if (row === null || typeof row !== 'object' || typeof row.patient !== 'string') {
-      throw new TypeError(`${fn}: row ${i} has no string patient id (got ${JSON.stringify(row)})`);
+      throw new ArgumentError(fn, `rows[${i}]`, 'a row with a string patient id', row);
     }
     let g = groups.get(row.patient);
     if (g === undefined) {
       if (options.patients !== undefined) {
-        throw new RangeError(`${fn}: row ${i} belongs to patient ${JSON.stringify(row.patient)}, which is not in options.patients`);
+        throw new ArgumentError(fn, `rows[${i}].patient`, 'one of options.patients', row.patient);
       }
       g = { images: 0, usable: [] };
       groups.set(row.patient, g);
@@ -173,7 +176,7 @@ export function aggregateFeatures(
     g.images++;
     if (row.status !== 'ok') return;
     if (row.features === null || typeof row.features !== 'object') {
-      throw new TypeError(`${fn}: row ${i} (patient ${row.patient}) has status 'ok' but no features`);
+      throw new ArgumentError(fn, `rows[${i}].features`, `features, as the row's status is 'ok' (patient ${row.patient})`, row.features);
     }
     g.usable.push(row.features);
   });
@@ -207,9 +210,9 @@ export function aggregateFeatures(
       for (let k = 0; k < n; k++) {
         const v = (g.usable[k] as Readonly<Record<string, number>>)[name];
         if (typeof v !== 'number') {
-          throw new TypeError(`${fn}: patient ${patient} has a usable row without feature ${JSON.stringify(name)}`);
+          throw new ArgumentError(fn, 'rows', `usable rows with feature ${describeValue(name)} (patient ${patient} has one without)`, v);
         }
-        if (!Number.isFinite(v)) throw new RangeError(`${fn}: patient ${patient}, feature ${name}: non-finite value ${v}`);
+        if (!Number.isFinite(v)) throw new ArgumentError(fn, 'rows', `finite values (patient ${patient}, feature ${name})`, v);
         values[k] = v;
         sum += v;
       }

@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../../src/core/index.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -74,7 +75,7 @@ describe('aggregateFeatures', () => {
       ['P1', 1, { 'a.mean': 1 }],
     ]);
     expect(() => aggregateFeatures(rows, { patients: ['P1'] })).toThrow(
-      'aggregateFeatures: row 1 belongs to patient "P3", which is not in options.patients',
+      'aggregateFeatures: rows[1].patient must be one of options.patients, got "P3"',
     );
   });
 
@@ -98,21 +99,27 @@ describe('aggregateFeatures', () => {
   });
 
   it('checks its inputs and names the function and the value', () => {
-    expect(() => aggregateFeatures({} as unknown as AggregateRow[])).toThrow(/aggregateFeatures: expected an array of rows/);
-    expect(() => aggregateFeatures([], { statistics: ['mode' as 'mean'] })).toThrow('aggregateFeatures: unknown statistic "mode"');
-    expect(() => aggregateFeatures([], { quantiles: [1.5] })).toThrow('aggregateFeatures: expected quantiles in [0, 1], got 1.5');
+    expect(() => aggregateFeatures({} as unknown as AggregateRow[])).toThrow(/^aggregateFeatures: rows must be an array, got an object \{\}$/);
+    expect(() => aggregateFeatures({} as unknown as AggregateRow[])).toThrow(ArgumentError);
+    expect(() => aggregateFeatures([], { statistics: ['mode' as 'mean'] })).toThrow(
+      'aggregateFeatures: options.statistics[0] must be one of "mean", "median", "std", "min", "max", got "mode"',
+    );
+    expect(() => aggregateFeatures([], { quantiles: [1.5] })).toThrow('aggregateFeatures: options.quantiles[0] must be a finite number ≥ 0 and ≤ 1, got 1.5');
     expect(() => aggregateFeatures([], { quantiles: [Number.NaN] })).toThrow(/got NaN/);
-    expect(() => aggregateFeatures([], { ddof: 2 as 1 })).toThrow('aggregateFeatures: expected ddof 0 or 1, got 2');
+    expect(() => aggregateFeatures([], { ddof: 2 as 1 })).toThrow('aggregateFeatures: options.ddof must be one of 0, 1, got 2');
+    expect(() => aggregateFeatures([], { patients: [3 as unknown as string] })).toThrow('aggregateFeatures: options.patients[0] must be a non-empty string, got 3');
     expect(() => aggregateFeatures([{ patient: 'P', status: 'ok', features: null }])).toThrow(
-      "aggregateFeatures: row 0 (patient P) has status 'ok' but no features",
+      "aggregateFeatures: rows[0].features must be features, as the row's status is 'ok' (patient P), got null",
     );
     expect(() => aggregateFeatures([ok('P', { a: 1 }), ok('P', { b: 1 })])).toThrow(
-      'aggregateFeatures: patient P has a usable row without feature "a"',
+      'aggregateFeatures: rows must be usable rows with feature "a" (patient P has one without), got undefined',
     );
     expect(() => aggregateFeatures([ok('P', { a: Number.POSITIVE_INFINITY })])).toThrow(
-      'aggregateFeatures: patient P, feature a: non-finite value Infinity',
+      'aggregateFeatures: rows must be finite values (patient P, feature a), got Infinity',
     );
-    expect(() => aggregateFeatures([{ status: 'ok' } as unknown as AggregateRow])).toThrow(/row 0 has no string patient id/);
+    expect(() => aggregateFeatures([{ status: 'ok' } as unknown as AggregateRow])).toThrow(
+      /^aggregateFeatures: rows\[0\] must be a row with a string patient id, got an object \{status\}$/,
+    );
   });
 
   it('names quantile columns by percent', () => {
