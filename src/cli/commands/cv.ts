@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { stringify } from 'csv-stringify/sync';
+import { atomicWriteFile } from '../../io/bytes/index.js';
+import { LymphocytosisPipeline } from '../../pipeline/index.js';
+import { parseIntegerOption } from '../cliError.js';
+import type { CommandContext } from '../commandContext.js';
+import { loadCohortArg } from '../loadCohortArg.js';
+import { loadConfigArg } from '../loadConfigArg.js';
+import { formatTable } from '../summaryTable.js';
+
+/** Registers `lymphomix cv`: repeated stratified K-fold cross-validation of a configuration on a labelled cohort. */
+export function registerCv(program: Command, ctx: CommandContext): void {
+  program
+    .command('cv')
+    .description('cross-validate a configuration on a labelled cohort: per-fold metrics, out-of-fold predictions, cv-summary.json')
+    .requiredOption('--data <dir>', 'labelled cohort folder in the challenge layout')
+    .option('--config <preset|file.json>', 'a preset (default, challenge-report, metadata-only) or a configuration file', 'default')
+    .option('--folds <k>', 'folds', '5')
+    .option('--repeats <r>', 'reshuffles of the folds', '1')
+    .option('--seed <s>', 'seed of the folds and models', '0')
+    .option('--out <dir>', 'where to write cv-summary.json and cv-predictions.csv', 'lymphomix-cv')
+    .option('--cache <dir>', 'content-keyed feature cache', '.lymphomix-cache')
+    .option('--workers <n>', 'feature-extraction worker threads (default: all cores)')
+    .action(async (opts: { data: string; config: string; folds: string; repeats: string; seed: string; out: string; cache: string; workers?: string }) => {
+      const folds = parseIntegerOption('--folds', opts.folds, 2);
+      const repeats = parseIntegerOption('--repeats', opts.repeats, 1);
+      const seed = parseIntegerOption('--seed', opts.seed, 0);
+      const workers = opts.workers === undefined ? undefined : parseIntegerOption('--workers', opts.workers, 0);
+      const config = await loadConfigArg(opts.config);
+      const cohort = await loadCohortArg(opts.data);
+      const pipeline = new LymphocytosisPipeline(config, { cacheDir: opts.cache, ...(workers === undefined ? {} : { workers }) });
+      const bars = ctx.progressBars();
+      const started = performance.now();
+      let cv;
+      try {
+        cv = await pipeline.crossValidate(cohort.patients, { folds, repeats, seed, onProgress: bars.listener });
+      } finally {
+        bars.stop();
+        pipeline.dispose();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const { result } = cv;
+      await mkdir(opts.out, { recursive: true });
+      const summary = {
+        command: 'cv',
+        data: opts.data,
+        config: pipeline.config,
+        estimator: result.estimator,
+        patients: cv.patients.length,
+        folds,
+        repeats,
+        seed,
+        seconds,
+        mean: result.mean,
+        sdOverRepeats: result.sdOverRepeats,
+        sdOverFolds: result.sdOverFolds,
+        perFold: result.folds.map((f) => ({ repeat: f.repeat, fold: f.fold, test: f.test.length, ...f.metrics })),
+      };
+      await atomicWriteFile(join(opts.out, 'cv-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      const oofRows = result.repeats.flatMap((r) =>
+        cv.patients.map((id, i) => [
+          r.repeat,
+          id,
+          cohort.patients.find((p) => p.id === id)?.label ?? '',
+          r.outOfFold.probability[i]!,
+          r.outOfFold.gate?.[i] ?? '',
+          r.outOfFold.lymphCount?.[i] ?? '',
+        ]),
+      );
+      await atomicWriteFile(join(opts.out, 'cv-predictions.csv'), stringify([['repeat', 'patient', 'label', 'probability', 'gate', 'lymphCount'], ...oofRows]));
+      const fmt = (m: number, s: number): string => (Number.isNaN(s) ? m.toFixed(3) : `${m.toFixed(3)} ± ${s.toFixed(3)}`);
+      ctx.result(
+        summary,
+        formatTable(
+          result.folds.map((f) => ({
+            repeat: f.repeat,
+            fold: f.fold,
+            patients: f.test.length,
+            balancedAccuracy: f.metrics.balancedAccuracy,
+            auc: f.metrics.auc,
+            sensitivity: f.metrics.sensitivity,
+            specificity: f.metrics.specificity,
+          })),
+        ) +
+          `\n${result.estimator}, ${cv.patients.length} patients, ${folds} folds × ${repeats} repeat(s), ${seconds.toFixed(1)} s\n` +
+          `balanced accuracy ${fmt(result.mean.balancedAccuracy, repeats > 1 ? result.sdOverRepeats.balancedAccuracy : result.sdOverFolds.balancedAccuracy)}, ` +
+          `AUC ${fmt(result.mean.auc, repeats > 1 ? result.sdOverRepeats.auc : result.sdOverFolds.auc)} ` +
+          `(± sd over ${repeats > 1 ? 'repeats' : 'folds'})\n` +
+          `wrote ${join(opts.out, 'cv-summary.json')} and cv-predictions.csv\n`,
+      );
+    });
+}
