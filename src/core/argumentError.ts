@@ -43,11 +43,13 @@ export function boundMessage(message: string, max = MAX_MESSAGE_LENGTH): string 
 
 /**
  * A short, bounded description of any value, for error messages: numbers and short strings as they are, arrays by
- * length, typed arrays by type and length, objects by constructor name and first keys.
+ * length, typed arrays by type and length, ndarrays and tensors (objects with a numeric `shape` array) by shape and
+ * dtype, other objects by constructor name and first keys.
  *
  * @param value - anything
  * @param max - longest description. Defaults to 80.
- * @returns e.g. `5`, `'abc'`, `NaN`, `an array of 3`, `Float32Array(12)`, `an object {id, age, …}`, `undefined`
+ * @returns e.g. `5`, `'abc'`, `NaN`, `an array of 3`, `Float32Array(12)`, `shape [2, 2, 4] uint8`,
+ *   `an object {id, age, …}`, `undefined`
  */
 export function describeValue(value: unknown, max = 80): string {
   const cut = (s: string): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
@@ -71,6 +73,10 @@ export function describeValue(value: unknown, max = 80): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length?: number }).length ?? value.byteLength})`;
   if (value instanceof ArrayBuffer) return `ArrayBuffer(${value.byteLength})`;
+  const { shape, dtype } = value as { shape?: unknown; dtype?: unknown };
+  if (Array.isArray(shape) && shape.length <= 8 && shape.every((d) => typeof d === 'number')) {
+    return cut(`shape [${shape.join(', ')}]${typeof dtype === 'string' ? ` ${dtype}` : ''}`);
+  }
   const name = (value as object).constructor?.name;
   const keys = Object.keys(value as object);
   const shown = keys.slice(0, 4).join(', ') + (keys.length > 4 ? ', …' : '');

@@ -85,6 +85,8 @@ describe('describeValue and boundMessage', () => {
     expect(describeValue(new Float32Array(12))).toBe('Float32Array(12)');
     expect(describeValue({ id: 'P1', age: 3, a: 1, b: 2, c: 3 })).toBe('an object {id, age, a, b, …}');
     expect(describeValue(new Map())).toBe('a Map {}');
+    expect(describeValue({ shape: [2, 2, 4], data: new Uint8Array(16), dtype: 'uint8' })).toBe('shape [2, 2, 4] uint8');
+    expect(describeValue({ shape: [3] })).toBe('shape [3]');
     expect(describeValue('x'.repeat(1000)).length).toBeLessThanOrEqual(80);
   });
   it('every message is bounded, keeping its start and end (property)', () => {

@@ -1,5 +1,6 @@
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
+import { ArgumentError, checkInteger, checkThat } from '../../core/index.js';
 
 /**
  * An 8-bit RGB image: a scijs `ndarray` of shape [H, W, 3], dtype uint8, row-major
@@ -27,12 +28,12 @@ export type Mask = NdArray<Uint8Array>;
  * const img = createRgbImage(2, 1, new Uint8Array([255, 0, 0, 0, 0, 255])); // red, blue
  */
 export function createRgbImage(width: number, height: number, data?: Uint8Array): RgbImage {
-  if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1) {
-    throw new RangeError(`createRgbImage: expected positive integer width and height, got ${width}x${height}`);
-  }
+  checkInteger('createRgbImage', 'width', width, { min: 1 });
+  checkInteger('createRgbImage', 'height', height, { min: 1 });
   const n = width * height * 3;
-  if (data !== undefined && data.length !== n) {
-    throw new RangeError(`createRgbImage: expected ${n} bytes for ${width}x${height}x3, got ${data.length}`);
+  if (data !== undefined) {
+    checkThat(data instanceof Uint8Array, 'createRgbImage', 'data', 'a Uint8Array', data);
+    checkThat(data.length === n, 'createRgbImage', 'data', `${n} bytes for ${width}x${height}x3`, data);
   }
   return ndarray(data ?? new Uint8Array(n), [height, width, 3]);
 }
@@ -46,12 +47,12 @@ export function createRgbImage(width: number, height: number, data?: Uint8Array)
  * @returns a {@link Mask} of shape [H, W], uint8
  */
 export function createMask(width: number, height: number, data?: Uint8Array): Mask {
-  if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1) {
-    throw new RangeError(`createMask: expected positive integer width and height, got ${width}x${height}`);
-  }
+  checkInteger('createMask', 'width', width, { min: 1 });
+  checkInteger('createMask', 'height', height, { min: 1 });
   const n = width * height;
-  if (data !== undefined && data.length !== n) {
-    throw new RangeError(`createMask: expected ${n} bytes for ${width}x${height}, got ${data.length}`);
+  if (data !== undefined) {
+    checkThat(data instanceof Uint8Array, 'createMask', 'data', 'a Uint8Array', data);
+    checkThat(data.length === n, 'createMask', 'data', `${n} bytes for ${width}x${height}`, data);
   }
   return ndarray(data ?? new Uint8Array(n), [height, width]);
 }
@@ -60,20 +61,24 @@ export function createMask(width: number, height: number, data?: Uint8Array): Ma
  * Check that `image` is a non-empty ndarray of shape [H, W, 3] (any dtype and strides).
  *
  * @param image - the value to check
- * @param fn - name of the calling function, used in the error message
+ * @param fn - the public function the user called, for the message
+ * @param argument - how that function names the image. Defaults to `'image'`.
  * @returns [H, W]
- * @throws TypeError naming `fn` and the shape when it is not [H, W, 3] with H, W ≥ 1
+ * @throws {ArgumentError} naming `fn`, the argument and the shape when it is not [H, W, 3] with H, W ≥ 1, e.g.
+ *   `rgbToHsv: image must be an ndarray of shape [H, W, 3] (last dimension 3), got shape [2, 2, 4]`
  */
-export function checkImageShape3(image: Pick<NdArray, 'shape'>, fn: string): [number, number] {
+export function checkImageShape3(image: Pick<NdArray, 'shape'>, fn: string, argument = 'image'): [number, number] {
   if (image === null || typeof image !== 'object' || !Array.isArray(image.shape)) {
-    throw new TypeError(`${fn}: expected an ndarray of shape [H, W, 3], got ${String(image)}`);
+    throw new ArgumentError(fn, argument, 'an ndarray of shape [H, W, 3]', image);
   }
-  if (image.shape.length !== 3) {
-    throw new TypeError(`${fn}: expected 3 dimensions [H, W, 3], got shape [${image.shape.join(', ')}]`);
-  }
-  const [h, w, c] = image.shape as [number, number, number];
-  if (c !== 3) throw new TypeError(`${fn}: expected last dimension 3, got ${c}`);
-  if (h < 1 || w < 1) throw new TypeError(`${fn}: expected a non-empty image, got shape [${h}, ${w}, 3]`);
+  const shape = image.shape as number[];
+  const bad = (why: string): never => {
+    throw new ArgumentError(fn, argument, `an ndarray of shape [H, W, 3] (${why})`, image);
+  };
+  if (shape.length !== 3) bad('3 dimensions');
+  const [h, w, c] = shape as [number, number, number];
+  if (c !== 3) bad('last dimension 3');
+  if (h < 1 || w < 1) bad('non-empty');
   return [h, w];
 }
 
@@ -82,15 +87,16 @@ export function checkImageShape3(image: Pick<NdArray, 'shape'>, fn: string): [nu
  * row-major image (the same object when it already is one; a copy otherwise).
  *
  * @param image - the value to check
- * @param fn - name of the calling function, used in the error message
- * @throws TypeError naming `fn` when the value is not a [H, W, 3] uint8 ndarray
+ * @param fn - the public function the user called, for the message. Defaults to `'toContiguousRgb'`.
+ * @param argument - how that function names the image. Defaults to `'image'`.
+ * @throws {ArgumentError} naming `fn` and the argument when the value is not a [H, W, 3] uint8 ndarray
  */
-export function toContiguousRgb(image: RgbImage, fn = 'toContiguousRgb'): RgbImage {
-  const [h, w] = checkImageShape3(image, fn);
+export function toContiguousRgb(image: RgbImage, fn = 'toContiguousRgb', argument = 'image'): RgbImage {
+  const [h, w] = checkImageShape3(image, fn, argument);
   // Uint8ClampedArray (canvas ImageData) is accepted and viewed as Uint8Array without a copy.
   const data: unknown = image.data;
   if (!(data instanceof Uint8Array) && !(data instanceof Uint8ClampedArray)) {
-    throw new TypeError(`${fn}: expected uint8 data, got ${Object.prototype.toString.call(data)}`);
+    throw new ArgumentError(fn, `${argument}.data`, 'uint8 data (Uint8Array or Uint8ClampedArray)', data);
   }
   const [s0, s1, s2] = image.stride as [number, number, number];
   if (s0 === w * 3 && s1 === 3 && s2 === 1 && image.offset === 0 && data.length === h * w * 3) {
@@ -110,20 +116,19 @@ export function toContiguousRgb(image: RgbImage, fn = 'toContiguousRgb'): RgbIma
  * Check that `mask` is a [H, W] uint8 mask and return a contiguous row-major copy if needed.
  *
  * @param mask - the value to check
- * @param fn - name of the calling function, used in the error message
- * @throws TypeError naming `fn` when the value is not a [H, W] uint8 ndarray
+ * @param fn - the public function the user called, for the message. Defaults to `'toContiguousMask'`.
+ * @param argument - how that function names the mask. Defaults to `'mask'`.
+ * @throws {ArgumentError} naming `fn` and the argument when the value is not a [H, W] uint8 ndarray
  */
-export function toContiguousMask(mask: Mask, fn = 'toContiguousMask'): Mask {
+export function toContiguousMask(mask: Mask, fn = 'toContiguousMask', argument = 'mask'): Mask {
   if (mask === null || typeof mask !== 'object' || !Array.isArray(mask.shape)) {
-    throw new TypeError(`${fn}: expected an ndarray of shape [H, W], got ${String(mask)}`);
+    throw new ArgumentError(fn, argument, 'an ndarray of shape [H, W]', mask);
   }
   if (mask.shape.length !== 2) {
-    throw new TypeError(`${fn}: expected 2 dimensions [H, W], got shape [${mask.shape.join(', ')}]`);
+    throw new ArgumentError(fn, argument, 'an ndarray of shape [H, W] (2 dimensions)', mask);
   }
   const [h, w] = mask.shape as [number, number];
-  if (!(mask.data instanceof Uint8Array)) {
-    throw new TypeError(`${fn}: expected uint8 data, got ${Object.prototype.toString.call(mask.data)}`);
-  }
+  if (!(mask.data instanceof Uint8Array)) throw new ArgumentError(fn, `${argument}.data`, 'a Uint8Array', mask.data);
   const [s0, s1] = mask.stride as [number, number];
   if (s0 === w && s1 === 1 && mask.offset === 0 && mask.data.length === h * w) return mask;
   const out = new Uint8Array(h * w);

@@ -3,23 +3,20 @@
  * @internal
  */
 import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, checkThat } from '../../core/index.js';
 
 /**
  * Check an RGB batch tensor (last dimension 3, dtype float32 or int32, values in [0, 255]).
- * @throws TypeError naming `fn` (e.g. `rgbToHsvTensor: expected last dimension 3, got 4`)
+ * @throws {ArgumentError} naming `fn` and `images` (e.g. `rgbToHsvTensor: images must be a tensor of shape
+ *   [..., 3] (last dimension 3), got shape [1, 2, 2, 4] float32`)
  */
 export function checkRgbTensor(images: tf.Tensor, fn: string): void {
-  if (!(images instanceof tf.Tensor)) {
-    throw new TypeError(`${fn}: expected a tf.Tensor of shape [N, H, W, 3], got ${String(images)}`);
-  }
-  if (images.isDisposed) throw new TypeError(`${fn}: the input tensor is disposed`);
+  const what = 'a tensor of shape [..., 3]';
+  if (!(images instanceof tf.Tensor)) throw new ArgumentError(fn, 'images', what, images);
+  checkThat(!images.isDisposed, fn, 'images', 'a tensor that is not disposed', 'a disposed tensor');
   const shape = images.shape;
-  if (shape.length < 1) throw new TypeError(`${fn}: expected shape [N, H, W, 3], got a scalar`);
-  const last = shape[shape.length - 1];
-  if (last !== 3) throw new TypeError(`${fn}: expected last dimension 3, got ${last}`);
-  if (images.dtype !== 'float32' && images.dtype !== 'int32') {
-    throw new TypeError(`${fn}: expected dtype float32 or int32, got ${images.dtype}`);
-  }
+  checkThat(shape.length >= 1 && shape[shape.length - 1] === 3, fn, 'images', `${what} (last dimension 3)`, images);
+  checkThat(images.dtype === 'float32' || images.dtype === 'int32', fn, 'images', `${what} of dtype float32 or int32`, images);
 }
 
 /**

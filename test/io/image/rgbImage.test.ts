@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../../src/core/index.js';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import {
@@ -18,10 +19,12 @@ describe('createRgbImage / createMask', () => {
   });
 
   it('rejects bad sizes and byte counts, naming the function', () => {
-    expect(() => createRgbImage(0, 1)).toThrow('createRgbImage: expected positive integer width and height, got 0x1');
-    expect(() => createRgbImage(2, 2, new Uint8Array(5))).toThrow('createRgbImage: expected 12 bytes for 2x2x3, got 5');
-    expect(() => createMask(1.5, 1)).toThrow('createMask: expected positive integer width and height');
-    expect(() => createMask(2, 2, new Uint8Array(3))).toThrow('createMask: expected 4 bytes for 2x2, got 3');
+    expect(() => createRgbImage(0, 1)).toThrow('createRgbImage: width must be an integer ≥ 1, got 0');
+    expect(() => createRgbImage(0, 1)).toThrow(ArgumentError);
+    expect(() => createRgbImage(2, 2, new Uint8Array(5))).toThrow('createRgbImage: data must be 12 bytes for 2x2x3, got Uint8Array(5)');
+    expect(() => createRgbImage(1, 1, [1, 2, 3] as unknown as Uint8Array)).toThrow('createRgbImage: data must be a Uint8Array, got an array of 3');
+    expect(() => createMask(1.5, 1)).toThrow('createMask: width must be an integer ≥ 1, got 1.5');
+    expect(() => createMask(2, 2, new Uint8Array(3))).toThrow('createMask: data must be 4 bytes for 2x2, got Uint8Array(3)');
   });
 });
 
@@ -47,11 +50,11 @@ describe('toContiguousRgb', () => {
 
   it('rejects wrong shapes and dtypes, naming the caller', () => {
     const bad = (v: unknown): unknown => v as Parameters<typeof toContiguousRgb>[0];
-    expect(() => toContiguousRgb(bad(ndarray(new Uint8Array(8), [2, 1, 4])) as never, 'f')).toThrow('f: expected last dimension 3, got 4');
-    expect(() => toContiguousRgb(bad(ndarray(new Uint8Array(6), [2, 3])) as never, 'f')).toThrow('f: expected 3 dimensions [H, W, 3], got shape [2, 3]');
-    expect(() => toContiguousRgb(bad(ndarray(new Float32Array(3), [1, 1, 3])) as never, 'f')).toThrow('f: expected uint8 data');
-    expect(() => toContiguousRgb(bad(null) as never, 'f')).toThrow('f: expected an ndarray of shape [H, W, 3], got null');
-    expect(() => checkImageShape3(ndarray(new Uint8Array(0), [0, 2, 3]), 'g')).toThrow('g: expected a non-empty image, got shape [0, 2, 3]');
+    expect(() => toContiguousRgb(bad(ndarray(new Uint8Array(8), [2, 1, 4])) as never, 'f')).toThrow('f: image must be an ndarray of shape [H, W, 3] (last dimension 3), got shape [2, 1, 4] uint8');
+    expect(() => toContiguousRgb(bad(ndarray(new Uint8Array(6), [2, 3])) as never, 'f')).toThrow('f: image must be an ndarray of shape [H, W, 3] (3 dimensions), got shape [2, 3] uint8');
+    expect(() => toContiguousRgb(bad(ndarray(new Float32Array(3), [1, 1, 3])) as never, 'f')).toThrow('f: image.data must be uint8 data (Uint8Array or Uint8ClampedArray), got Float32Array(3)');
+    expect(() => toContiguousRgb(bad(null) as never, 'f')).toThrow('f: image must be an ndarray of shape [H, W, 3], got null');
+    expect(() => checkImageShape3(ndarray(new Uint8Array(0), [0, 2, 3]), 'g')).toThrow('g: image must be an ndarray of shape [H, W, 3] (non-empty), got shape [0, 2, 3] uint8');
   });
 });
 
@@ -61,6 +64,6 @@ describe('toContiguousMask', () => {
     expect(toContiguousMask(m)).toBe(m);
     const t = toContiguousMask(ndarray(new Uint8Array([0, 7, 0, 0]), [2, 2]).transpose(1, 0));
     expect([...t.data]).toEqual([0, 0, 1, 0]);
-    expect(() => toContiguousMask(ndarray(new Uint8Array(8), [2, 2, 2]) as never, 'h')).toThrow('h: expected 2 dimensions [H, W], got shape [2, 2, 2]');
+    expect(() => toContiguousMask(ndarray(new Uint8Array(8), [2, 2, 2]) as never, 'h')).toThrow('h: mask must be an ndarray of shape [H, W] (2 dimensions), got shape [2, 2, 2] uint8');
   });
 });

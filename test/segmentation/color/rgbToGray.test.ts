@@ -16,6 +16,6 @@ describe('rgbToGray', () => {
 
   it('rejects a 2-D input', () => {
     const img = pixels([1, 2, 3]).pick(0, null, null);
-    expect(() => rgbToGray(img)).toThrow('rgbToGray: expected 3 dimensions [H, W, 3], got shape [1, 3]');
+    expect(() => rgbToGray(img)).toThrow(/^rgbToGray: image must be an ndarray of shape \[H, W, 3\] \(3 dimensions\), got shape \[1, 3\]/);
   });
 });

@@ -58,6 +58,6 @@ describe('rgbToHls8', () => {
   });
 
   it('rejects a non-ndarray', () => {
-    expect(() => rgbToHls8(null as never)).toThrow('rgbToHls8: expected an ndarray of shape [H, W, 3], got null');
+    expect(() => rgbToHls8(null as never)).toThrow('rgbToHls8: image must be an ndarray of shape [H, W, 3], got null');
   });
 });

@@ -25,11 +25,11 @@ describe('rgbToHsv', () => {
 
   it('rejects a 4-channel image with the contract message', () => {
     const rgba = ndarray(new Uint8Array(4), [1, 1, 4]) as unknown as RgbImage;
-    expect(() => rgbToHsv(rgba)).toThrow('rgbToHsv: expected last dimension 3, got 4');
+    expect(() => rgbToHsv(rgba)).toThrow(/^rgbToHsv: image must be an ndarray of shape \[H, W, 3\] \(last dimension 3\), got shape \[\d+, \d+, 4\]/);
   });
 
   it('rejects an empty image', () => {
     const empty = ndarray(new Uint8Array(0), [0, 4, 3]) as unknown as RgbImage;
-    expect(() => rgbToHsv(empty)).toThrow('rgbToHsv: expected a non-empty image, got shape [0, 4, 3]');
+    expect(() => rgbToHsv(empty)).toThrow(/^rgbToHsv: image must be an ndarray of shape \[H, W, 3\] \(non-empty\), got shape \[0, 4, 3\]/);
   });
 });

@@ -42,6 +42,6 @@ describe('rgbToHsv8', () => {
 
   it('rejects a 4-channel image', () => {
     const rgba = ndarray(new Uint8Array(4), [1, 1, 4]) as unknown as RgbImage;
-    expect(() => rgbToHsv8(rgba)).toThrow('rgbToHsv8: expected last dimension 3, got 4');
+    expect(() => rgbToHsv8(rgba)).toThrow(/^rgbToHsv8: image must be an ndarray of shape \[H, W, 3\] \(last dimension 3\), got shape \[\d+, \d+, 4\]/);
   });
 });

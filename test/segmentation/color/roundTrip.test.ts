@@ -53,7 +53,7 @@ describe.each(PAIRS)('%s round trip', (_name, forward, inverse) => {
 
   it('rejects a [H, W, 4] input naming the inverse', () => {
     const bad = ndarray(new Float32Array(4), [1, 1, 4]);
-    expect(() => inverse(bad)).toThrow(/ToRgb: expected last dimension 3, got 4/);
+    expect(() => inverse(bad)).toThrow(/ToRgb: image must be an ndarray of shape \[H, W, 3\] \(last dimension 3\), got shape \[\d+, \d+, 4\]/);
   });
 });
 

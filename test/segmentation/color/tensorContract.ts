@@ -47,13 +47,13 @@ export function tensorConversionContract(
 
   it('rejects a last dimension other than 3, naming the function', () => {
     const rgba = tf.zeros([1, 2, 2, 4]);
-    expect(() => convert(rgba)).toThrow(`${name}: expected last dimension 3, got 4`);
+    expect(() => convert(rgba)).toThrow(`${name}: images must be a tensor of shape [..., 3] (last dimension 3), got shape [1, 2, 2, 4] float32`);
     rgba.dispose();
   });
 
   it('rejects bool tensors', () => {
     const x = tf.zeros([1, 1, 1, 3], 'bool');
-    expect(() => convert(x)).toThrow(`${name}: expected dtype float32 or int32, got bool`);
+    expect(() => convert(x)).toThrow(`${name}: images must be a tensor of shape [..., 3] of dtype float32 or int32, got shape [1, 1, 1, 3] bool`);
     x.dispose();
   });
 }
