@@ -101,3 +101,19 @@ export async function workerThreadEntry(entry: URL, fnName: string): Promise<URL
   if (!existsSync(file)) await atomicWriteFile(file, code);
   return pathToFileURL(file);
 }
+
+/**
+ * The URL of the module asking for its worker: `import.meta.url` in ESM (source, `dist/index.js`), else the CommonJS
+ * build's `__filename` (`dist/index.cjs`, one bundle, so the same file as the asking module).
+ *
+ * @param metaUrl - the asking module's `import.meta.url` (undefined in the CommonJS build)
+ * @param fnName - the function named in the error message
+ * @param hint - what the user can do instead
+ * @returns the module's URL
+ * @throws Error naming `fnName` when neither is available
+ */
+export async function callerModuleUrl(metaUrl: string | undefined, fnName: string, hint: string): Promise<string> {
+  if (typeof metaUrl === 'string' && metaUrl.length > 0) return metaUrl;
+  if (typeof __filename === 'string') return (await import('node:url')).pathToFileURL(__filename).href;
+  throw new Error(`${fnName}: cannot locate this module; ${hint}`);
+}

@@ -1,4 +1,4 @@
-import { findWorkerModule } from '../../io/workers/workerModule.js';
+import { callerModuleUrl, findWorkerModule } from '../../io/workers/workerModule.js';
 
 /**
  * Where the embedding worker module lives, relative to the module that asks: the built `embeddingWorker.js` (next to
@@ -12,19 +12,10 @@ import { findWorkerModule } from '../../io/workers/workerModule.js';
  * const entry = await resolveEmbeddingWorkerUrl(); // …/dist/models/backbones/embeddingWorker.js when built
  */
 export async function resolveEmbeddingWorkerUrl(base?: string): Promise<URL> {
-  const { pathToFileURL } = await import('node:url');
   return findWorkerModule(
     ['./embeddingWorker.js', './models/backbones/embeddingWorker.js', './embeddingWorker.ts'],
-    base ?? moduleUrl(pathToFileURL),
+    base ?? (await callerModuleUrl((import.meta as { url?: string }).url, 'resolveEmbeddingWorkerUrl', 'pass workerUrl to embedImagesPool')),
     'resolveEmbeddingWorkerUrl',
     'pass workerUrl to embedImagesPool',
   );
-}
-
-function moduleUrl(pathToFileURL: (path: string) => URL): string {
-  // ESM (source, dist/index.js) has import.meta.url; the CommonJS build (dist/index.cjs) has __filename.
-  const url = (import.meta as { url?: string }).url;
-  if (typeof url === 'string' && url.length > 0) return url;
-  if (typeof __filename === 'string') return pathToFileURL(__filename).href;
-  throw new Error('resolveEmbeddingWorkerUrl: cannot locate this module; pass workerUrl to embedImagesPool');
 }

@@ -115,7 +115,7 @@ describe('writeSyntheticCohort', () => {
     await expect(writeSyntheticCohort(join(root, 'd'), { onProgress: true as unknown as () => void })).rejects.toThrow(
       /writeSyntheticCohort: options.onProgress must be a function, got true/,
     );
-    await expect(writeSyntheticCohort(join(root, 'd'), { patientCount: -2 })).rejects.toThrow(/writeSyntheticCohort: expected patientCount.*-2/);
+    await expect(writeSyntheticCohort(join(root, 'd'), { patientCount: -2 })).rejects.toThrow(/^writeSyntheticCohort: options.patientCount must be .*got -2$/);
     await expect(readdir(join(root, 'd'))).rejects.toThrow();
   });
 });

@@ -193,6 +193,12 @@ describe('extractFeaturesBatch (stand-in extractor)', () => {
     expect((await filesUnder(cacheDir)).length).toBe(3);
   });
 
+  it('ignores what onProgress returns (e.g. process.stdout.write\'s true)', async () => {
+    const listener = (() => true) as unknown as () => void;
+    const { results } = await extractFeaturesBatch([image(1), image(2), image(3)], { ...fake, workers: 0, onProgress: listener });
+    expect(results).toHaveLength(3);
+  });
+
   it('aborts when onProgress throws, and on an aborted signal', async () => {
     await expect(
       extractFeaturesBatch([image(1), image(2)], { ...fake, workers: 0, onProgress: () => { throw new Error('stop here'); } }),
