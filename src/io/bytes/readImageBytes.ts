@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../core/argumentError.js';
 import { ImageDecodeError, errorMessage } from '../image/imageDecodeError.js';
 import { describeImageSource, isUrlString } from './imageSource.js';
 import type { ImageSource } from './imageSource.js';
@@ -25,7 +26,7 @@ export interface ReadImageBytesOptions {
  * @param options - see {@link ReadImageBytesOptions}
  * @returns the file bytes, length ≥ 0 (an empty file gives an empty array: {@link decodeImageBytes} rejects it)
  * @throws {@link ImageDecodeError} naming the source when it cannot be read (missing file, HTTP error, …)
- * @throws TypeError when `source` is not an {@link ImageSource}
+ * @throws ArgumentError (a TypeError) naming `readImageBytes` when `source` is not an {@link ImageSource}
  * @example
  * const bytes = await readImageBytes('data/P0/000001.jpg');
  * const same = await readImageBytes(new URL('https://example.org/cell.png'));
@@ -53,9 +54,7 @@ export async function readImageBytes(source: ImageSource, options: ReadImageByte
       }
     }
   } else {
-    throw new TypeError(
-      `readImageBytes: expected a file path, URL, Uint8Array, ArrayBuffer or Blob, got ${Object.prototype.toString.call(source)}`,
-    );
+    throw new ArgumentError('readImageBytes', 'source', 'a file path, URL, Uint8Array, ArrayBuffer or Blob', source);
   }
   if (url !== undefined && url.protocol !== 'file:') return fetchBytes(url, name, options.signal);
   return readFileBytes(url ?? (source as string), name, options.signal);

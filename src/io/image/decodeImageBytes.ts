@@ -6,6 +6,8 @@ import { jimpDecoder } from './jimpDecoder.js';
 import type { RgbImage } from './rgbImage.js';
 import { SHARP_INSTALL_COMMAND, loadSharp, sharpDecoder } from './sharpDecoder.js';
 import { isNode } from '../bytes/isNode.js';
+import { ArgumentError } from '../../core/argumentError.js';
+import { checkOptions } from '../../core/check.js';
 
 /**
  * Which decoder to use: `'jimp'` (pure JS, Node), `'sharp'` (Node, optional dependency;
@@ -48,7 +50,7 @@ let warnedJimpFallback = false;
  *
  * @param choice - see {@link DecoderChoice}; defaults to `'auto'`
  * @returns the decoder ('auto' gives sharp when it can be loaded, the canvas decoder in browsers, else jimp)
- * @throws TypeError naming the value for an unknown choice
+ * @throws ArgumentError (a TypeError) naming `resolveDecoder` and the value for an unknown choice
  * @example
  * const decoder = await resolveDecoder('auto');
  * console.log(decoder.name); // 'sharp' in Node with sharp installed, else 'jimp'
@@ -67,7 +69,7 @@ export async function resolveDecoder(choice: DecoderChoice = 'auto'): Promise<Im
     return jimpDecoder;
   }
   if (choice !== null && typeof choice === 'object' && typeof choice.decode === 'function') return choice;
-  throw new TypeError(`resolveDecoder: expected 'jimp', 'sharp', 'canvas', 'auto' or an ImageDecoder, got ${String(choice)}`);
+  throw new ArgumentError('resolveDecoder', 'decoder', "'jimp', 'sharp', 'canvas', 'auto' or an ImageDecoder", choice);
 }
 
 /**
@@ -81,15 +83,14 @@ export async function resolveDecoder(choice: DecoderChoice = 'auto'): Promise<Im
  * @param options - see {@link DecodeImageOptions}
  * @returns an {@link RgbImage} [H, W, 3], uint8 in [0, 255], contiguous row-major
  * @throws {@link ImageDecodeError} naming `options.name` for empty, truncated, corrupt or non-image bytes
- * @throws TypeError when `bytes` is not a Uint8Array
+ * @throws ArgumentError (a TypeError) naming `decodeImageBytes` when `bytes` is not a Uint8Array or `options` not an object
  * @example
  * const img = await decodeImageBytes(pngBytes, { name: 'upload.png' });
  * const [h, w] = img.shape; // e.g. [224, 224]
  */
 export async function decodeImageBytes(bytes: Uint8Array, options: DecodeImageOptions = {}): Promise<RgbImage> {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new TypeError(`decodeImageBytes: expected a Uint8Array of encoded image bytes, got ${Object.prototype.toString.call(bytes)}`);
-  }
+  if (!(bytes instanceof Uint8Array)) throw new ArgumentError('decodeImageBytes', 'bytes', 'a Uint8Array of encoded image bytes', bytes);
+  checkOptions('decodeImageBytes', options);
   const name = options.name ?? describeImageSource(bytes);
   if (bytes.byteLength === 0) throw new ImageDecodeError(name, 'empty file (0 bytes)');
   const decoder = await resolveDecoder(options.decoder);

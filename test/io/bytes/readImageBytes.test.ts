@@ -97,6 +97,9 @@ describe('readImageBytes', () => {
 
   it('rejects values that are not image sources with a TypeError naming the function', async () => {
     await expect(readImageBytes(42 as unknown as string)).rejects.toThrow(TypeError);
-    await expect(readImageBytes(42 as unknown as string)).rejects.toThrow('readImageBytes: expected a file path');
+    await expect(readImageBytes(42 as unknown as string)).rejects.toThrow(
+      /^readImageBytes: source must be a file path, URL, Uint8Array, ArrayBuffer or Blob, got 42$/,
+    );
+    await expect(readImageBytes({ id: 'P0' } as unknown as string)).rejects.toThrow(/got an object \{id\}$/);
   });
 });

@@ -23,7 +23,9 @@ describe('resolveDecoder', () => {
   });
 
   it('rejects unknown choices naming the value', async () => {
-    await expect(resolveDecoder('opencv' as 'jimp')).rejects.toThrow("resolveDecoder: expected 'jimp', 'sharp', 'canvas', 'auto' or an ImageDecoder, got opencv");
+    await expect(resolveDecoder('opencv' as 'jimp')).rejects.toThrow(
+      `resolveDecoder: decoder must be 'jimp', 'sharp', 'canvas', 'auto' or an ImageDecoder, got "opencv"`,
+    );
   });
 
   it('canvas decoder refuses to run outside a browser, naming the source', async () => {
@@ -70,7 +72,7 @@ describe('decodeImageBytes', () => {
 
   it('rejects non-Uint8Array input with a TypeError naming the function', async () => {
     await expect(decodeImageBytes('cell.jpg' as unknown as Uint8Array)).rejects.toThrow(
-      'decodeImageBytes: expected a Uint8Array of encoded image bytes, got [object String]',
+      'decodeImageBytes: bytes must be a Uint8Array of encoded image bytes, got "cell.jpg"',
     );
   });
 });
