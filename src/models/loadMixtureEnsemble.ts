@@ -4,8 +4,8 @@ import {
   MIXTURE_ENSEMBLE_FORMAT_VERSION,
   MIXTURE_ENSEMBLE_MANIFEST,
   MixtureEnsemble,
-  folderPath,
 } from './mixtureEnsemble.js';
+import { folderPath } from './localFolder.js';
 import type { MixtureOfExperts } from './mixtureOfExperts.js';
 import { ModelCheckpointError } from './modelCheckpointError.js';
 

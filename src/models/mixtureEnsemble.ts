@@ -1,4 +1,5 @@
-import { ArgumentError, checkArray } from '../core/index.js';
+import { checkArray } from '../core/index.js';
+import { folderPath } from './localFolder.js';
 import type { MixtureOfExperts, MixturePrediction, PredictOptions } from './mixtureOfExperts.js';
 import type { PatientBag } from './patientBag.js';
 
@@ -116,19 +117,4 @@ export class MixtureEnsemble {
   dispose(): void {
     for (const m of this.members) m.dispose();
   }
-}
-
-/**
- * A folder of the Node file system from a path or `file:` URL (for ensemble save and load).
- * @internal
- */
-export async function folderPath(location: string | URL, fn: string, argument: string): Promise<string> {
-  const isUrl = location instanceof URL || (typeof location === 'string' && /^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !/^[a-z]:[\\/]/i.test(location));
-  if (typeof location === 'string' && !isUrl && location.length > 0) return location;
-  const href = location instanceof URL ? location.href : String(location);
-  if (isUrl && /^file:/i.test(href)) {
-    const { fileURLToPath } = await import('node:url');
-    return fileURLToPath(href);
-  }
-  throw new ArgumentError(fn, argument, 'a folder path or a file: URL (Node)', location);
 }
