@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,5 +37,14 @@ describe('atomicWriteFile', () => {
   it('fails when the folder does not exist, leaving nothing behind', async () => {
     await expect(atomicWriteFile(join(dir, 'missing', 'x.bin'), 'x')).rejects.toThrow(/ENOENT/);
     expect((await readdir(dir)).filter((f) => f.includes('.tmp'))).toEqual([]);
+  });
+
+  it('removes its temporary file when the rename fails (the target is a non-empty folder)', async () => {
+    const sub = join(dir, 'rename-fails');
+    await mkdir(join(sub, 'target.csv'), { recursive: true });
+    await writeFile(join(sub, 'target.csv', 'keep'), 'x');
+    await expect(atomicWriteFile(join(sub, 'target.csv'), 'a,b\n')).rejects.toThrow();
+    expect(await readdir(sub)).toEqual(['target.csv']);
+    expect(await readFile(join(sub, 'target.csv', 'keep'), 'utf8')).toBe('x');
   });
 });
