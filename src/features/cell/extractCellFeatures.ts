@@ -1,4 +1,4 @@
-import { checkOneOf, checkOptions, checkThat } from '../../core/index.js';
+import { checkNumber, checkOneOf, checkOptions, checkThat } from '../../core/index.js';
 import type { RgbImage } from '../../io/image/rgbImage.js';
 import { balancedSource, segmentNucleusWith } from '../../segmentation/nucleus/segmentNucleus.js';
 import type { NucleusSegmentation, NucleusStatus, SegmentNucleusOptions } from '../../segmentation/nucleus/index.js';
@@ -45,13 +45,12 @@ export interface CellFeatures {
  * if (features) console.log(features.solidity, features['lab.a.meanRatioNucleus']);
  */
 export function extractCellFeatures(image: RgbImage, options: CellFeatureOptions = {}): CellFeatures {
-  const undefinedRatio = options.undefinedRatio ?? 1;
-  if (!Number.isFinite(undefinedRatio)) {
-    throw new RangeError(`extractCellFeatures: expected a finite undefinedRatio, got ${undefinedRatio}`);
-  }
+  const fn = 'extractCellFeatures';
+  checkOptions(fn, options);
+  const undefinedRatio = checkNumber(fn, 'options.undefinedRatio', options.undefinedRatio ?? 1);
   const { undefinedRatio: _u, ...segOptions } = options;
   // the segmentation stays here and is done with before returning: no private copy of the pixels
-  return cellFeaturesFromSegmentation(segmentNucleusWith(image, segOptions, false), { undefinedRatio });
+  return cellFeaturesFromSegmentation(segmentNucleusWith(image, segOptions, false, fn), { undefinedRatio });
 }
 
 /** Options of {@link cellFeaturesFromSegmentation}. */

@@ -7,6 +7,7 @@ import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import { checkImageShape3, toContiguousRgb } from '../../io/image/rgbImage.js';
 import type { RgbImage } from '../../io/image/rgbImage.js';
+import { ArgumentError } from '../../core/index.js';
 
 /** A float image of shape [H, W, C] (C = 3 or 4), Float32Array data, row-major. */
 export type FloatImage = NdArray<Float32Array>;
@@ -54,13 +55,13 @@ export interface FloatPixels {
 /**
  * Check a [H, W, 3] float image (Float32Array or Float64Array data; any strides) and return
  * contiguous interleaved values (the same buffer when already contiguous).
- * @throws TypeError naming `fn` when the shape or dtype is wrong
+ * @throws {ArgumentError} naming `fn` when the shape or dtype is wrong
  */
 export function floatPixels(image: NdArray<Float32Array | Float64Array>, fn: string): FloatPixels {
   const [h, w] = checkImageShape3(image, fn);
   const data: unknown = image.data;
   if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
-    throw new TypeError(`${fn}: expected Float32Array or Float64Array data, got ${Object.prototype.toString.call(data)}`);
+    throw new ArgumentError(fn, 'image.data', 'a Float32Array or Float64Array', data);
   }
   const [s0, s1, s2] = image.stride as [number, number, number];
   if (s0 === w * 3 && s1 === 3 && s2 === 1 && image.offset === 0 && data.length === h * w * 3) {

@@ -3,6 +3,7 @@ import type { FloatImage } from './colorInput.js';
 import { newFloatImage, rgbPixels, rint } from './colorInput.js';
 import { D65_WHITE, LAB_EPSILON, LAB_KAPPA, SRGB_TO_XYZ, srgbToLinear } from './labConstants.js';
 import { opencvLabFromQ14 } from './opencvLabTables.js';
+import { checkOneOf } from '../../core/index.js';
 
 /** Options of {@link rgbToLab}. */
 export interface RgbToLabOptions {
@@ -48,10 +49,7 @@ const Q14_FROM_BYTE: Int32Array = (() => {
  */
 export function rgbToLab(image: RgbImage, options: RgbToLabOptions = {}): FloatImage {
   const { data, height, width } = rgbPixels(image, 'rgbToLab');
-  const method = options.method ?? 'exact';
-  if (method !== 'exact' && method !== 'opencv') {
-    throw new RangeError(`rgbToLab: expected method 'exact' or 'opencv', got ${String(method)}`);
-  }
+  const method = checkOneOf('rgbToLab', 'options.method', options.method ?? 'exact', ['exact', 'opencv'] as const);
   const out = newFloatImage(height, width, 3);
   const dst = out.data;
   const n = height * width * 3;

@@ -1,6 +1,7 @@
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import { borderReflect101 } from './borderReflect101.js';
+import { checkInteger, checkNumber, checkThat } from '../../core/index.js';
 
 /** A single-channel 8-bit image: ndarray of shape [H, W], uint8, row-major. */
 export type GrayImage8 = NdArray<Uint8Array>;
@@ -68,15 +69,11 @@ export function gaussianKernel256(ksize: number, sigma: number): number[] {
 export function gaussianBlur(image: GrayImage8, options: GaussianBlurOptions = {}): GrayImage8 {
   const ksize = options.ksize ?? 5;
   const sigma = options.sigma ?? 0;
-  if (!image || !Array.isArray(image.shape) || image.shape.length !== 2) {
-    throw new RangeError(`gaussianBlur: expected a [H, W] image, got shape [${image?.shape?.join(', ')}]`);
-  }
-  if (!Number.isInteger(ksize) || ksize < 1 || ksize % 2 === 0) {
-    throw new RangeError(`gaussianBlur: expected an odd positive ksize, got ${ksize}`);
-  }
-  if (!(sigma >= 0) || !Number.isFinite(sigma)) {
-    throw new RangeError(`gaussianBlur: expected sigma ≥ 0, got ${sigma}`);
-  }
+  const fn = 'gaussianBlur';
+  checkThat(!!image && Array.isArray(image.shape) && image.shape.length === 2, fn, 'image', 'an ndarray of shape [H, W]', image);
+  checkInteger(fn, 'options.ksize', ksize, { min: 1 });
+  checkThat(ksize % 2 === 1, fn, 'options.ksize', 'an odd integer ≥ 1', ksize);
+  checkNumber(fn, 'options.sigma', sigma, { min: 0 });
   const [h, w] = image.shape as [number, number];
   const src = contiguous(image, h, w);
   const out = new Uint8Array(h * w);

@@ -1,6 +1,7 @@
 import { createMask } from '../../io/image/rgbImage.js';
 import type { Mask } from '../../io/image/rgbImage.js';
 import type { Point } from './point.js';
+import { checkInteger } from '../../core/index.js';
 
 const XY_SHIFT = 16;
 const XY_ONE = 1 << XY_SHIFT;
@@ -23,11 +24,10 @@ export function fillPolygon(polygon: readonly Point[], width: number, height: nu
   const out = createMask(width, height);
   const n = polygon.length;
   if (n === 0) return out;
-  for (const p of polygon) {
-    if (!Number.isInteger(p.x) || !Number.isInteger(p.y)) {
-      throw new RangeError(`fillPolygon: expected integer vertices, got (${p.x}, ${p.y})`);
-    }
-  }
+  polygon.forEach((p, i) => {
+    checkInteger('fillPolygon', `polygon[${i}].x`, p.x);
+    checkInteger('fillPolygon', `polygon[${i}].y`, p.y);
+  });
   const data = out.data;
   const plot = (x: number, y: number): void => {
     if (x >= 0 && x < width && y >= 0 && y < height) data[y * width + x] = 1;

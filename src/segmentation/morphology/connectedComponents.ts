@@ -3,6 +3,7 @@ import type { NdArray } from 'ndarray';
 import { toContiguousMask } from '../../io/image/rgbImage.js';
 import type { Mask } from '../../io/image/rgbImage.js';
 import { labelRuns } from './labelRuns.js';
+import { checkOneOf } from '../../core/index.js';
 
 /** Pixel connectivity: 4 (edge neighbours) or 8 (edge and corner neighbours). */
 export type Connectivity = 4 | 8;
@@ -44,8 +45,8 @@ export function connectedComponents(mask: Mask, options: ConnectedComponentsOpti
 }
 
 /** @internal */
-export function checkConnectivity(c: unknown, fn: string): asserts c is Connectivity {
-  if (c !== 4 && c !== 8) throw new RangeError(`${fn}: expected connectivity 4 or 8, got ${String(c)}`);
+export function checkConnectivity(c: unknown, fn: string, argument = 'options.connectivity'): asserts c is Connectivity {
+  checkOneOf(fn, argument, c, [4, 8] as const);
 }
 
 /**

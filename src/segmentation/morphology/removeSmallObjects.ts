@@ -2,6 +2,7 @@ import { createMask, toContiguousMask } from '../../io/image/rgbImage.js';
 import type { Mask } from '../../io/image/rgbImage.js';
 import { checkConnectivity, labelComponents } from './connectedComponents.js';
 import type { Connectivity } from './connectedComponents.js';
+import { checkNumber } from '../../core/index.js';
 
 /** Options of {@link removeSmallObjects}. */
 export interface RemoveSmallObjectsOptions {
@@ -32,10 +33,8 @@ export function removeSmallObjects(mask: Mask, options: RemoveSmallObjectsOption
   const minSize = options.minSize ?? 64;
   const fraction = options.minFractionOfLargest ?? 0;
   const connectivity = options.connectivity ?? 8;
-  if (!(minSize >= 0)) throw new RangeError(`removeSmallObjects: expected minSize ≥ 0, got ${minSize}`);
-  if (!(fraction >= 0 && fraction <= 1)) {
-    throw new RangeError(`removeSmallObjects: expected minFractionOfLargest in [0, 1], got ${fraction}`);
-  }
+  checkNumber('removeSmallObjects', 'options.minSize', minSize, { min: 0 });
+  checkNumber('removeSmallObjects', 'options.minFractionOfLargest', fraction, { min: 0, max: 1 });
   checkConnectivity(connectivity, 'removeSmallObjects');
   const m = toContiguousMask(mask, 'removeSmallObjects');
   const [h, w] = m.shape as [number, number];

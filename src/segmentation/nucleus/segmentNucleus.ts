@@ -14,6 +14,7 @@ import type { Point } from '../geometry/point.js';
 import { applyLutsInto, colorBalanceLuts, IDENTITY_LUTS } from './colorBalance.js';
 import type { ByteLuts } from './colorBalance.js';
 import { balancedMapInto } from './nucleusMap.js';
+import { checkInteger, checkNumber, checkOneOf, checkOptions, checkThat } from '../../core/index.js';
 
 /**
  * Outcome of {@link segmentNucleus}:
@@ -128,20 +129,14 @@ export function segmentNucleusWith(
   image: RgbImage,
   options: SegmentNucleusOptions,
   copyPixels: boolean,
+  fn = 'segmentNucleus',
 ): NucleusSegmentation {
-  const policy = options.componentPolicy ?? 'largest';
-  const fraction = options.dropSmallFraction ?? 0.1;
-  const blurSize = options.blurSize ?? 5;
-  if (policy !== 'largest' && policy !== 'dropSmall') {
-    throw new RangeError(`segmentNucleus: expected componentPolicy 'largest' or 'dropSmall', got ${String(policy)}`);
-  }
-  if (!(fraction >= 0 && fraction <= 1)) {
-    throw new RangeError(`segmentNucleus: expected dropSmallFraction in [0, 1], got ${fraction}`);
-  }
-  if (!Number.isInteger(blurSize) || blurSize < 1 || blurSize % 2 === 0) {
-    throw new RangeError(`segmentNucleus: expected an odd positive blurSize, got ${blurSize}`);
-  }
-  const img = toContiguousRgb(image, 'segmentNucleus');
+  checkOptions(fn, options);
+  const policy = checkOneOf(fn, 'options.componentPolicy', options.componentPolicy ?? 'largest', ['largest', 'dropSmall'] as const);
+  const fraction = checkNumber(fn, 'options.dropSmallFraction', options.dropSmallFraction ?? 0.1, { min: 0, max: 1 });
+  const blurSize = checkInteger(fn, 'options.blurSize', options.blurSize ?? 5, { min: 1 });
+  checkThat(blurSize % 2 === 1, fn, 'options.blurSize', 'an odd integer ≥ 1', blurSize);
+  const img = toContiguousRgb(image, fn);
   const [h, w] = img.shape as [number, number, number];
   const n = h * w;
 

@@ -1,5 +1,6 @@
 import { floatHistogram } from './otsu.js';
 import type { ThresholdInput } from './otsu.js';
+import { ArgumentError, checkInteger, checkThat } from '../../core/index.js';
 
 /** Options of {@link thresholdMultiOtsu}. */
 export interface ThresholdMultiOtsuOptions {
@@ -24,11 +25,9 @@ export interface ThresholdMultiOtsuOptions {
  * thresholdMultiOtsu(new Uint8Array([0, 0, 100, 100, 200, 200])); // [0, 100]
  */
 export function thresholdMultiOtsu(values: ThresholdInput, options: ThresholdMultiOtsuOptions = {}): number[] {
-  const classes = options.classes ?? 3;
-  if (!Number.isInteger(classes) || classes < 2 || classes > 5) {
-    throw new RangeError(`thresholdMultiOtsu: expected classes in 2..5, got ${classes}`);
-  }
-  if (values.length < 1) throw new RangeError('thresholdMultiOtsu: expected at least one value, got 0');
+  const fn = 'thresholdMultiOtsu';
+  const classes = checkInteger(fn, 'options.classes', options.classes ?? 3, { min: 2, max: 5 });
+  checkThat(values.length >= 1, fn, 'values', 'at least one value', values);
   let hist: Float64Array;
   let toValue: (bin: number) => number;
   if (values instanceof Uint8Array || values instanceof Uint8ClampedArray) {
@@ -36,10 +35,7 @@ export function thresholdMultiOtsu(values: ThresholdInput, options: ThresholdMul
     for (let i = 0; i < values.length; i++) hist[values[i]!]!++;
     toValue = (b) => b;
   } else {
-    const nbins = options.nbins ?? 256;
-    if (!Number.isInteger(nbins) || nbins < classes) {
-      throw new RangeError(`thresholdMultiOtsu: expected an integer nbins ≥ classes, got ${nbins}`);
-    }
+    const nbins = checkInteger(fn, 'options.nbins', options.nbins ?? 256, { min: classes });
     const h = floatHistogram(values, nbins, 'thresholdMultiOtsu');
     hist = h.hist;
     toValue = (b) => h.min + (b + 0.5) * h.width;
@@ -49,9 +45,7 @@ export function thresholdMultiOtsu(values: ThresholdInput, options: ThresholdMul
   const bins: number[] = [];
   for (let i = 0; i < hist.length; i++) if (hist[i]! > 0) bins.push(i);
   if (bins.length < classes) {
-    throw new RangeError(
-      `thresholdMultiOtsu: expected at least ${classes} distinct values for ${classes} classes, got ${bins.length}`,
-    );
+    throw new ArgumentError(fn, 'values', `at least ${classes} distinct values for ${classes} classes`, `${bins.length} distinct`);
   }
   const m = bins.length;
   // Cumulative weight P and first moment S over the occupied bins (moments in bin-index units).

@@ -1,3 +1,5 @@
+import { ArgumentError, checkInteger, checkThat } from '../../core/index.js';
+
 /** Values accepted by the threshold functions: a flat typed array (an ndarray's `data` works too). */
 export type ThresholdInput = Uint8Array | Uint8ClampedArray | Float32Array | Float64Array;
 
@@ -27,14 +29,14 @@ export interface ThresholdOtsuOptions {
  */
 export function otsuIndexFromHistogram(hist: ArrayLike<number>): number {
   const n = hist.length;
-  if (n < 1) throw new RangeError('otsuIndexFromHistogram: expected a non-empty histogram, got length 0');
+  checkThat(n >= 1, 'otsuIndexFromHistogram', 'hist', 'a non-empty histogram', hist);
   let total = 0;
   let totalMoment = 0;
   let first = -1;
   let last = -1;
   for (let i = 0; i < n; i++) {
     const c = hist[i]!;
-    if (!(c >= 0)) throw new RangeError(`otsuIndexFromHistogram: expected non-negative counts, got ${c} at bin ${i}`);
+    if (!(c >= 0)) throw new ArgumentError('otsuIndexFromHistogram', `hist[${i}]`, 'a count ≥ 0', c);
     if (c > 0) {
       if (first < 0) first = i;
       last = i;
@@ -86,16 +88,13 @@ export function otsuIndexFromHistogram(hist: ArrayLike<number>): number {
  */
 export function thresholdOtsu(values: ThresholdInput, options: ThresholdOtsuOptions = {}): number {
   const n = values.length;
-  if (n < 1) throw new RangeError('thresholdOtsu: expected at least one value, got 0');
+  checkThat(n >= 1, 'thresholdOtsu', 'values', 'at least one value', values);
   if (values instanceof Uint8Array || values instanceof Uint8ClampedArray) {
     const hist = new Float64Array(256);
     for (let i = 0; i < n; i++) hist[values[i]!]!++;
     return otsuIndexFromHistogram(hist);
   }
-  const nbins = options.nbins ?? 256;
-  if (!Number.isInteger(nbins) || nbins < 2) {
-    throw new RangeError(`thresholdOtsu: expected an integer nbins ≥ 2, got ${nbins}`);
-  }
+  const nbins = checkInteger('thresholdOtsu', 'options.nbins', options.nbins ?? 256, { min: 2 });
   const { hist, min, width } = floatHistogram(values, nbins, 'thresholdOtsu');
   if (width === 0) return min;
   const t = otsuIndexFromHistogram(hist);
@@ -115,13 +114,13 @@ export function floatHistogram(
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (Number.isNaN(v)) throw new RangeError(`${fn}: expected no NaN values, got NaN at index ${i}`);
+    if (Number.isNaN(v)) throw new ArgumentError(fn, `values[${i}]`, 'a number (no NaN)', v);
     if (v < min) min = v;
     if (v > max) max = v;
   }
   const hist = new Float64Array(nbins);
   if (!Number.isFinite(min) || !Number.isFinite(max)) {
-    throw new RangeError(`${fn}: expected finite values, got range [${min}, ${max}]`);
+    throw new ArgumentError(fn, 'values', 'finite values', `values in [${min}, ${max}]`);
   }
   if (max === min) {
     hist[0] = values.length;

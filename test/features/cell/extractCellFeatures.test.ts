@@ -1,4 +1,5 @@
 import { ArgumentError } from '../../../src/core/index.js';
+import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRgbImage } from '../../../src/io/image/rgbImage.js';
@@ -137,6 +138,17 @@ describe('extractCellFeatures', () => {
       /^featuresToVector: options\.dtype must be one of "float64", "float32", got "int8"/,
     );
     expect(() => featuresToVector(null as unknown as typeof f)).toThrow(ArgumentError);
+  });
+
+  it('names extractCellFeatures (not the segmentation inside it) in its argument errors', () => {
+    const { image } = syntheticCell();
+    expect(() => extractCellFeatures(image, { blurSize: 2 })).toThrow('extractCellFeatures: options.blurSize must be an odd integer ≥ 1, got 2');
+    expect(() => extractCellFeatures(image, { undefinedRatio: Number.NaN })).toThrow(
+      'extractCellFeatures: options.undefinedRatio must be a finite number, got NaN',
+    );
+    expect(() => extractCellFeatures(ndarray(new Uint8Array(4), [2, 2]) as never)).toThrow(
+      /^extractCellFeatures: image must be an ndarray of shape \[H, W, 3\] \(3 dimensions\), got shape \[2, 2\]/,
+    );
   });
 
   it('segmentation options pass through (componentPolicy)', () => {

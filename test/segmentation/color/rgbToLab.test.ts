@@ -42,7 +42,7 @@ describe('rgbToLab', () => {
 
   it('rejects an unknown method', () => {
     expect(() => rgbToLab(pixels([0, 0, 0]), { method: 'fast' as never })).toThrow(
-      "rgbToLab: expected method 'exact' or 'opencv', got fast",
+      'rgbToLab: options.method must be one of "exact", "opencv", got "fast"',
     );
   });
 });

@@ -82,6 +82,6 @@ describe('inverse conversions on edge inputs', () => {
 
   it('rejects uint8 data', () => {
     const bytes = ndarray(new Uint8Array(3), [1, 1, 3]) as unknown as NdArray<Float32Array>;
-    expect(() => hlsToRgb(bytes)).toThrow(/hlsToRgb: expected Float32Array or Float64Array data/);
+    expect(() => hlsToRgb(bytes)).toThrow(/^hlsToRgb: image\.data must be a Float32Array or Float64Array, got Uint8Array\(\d+\)$/);
   });
 });

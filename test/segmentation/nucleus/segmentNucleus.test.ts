@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../../src/core/index.js';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { createRgbImage } from '../../../src/io/image/rgbImage.js';
@@ -166,6 +167,8 @@ describe('segmentNucleus', () => {
     expect(() => segmentNucleus(image, { componentPolicy: 'all' as 'largest' })).toThrow(/segmentNucleus: .*componentPolicy/);
     expect(() => segmentNucleus(image, { dropSmallFraction: 2 })).toThrow(/segmentNucleus: .*dropSmallFraction/);
     expect(() => segmentNucleus(image, { blurSize: 4 })).toThrow(/segmentNucleus: .*blurSize/);
+    expect(() => segmentNucleus(image, { blurSize: 4 })).toThrow('segmentNucleus: options.blurSize must be an odd integer ≥ 1, got 4');
+    expect(() => segmentNucleus(image, { dropSmallFraction: 2 })).toThrow(ArgumentError);
   });
 
   it('balanced is computed on first read, kept, and is the balance of the image as it was segmented', () => {
