@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/features/batch/featureWorker.ts', 'src/models/backbones/embeddingWorker.ts'],
+  entry: ['src/index.ts', 'src/cli/index.ts', 'src/cli/bin.ts', 'src/features/batch/featureWorker.ts', 'src/models/backbones/embeddingWorker.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

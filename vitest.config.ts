@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Examples import the package by name, as users do; here the name points at the sources.
+  resolve: {
+    alias: [
+      { find: /^lymphomix\/cli$/, replacement: fileURLToPath(new URL('./src/cli/index.ts', import.meta.url)) },
+      { find: /^lymphomix$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

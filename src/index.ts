@@ -2,7 +2,8 @@
  * lymphomix: lymphocytosis classification (reactive vs malignant) from a patient's bag of
  * blood-smear images and clinical data.
  *
- * The layers, bottom to top: `core`, `io`, `segmentation`, `features`, `data`, `backend`, `mil`, `models`, `training`, `report`.
+ * The layers, bottom to top: `core`, `io`, `segmentation`, `features`, `data`, `backend`, `mil`, `models`, `training`, `pipeline`, `report`; the command line is the
+ * `lymphomix/cli` entry (Node).
  * @packageDocumentation
  */
 export * from './core/index.js';
@@ -14,4 +15,5 @@ export * from './backend/index.js';
 export * from './mil/index.js';
 export * from './models/index.js';
 export * from './training/index.js';
+export * from './pipeline/index.js';
 export * from './report/index.js';

@@ -5,4 +5,6 @@
  */
 import { runCli } from './runCli.js';
 
-process.exitCode = await runCli(process.argv.slice(2));
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

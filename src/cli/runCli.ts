@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { boundMessage } from '../core/index.js';
+import { LIBRARY_VERSION } from '../version.js';
 import { CliError, EXIT_CODES } from './cliError.js';
 import { createCommandContext, type GlobalOptions } from './commandContext.js';
 import { registerCv } from './commands/cv.js';
@@ -10,8 +11,8 @@ import { registerSynth } from './commands/synth.js';
 import { registerTrain } from './commands/train.js';
 import type { CliIo } from './progressBars.js';
 
-/** The package version, read at build time where available. */
-const VERSION = '0.1.0';
+/** The package version. */
+const VERSION = LIBRARY_VERSION;
 
 /**
  * Runs the `lymphomix` command line.

@@ -1,6 +1,6 @@
 import { loadMixtureEnsemble, type MixtureOfExpertsConfig } from '../models/index.js';
 import { mixtureOfExpertsEstimator, type MixtureOfExpertsEstimatorOptions } from '../training/index.js';
-import { registerEstimator } from './estimatorRegistry.js';
+import type { EstimatorKind } from './estimatorRegistry.js';
 
 /** The options of the `'mixture-of-experts'` kind in a pipeline configuration (JSON). */
 export interface MixtureKindOptions {
@@ -14,14 +14,17 @@ export interface MixtureKindOptions {
   readonly modelsPerFold?: number;
 }
 
-registerEstimator('mixture-of-experts', {
-  create: (options) => {
-    const o = options as MixtureKindOptions;
-    return mixtureOfExpertsEstimator(o.mixture ?? {}, {
-      ...o.fit,
-      ...(o.validationFraction === undefined ? {} : { validationFraction: o.validationFraction }),
-      ...(o.modelsPerFold === undefined ? {} : { modelsPerFold: o.modelsPerFold }),
-    });
+/** The model kinds every pipeline knows, by name (the registry starts with them; `registerEstimator` adds more). */
+export const BUILTIN_ESTIMATORS: Readonly<Record<string, EstimatorKind>> = {
+  'mixture-of-experts': {
+    create: (options) => {
+      const o = options as MixtureKindOptions;
+      return mixtureOfExpertsEstimator(o.mixture ?? {}, {
+        ...o.fit,
+        ...(o.validationFraction === undefined ? {} : { validationFraction: o.validationFraction }),
+        ...(o.modelsPerFold === undefined ? {} : { modelsPerFold: o.modelsPerFold }),
+      });
+    },
+    load: (dir) => loadMixtureEnsemble(dir),
   },
-  load: (dir) => loadMixtureEnsemble(dir),
-});
+};

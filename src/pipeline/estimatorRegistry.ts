@@ -1,5 +1,6 @@
 import { ArgumentError, checkFunction, checkString } from '../core/index.js';
 import type { BagPrediction, Estimator, FittedModel } from '../training/index.js';
+import { BUILTIN_ESTIMATORS } from './builtinEstimators.js';
 
 /** A fitted model the pipeline can save: a {@link FittedModel} with `save(dir)`. */
 export interface SavableModel<P extends BagPrediction = BagPrediction> extends FittedModel<P> {
@@ -30,7 +31,8 @@ export interface EstimatorKind {
   load(dir: string, options: Readonly<Record<string, unknown>>): Promise<SavableModel>;
 }
 
-const registry = new Map<string, EstimatorKind>();
+// Built in from the start (not through a side-effect import, which `sideEffects: false` lets bundlers drop).
+const registry = new Map<string, EstimatorKind>(Object.entries(BUILTIN_ESTIMATORS));
 
 /**
  * Registers (or replaces) a model kind, so that `PipelineConfig.model.kind` can name it.

@@ -32,6 +32,8 @@ export interface ImageRecord {
   readonly features: Readonly<Record<string, number>> | null;
   /** What went wrong, for `status === 'error'`. */
   readonly error: string | null;
+  /** Whether the features came from the on-disk cache (no decoding, no segmentation). */
+  readonly cached: boolean;
 }
 
 /** Options of {@link featurizePatients}. */
@@ -78,10 +80,10 @@ export async function featurizePatients(
         try {
           cell = extractCellFeatures(image);
         } catch (error) {
-          records[i]![j] = { source, status: 'error', features: null, error: error instanceof Error ? error.message : String(error) };
+          records[i]![j] = { source, status: 'error', features: null, error: error instanceof Error ? error.message : String(error), cached: false };
           return;
         }
-        records[i]![j] = { source, status: cell.status, features: cell.features, error: null };
+        records[i]![j] = { source, status: cell.status, features: cell.features, error: null, cached: false };
       } else encoded.push({ patient: i, image: j, source: image });
     }),
   );
@@ -98,11 +100,11 @@ export async function featurizePatients(
     );
     for (const r of batch.results) {
       const e = encoded[r.index]!;
-      records[e.patient]![e.image] = { source: r.source, status: r.status, features: r.features, error: null };
+      records[e.patient]![e.image] = { source: r.source, status: r.status, features: r.features, error: null, cached: r.cached };
     }
     for (const f of batch.failures) {
       const e = encoded[f.index]!;
-      records[e.patient]![e.image] = { source: f.source, status: 'error', features: null, error: f.message };
+      records[e.patient]![e.image] = { source: f.source, status: 'error', features: null, error: f.message, cached: false };
     }
   }
   return records.map((row) => row.map((r) => r!));

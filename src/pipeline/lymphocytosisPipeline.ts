@@ -6,7 +6,6 @@ import { getEstimatorKind, type SavableModel } from './estimatorRegistry.js';
 import { featurizePatients, type ImageRecord, type PipelinePatient } from './featurizePatients.js';
 import { readPipelineManifest, writePipelineManifest, type PipelineManifest } from './pipelineManifest.js';
 import { resolvePipelineConfig, type PipelineConfig, type PipelinePresetName, type ResolvedPipelineConfig } from './pipelineConfig.js';
-import './builtinEstimators.js';
 
 /** Options of the {@link LymphocytosisPipeline} constructor and of {@link LymphocytosisPipeline.load}. */
 export interface PipelineOptions {

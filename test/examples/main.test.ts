@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../examples/main.js';
-import { FEATURE_NAMES } from '../../src/features/index.js';
+import { captureIo } from '../helpers/captureIo.js';
 
 describe('examples/main (npm start)', () => {
   const dirs: string[] = [];
@@ -11,28 +11,25 @@ describe('examples/main (npm start)', () => {
     await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   });
 
-  it('writes a synthetic cohort, extracts features and writes one row per patient; a second run uses the cache', async () => {
+  it('writes a synthetic cohort, cross-validates the default configuration and prints per-fold balanced accuracy and AUC', async () => {
     const out = await mkdtemp(join(tmpdir(), 'lymphomix-main-'));
     dirs.push(out);
-    const text: string[] = [];
-    const io = { out: (s: string) => text.push(s), err: () => undefined };
-    expect(await main(['--out', out, '--patients', '3', '--seed', '5', '--workers', '0'], io)).toBe(0);
-    const csv = (await readFile(join(out, 'patient-features.csv'), 'utf8')).trim().split('\n');
-    expect(csv[0]!.split(',')).toEqual(['id', 'label', 'age', 'lymphCount', 'images', 'usable', ...FEATURE_NAMES.map((f) => `${f}.mean`)]);
-    expect(csv).toHaveLength(1 + 3);
-    for (const line of csv.slice(1)) expect(line).not.toMatch(/NaN/);
-    const dice = /median Dice ([0-9.]+)/.exec(text.join(''));
+    const run = captureIo();
+    expect(await main(['--out', out, '--patients', '10', '--seed', '5', '--folds', '2', '--workers', '0'], run.io)).toBe(0);
+    const text = run.out();
+    expect(text).toMatch(/repeat\s+fold\s+patients\s+balancedAccuracy\s+auc/);
+    expect(text.match(/^\s+0\s+[01]\s+\d+\s+[0-9.]+\s+[0-9.]+/gm)).toHaveLength(2);
+    expect(text).toMatch(/balanced accuracy [0-9.]+ ± [0-9.]+, AUC/);
+    const summary = JSON.parse(await readFile(join(out, 'cv', 'cv-summary.json'), 'utf8')) as { perFold: unknown[]; patients: number };
+    expect(summary.perFold).toHaveLength(2);
+    expect(summary.patients).toBe(10);
+    const dice = /median Dice ([0-9.]+)/.exec(text);
     expect(Number(dice?.[1])).toBeGreaterThan(0.9);
-
-    const again: string[] = [];
-    expect(await main(['--out', out, '--patients', '3', '--seed', '5', '--workers', '0'], { out: (s) => again.push(s), err: () => undefined })).toBe(0);
-    const m = /features: (\d+) images in [0-9.]+ s \((\d+) from cache\)/.exec(again.join(''));
-    expect(m?.[1]).toBe(m?.[2]);
   });
 
   it('rejects bad arguments with exit code 2 and a message naming the option', async () => {
-    const err: string[] = [];
-    expect(await main(['--patients', 'x'], { out: () => undefined, err: (s) => err.push(s) })).toBe(2);
-    expect(err.join('')).toContain('--patients');
+    const run = captureIo();
+    expect(await main(['--patients', 'x'], run.io)).toBe(2);
+    expect(run.err()).toContain('--patients');
   });
 });

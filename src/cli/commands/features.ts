@@ -55,7 +55,8 @@ export function registerFeatures(program: Command, ctx: CommandContext): void {
       bars.stop();
       const statuses = new Map<string, number>();
       for (const r of records.flat()) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-      const summary = { command: 'features', images: mine.length, shard: `${shard.index}/${shard.count}`, statuses: Object.fromEntries(statuses), cache: opts.cache };
+      const cached = records.flat().filter((r) => r.cached).length;
+      const summary = { command: 'features', images: mine.length, cached, shard: `${shard.index}/${shard.count}`, statuses: Object.fromEntries(statuses), cache: opts.cache };
       if (opts.out !== undefined && shard.count === 1) {
         await mkdir(opts.out, { recursive: true });
         const perImage = patients.flatMap((p, i) =>

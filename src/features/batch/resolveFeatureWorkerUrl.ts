@@ -13,7 +13,7 @@ import { callerModuleUrl, findWorkerModule } from '../../io/workers/workerModule
  */
 export async function resolveFeatureWorkerUrl(base?: string): Promise<URL> {
   return findWorkerModule(
-    ['./featureWorker.js', './features/batch/featureWorker.js', './featureWorker.ts'],
+    ['./featureWorker.js', './features/batch/featureWorker.js', '../features/batch/featureWorker.js', './featureWorker.ts'],
     base ?? (await callerModuleUrl((import.meta as { url?: string }).url, 'resolveFeatureWorkerUrl', 'pass workerUrl to extractFeaturesBatch')),
     'resolveFeatureWorkerUrl',
     'pass workerUrl to extractFeaturesBatch',

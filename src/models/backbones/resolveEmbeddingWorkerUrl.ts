@@ -13,7 +13,7 @@ import { callerModuleUrl, findWorkerModule } from '../../io/workers/workerModule
  */
 export async function resolveEmbeddingWorkerUrl(base?: string): Promise<URL> {
   return findWorkerModule(
-    ['./embeddingWorker.js', './models/backbones/embeddingWorker.js', './embeddingWorker.ts'],
+    ['./embeddingWorker.js', './models/backbones/embeddingWorker.js', '../models/backbones/embeddingWorker.js', './embeddingWorker.ts'],
     base ?? (await callerModuleUrl((import.meta as { url?: string }).url, 'resolveEmbeddingWorkerUrl', 'pass workerUrl to embedImagesPool')),
     'resolveEmbeddingWorkerUrl',
     'pass workerUrl to embedImagesPool',
