@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../core/index.js';
 import type * as NodeFs from 'node:fs/promises';
 import type * as NodePath from 'node:path';
 import type { Cohort } from './cohort.js';
@@ -88,9 +89,7 @@ export async function loadCohort(dir: string | URL, options: LoadCohortOptions =
   const [fs, path, url] = await Promise.all([import('node:fs/promises'), import('node:path'), import('node:url')]);
   const toPath = (p: string | URL, what: string): string => {
     if (p instanceof URL) return url.fileURLToPath(p);
-    if (typeof p !== 'string' || p === '') {
-      throw new TypeError(`loadCohort: expected ${what} as a non-empty path or file: URL, got ${JSON.stringify(p)}`);
-    }
+    if (typeof p !== 'string' || p === '') throw new ArgumentError('loadCohort', what, 'a non-empty path or a file: URL', p);
     return path.resolve(p);
   };
   const root = toPath(dir, 'dir');

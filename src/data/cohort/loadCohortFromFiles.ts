@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../core/index.js';
 import type { Cohort } from './cohort.js';
 import { CohortError } from './cohortError.js';
 import type { CohortOptions } from './cohortOptions.js';
@@ -51,7 +52,7 @@ export async function loadCohortFromFiles(
   const loose: File[] = [];
   for (const file of list) {
     if (typeof Blob === 'undefined' || !(file instanceof Blob)) {
-      throw new TypeError(`loadCohortFromFiles: expected File objects, got ${Object.prototype.toString.call(file)}`);
+      throw new ArgumentError('loadCohortFromFiles', `files[${list.indexOf(file)}]`, 'a File (or Blob)', file);
     }
     const parts = relativePath(file).split('/').filter((p) => p !== '');
     if (parts.length <= 1) {

@@ -1,3 +1,4 @@
+import { checkCohortOptions } from './cohortOptions.js';
 import { assembleCohort } from './assembleCohort.js';
 import type { PatientFolder, SourcedTable } from './assembleCohort.js';
 import type { Cohort } from './cohort.js';
@@ -96,9 +97,6 @@ async function resolveLayout(
   if (splitDirs.length > 0) {
     // Release root: clinical_annotation.csv beside trainset/ and testset/.
     const split = options.split ?? 'train';
-    if (split !== 'train' && split !== 'test' && split !== 'all') {
-      throw new RangeError(`${fnName}: expected split 'train', 'test' or 'all', got ${JSON.stringify(split)}`);
-    }
     const wanted: string[] = split === 'all' ? Object.values(SPLIT_FOLDERS) : [SPLIT_FOLDERS[split]];
     const chosen = wanted.flatMap((w) => splitDirs.filter((e) => e.name.toLowerCase() === w)); // train first
     if (chosen.length === 0) {
@@ -155,6 +153,7 @@ export async function loadCohortFromTree(
   options: CohortOptions,
   fnName: string,
 ): Promise<Cohort> {
+  checkCohortOptions(fnName, options);
   const { imageExtensions = IMAGE_EXTENSIONS } = options;
   const entries = await tree.list(dir);
   if (entries === undefined) throw new CohortError(`${fnName}: ${dir} is not a folder`, dir);

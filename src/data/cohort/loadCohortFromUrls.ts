@@ -1,3 +1,5 @@
+import { ArgumentError } from '../../core/index.js';
+import { checkCohortOptions } from './cohortOptions.js';
 import { assembleCohort } from './assembleCohort.js';
 import type { PatientFolder } from './assembleCohort.js';
 import type { Cohort } from './cohort.js';
@@ -56,10 +58,9 @@ export async function loadCohortFromUrls(
   options: LoadCohortFromUrlsOptions = {},
 ): Promise<Cohort> {
   const fnName = 'loadCohortFromUrls';
+  checkCohortOptions(fnName, options);
   const doFetch = options.fetch ?? globalThis.fetch;
-  if (typeof doFetch !== 'function') {
-    throw new TypeError(`${fnName}: no fetch available; pass options.fetch`);
-  }
+  if (typeof doFetch !== 'function') throw new ArgumentError(fnName, 'options.fetch', 'a fetch function (none is available here)', doFetch);
   const csvName = String(csvUrl);
   let response;
   try {

@@ -141,7 +141,7 @@ describe('loadCohort CSV discovery', () => {
   it('fails clearly when the folder does not exist', async () => {
     const missing = join(temp({}), 'nope');
     await expectCohortError(loadCohort(missing), /loadCohort: .*nope is not a folder/);
-    await expect(loadCohort('')).rejects.toThrow(/loadCohort: expected dir as a non-empty path/);
+    await expect(loadCohort('')).rejects.toThrow(/^loadCohort: dir must be a non-empty path or a file: URL, got ""$/);
   });
 });
 
@@ -173,7 +173,7 @@ describe('loadCohort on the release layout', () => {
     expect(test.issues).toEqual([]);
     const all = await loadCohort(root, { split: 'all' });
     expect(all.patients.map((p) => p.id)).toEqual(['T1', 'T2', 'T3', 'S1', 'S2']);
-    await expect(loadCohort(root, { split: 'dev' as 'all' })).rejects.toThrow(/split 'train', 'test' or 'all', got "dev"/);
+    await expect(loadCohort(root, { split: 'dev' as 'all' })).rejects.toThrow(/^loadCohort: options\.split must be one of "train", "test", "all", got "dev"$/);
   });
 
   it('finds the shared CSV one level up from trainset/ and passes over the test rows', async () => {

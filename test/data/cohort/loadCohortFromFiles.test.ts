@@ -80,6 +80,9 @@ describe('loadCohortFromFiles (global File class in Node)', () => {
     await expect(loadCohortFromFiles([new File([''], 'a.jpg')])).rejects.toThrow(CohortError);
     await expect(loadCohortFromFiles([])).rejects.toThrow(/none of the 0 files has a folder path/);
     await expect(loadCohortFromFiles([picked('t/A1/0.jpg')])).rejects.toThrow(/loadCohortFromFiles: no CSV file in t/);
-    await expect(loadCohortFromFiles(['x' as unknown as File])).rejects.toThrow(/expected File objects/);
+    await expect(loadCohortFromFiles(['x' as unknown as File])).rejects.toThrow(/^loadCohortFromFiles: files\[0\] must be a File \(or Blob\), got "x"$/);
+    await expect(loadCohortFromFiles([picked('t/A1/0.jpg')], { onInvalidRow: 'warn' as 'skip' })).rejects.toThrow(
+      /^loadCohortFromFiles: options\.onInvalidRow must be one of "error", "skip", got "warn"$/,
+    );
   });
 });
