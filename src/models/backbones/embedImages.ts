@@ -9,11 +9,9 @@ import type { BatchFailure, BatchItem, BatchOutcome, BatchProgressDetail } from 
 import { decodeImageBytes, resolveDecoder } from '../../io/image/decodeImageBytes.js';
 import type { DecoderChoice } from '../../io/image/decodeImageBytes.js';
 import type { RgbImage } from '../../io/image/rgbImage.js';
-import { toContiguousRgb } from '../../io/image/rgbImage.js';
 import type { ImageEmbedder } from './imageEmbedder.js';
 import { backboneFingerprint } from './backboneFingerprint.js';
-import { embedPixelBatch } from './embedPixelBatch.js';
-import { decodeFailure } from './embeddingWorker.js';
+import { embedItems } from './embeddingWorker.js';
 
 export type { BatchFailure, BatchProgressDetail };
 
@@ -201,22 +199,15 @@ export async function embedImagesAs(
     ? undefined
     : await openEmbeddingCache(options.cacheDir, backboneId, d, decoderName, fn);
 
+  // The steps of the pool's threads (embeddingWorker's embedItems), here in this thread.
   const compute = async (items: BatchItem[]): Promise<BatchOutcome<Float32Array>[]> => {
-    const outcomes: BatchOutcome<Float32Array>[] = [];
-    const decoded: { slot: number; image: RgbImage }[] = [];
-    for (const item of items) {
-      try {
-        decoded.push({ slot: outcomes.length, image: toContiguousRgb(await decode(item.bytes, item.name), fn) });
-        outcomes.push({ ok: false, message: 'not embedded' });
-      } catch (e) {
-        outcomes.push({ ok: false, message: decodeFailure(item.name, e) });
-      }
-    }
-    if (decoded.length > 0) {
-      const embeddings = await embedPixelBatch(backbone, decoded.map((x) => x.image));
-      decoded.forEach(({ slot }, k) => (outcomes[slot] = { ok: true, value: embeddings[k]! }));
-    }
-    return outcomes;
+    const results = await embedItems(
+      items.map(({ bytes, name }) => ({ kind: 'bytes' as const, bytes, name })),
+      backbone,
+      decode,
+      fn,
+    );
+    return results.map((r) => ('embedding' in r ? { ok: true, value: r.embedding } : { ok: false, message: r.error }));
   };
   const names = images.map((s) => describeImageSource(s));
   const { values, failures, invalidCacheEntries } = await runCachedBatch<Float32Array>(images, {

@@ -95,7 +95,18 @@ function ensure(setup: EmbeddingWorkerSetup): Promise<Built> {
   return current.built;
 }
 
-async function embedItems(items: EmbeddingWorkerItem[], built: Built): Promise<EmbeddingWorkerReply['results']> {
+/**
+ * One forward pass over items (bytes decoded with `decode`, or pixels): per item its [D] embedding or why it failed
+ * (`cannot decode …`, or `cannot embed …` for every image when the pass itself fails, e.g. out of memory). The same
+ * steps in a worker thread and in the calling thread (`embedImages`).
+ * @internal
+ */
+export async function embedItems(
+  items: readonly EmbeddingWorkerItem[],
+  backbone: ImageEmbedder,
+  decode: (bytes: Uint8Array, name: string) => Promise<RgbImage>,
+  fn: string,
+): Promise<EmbeddingWorkerReply['results']> {
   const results: EmbeddingWorkerReply['results'] = [];
   const images: RgbImage[] = [];
   const slots: number[] = [];
@@ -103,7 +114,7 @@ async function embedItems(items: EmbeddingWorkerItem[], built: Built): Promise<E
     try {
       const image =
         item.kind === 'bytes'
-          ? toContiguousRgb(await built.decode(item.bytes, item.name), 'embedImagesPool')
+          ? toContiguousRgb(await decode(item.bytes, item.name), fn)
           : createRgbImage(item.width, item.height, item.data);
       slots.push(results.length);
       images.push(image);
@@ -113,7 +124,7 @@ async function embedItems(items: EmbeddingWorkerItem[], built: Built): Promise<E
     }
   }
   try {
-    const embeddings = await embedPixelBatch(built.backbone, images);
+    const embeddings = await embedPixelBatch(backbone, images);
     embeddings.forEach((embedding, k) => (results[slots[k]!] = { embedding }));
   } catch (e) {
     // The forward pass itself failed (e.g. out of memory): every image of the pass fails with its reason.
@@ -133,5 +144,5 @@ export default async function embeddingWorker(task: EmbeddingWorkerTask): Promis
   const built = await ensure(task.setup);
   const head = { backboneId: built.backboneId, embeddingSize: built.backbone.embeddingSize };
   if (task.kind === 'start') return { ...head, results: [] };
-  return { ...head, results: await embedItems(task.items, built) };
+  return { ...head, results: await embedItems(task.items, built.backbone, built.decode, 'embedImagesPool') };
 }
