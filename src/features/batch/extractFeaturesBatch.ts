@@ -5,6 +5,7 @@ import { checkImageSources, describeImageSource, resolveDecoder } from '../../io
 import { isNode } from '../../io/bytes/isNode.js';
 import { openContentCache } from '../../io/cache/contentCache.js';
 import type { ContentCache } from '../../io/cache/contentCache.js';
+import type { WorkerPool } from '../../io/workers/workerPool.js';
 import { runCachedBatch } from '../../io/cache/runCachedBatch.js';
 import type { BatchFailure, BatchItem, BatchOutcome, BatchProgressDetail } from '../../io/cache/runCachedBatch.js';
 import type { CellFeatureOptions, CellFeatures } from '../cell/index.js';
@@ -207,17 +208,23 @@ export async function extractFeaturesBatch(
       options.workerUrl === undefined
         ? await (await import('./resolveFeatureWorkerUrl.js')).resolveFeatureWorkerUrl()
         : await toModuleUrl(options.workerUrl);
-    const pool = await startWorkerPool<FeatureWorkerTask, ImageOutcome>({ fn: FN, entry, threads: workerCount });
-    close = () => pool.close();
-    try {
-      // A start-up probe: a worker module or extractor module that cannot load is one named error, not N failures.
-      await pool.run({ setup }, signal === undefined ? {} : { signal });
-    } catch (e) {
-      await close();
-      if (signal?.aborted === true) throw signal.reason;
-      throw new Error(`${FN}: worker threads cannot start (${entry.href}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    }
+    // Started on the first image not in the cache (a run served from the cache starts no thread).
+    let started: Promise<WorkerPool<FeatureWorkerTask, ImageOutcome>> | undefined;
+    const start = async (): Promise<WorkerPool<FeatureWorkerTask, ImageOutcome>> => {
+      const p = await startWorkerPool<FeatureWorkerTask, ImageOutcome>({ fn: FN, entry, threads: workerCount });
+      close = () => p.close();
+      try {
+        // A start-up probe: a worker module or extractor module that cannot load is one named error, not N failures.
+        await p.run({ setup }, signal === undefined ? {} : { signal });
+      } catch (e) {
+        if (signal?.aborted === true) throw signal.reason;
+        throw new Error(`${FN}: worker threads cannot start (${entry.href}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      return p;
+    };
     compute = async (items, sig) => {
+      started ??= start();
+      const pool = await started;
       const { bytes, name, owned } = items[0]!;
       // Bytes read from a file, URL or Blob are ours to transfer; caller-owned bytes are copied.
       const whole = owned && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;

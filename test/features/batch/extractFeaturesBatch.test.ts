@@ -260,6 +260,11 @@ describe('extractFeaturesBatch cache', () => {
     expect(second.results.map(strip)).toEqual(first.results.map(strip));
     // Failures are not cached: the bad image fails again, with the same message.
     expect(second.failures).toEqual(first.failures);
+    // a run served entirely from the cache starts no thread (a worker module that cannot load is never loaded)
+    const broken = join(dir, 'never-loaded-worker.mjs');
+    await writeFile(broken, "throw new Error('loaded');\n");
+    const third = await extractFeaturesBatch([sources[0]!, sources[1]!, sources[3]!], { ...fake, workers: 2, cacheDir, workerUrl: broken });
+    expect(third.results.every((r) => r.cached)).toBe(true);
     const files = await filesUnder(cacheDir);
     expect(files).toHaveLength(3);
     expect(files.every((f) => f.endsWith('.json'))).toBe(true); // no temporary file left behind
