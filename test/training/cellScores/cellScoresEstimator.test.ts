@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { crossValidate } from '../../../src/training/crossValidate/index.js';
 import { cellScoresEstimator, logisticInstanceLearner } from '../../../src/training/cellScores/index.js';
 import { balancedAccuracy } from '../../../src/training/metrics/index.js';
 import type { PatientBag } from '../../../src/models/index.js';
@@ -81,5 +83,16 @@ describe('cellScoresEstimator', () => {
     expect(() => cellScoresEstimator({ pooling: 'median' as never })).toThrow(/options\.pooling/);
     expect(() => cellScoresEstimator({ innerFolds: 1 })).toThrow(/options\.innerFolds/);
     expect(est.name).toBe('cell-scores(logistic(C=0.01), quantiles)');
+  });
+
+  it('cross-validates through crossValidate, with out-of-fold experts and attention, and makes no tensor', async () => {
+    const before = tf.memory().numTensors;
+    const bags = plantedBags(40, { seed: 5 });
+    const cv = await crossValidate(cellScoresEstimator({ pooling: 'topk' }), bags, { folds: 4, repeats: 1, seed: 0 });
+    expect(cv.mean.balancedAccuracy).toBeGreaterThan(0.8);
+    const oof = cv.repeats[0]!.outOfFold;
+    expect(oof.experts?.['cells']?.length).toBe(40);
+    expect(oof.attention?.['handmade']?.[3]?.length).toBe(bags[3]!.handmade!.rows);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
