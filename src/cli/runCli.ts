@@ -4,6 +4,7 @@ import { LIBRARY_VERSION } from '../version.js';
 import { CliError, EXIT_CODES } from './cliError.js';
 import { createCommandContext, type GlobalOptions } from './commandContext.js';
 import { registerCv } from './commands/cv.js';
+import { registerEmbed } from './commands/embed.js';
 import { registerFeatures } from './commands/features.js';
 import { registerPredict } from './commands/predict.js';
 import { registerSegment } from './commands/segment.js';
@@ -49,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { out: process
   registerSynth(program, ctx);
   registerSegment(program, ctx);
   registerFeatures(program, ctx);
+  registerEmbed(program, ctx);
   registerCv(program, ctx);
   registerTrain(program, ctx);
   registerPredict(program, ctx);

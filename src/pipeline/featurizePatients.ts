@@ -3,6 +3,17 @@ import { checkOptions } from '../core/index.js';
 import type { ImageRef } from '../data/index.js';
 import { extractCellFeatures, extractFeaturesBatch, type CellFeatures } from '../features/index.js';
 import type { ImageSource, RgbImage } from '../io/index.js';
+import { isNode } from '../io/bytes/isNode.js';
+import {
+  backboneFingerprint,
+  buildBackbone,
+  embedImages,
+  embedImagesPool,
+  embedPixelBatch,
+  type BackboneSpec,
+  type EmbedImagesResult,
+  type ImageEmbedder,
+} from '../models/backbones/index.js';
 import type { ResolvedPipelineConfig } from './pipelineConfig.js';
 
 /** An image of a patient to predict: a reference the library decodes (path, URL, Blob, bytes) or decoded pixels. */
@@ -34,6 +45,16 @@ export interface ImageRecord {
   readonly error: string | null;
   /** Whether the features came from the on-disk cache (no decoding, no segmentation). */
   readonly cached: boolean;
+  /** [D] frozen-backbone embedding when the configuration has a backbone, else `null` (also when embedding failed). */
+  readonly embedding: Float32Array | null;
+}
+
+/** Per patient, per image records, and the backbone's content id when the configuration has a backbone. */
+export interface FeaturizedPatients {
+  /** Per patient (input order), per image (input order). */
+  readonly images: ImageRecord[][];
+  /** The frozen backbone's content id (`backboneFingerprint`), `null` without a backbone. */
+  readonly backboneId: string | null;
 }
 
 /** Options of {@link featurizePatients}. */
@@ -68,7 +89,7 @@ export async function featurizePatients(
   patients: readonly PipelinePatient[],
   config: ResolvedPipelineConfig,
   options: FeaturizePatientsOptions = {},
-): Promise<ImageRecord[][]> {
+): Promise<FeaturizedPatients> {
   checkOptions('featurizePatients', options);
   const records: (ImageRecord | undefined)[][] = patients.map((p) => p.images.map(() => undefined));
   const encoded: { patient: number; image: number; source: ImageSource }[] = [];
@@ -80,10 +101,10 @@ export async function featurizePatients(
         try {
           cell = extractCellFeatures(image);
         } catch (error) {
-          records[i]![j] = { source, status: 'error', features: null, error: error instanceof Error ? error.message : String(error), cached: false };
+          records[i]![j] = { source, status: 'error', features: null, error: error instanceof Error ? error.message : String(error), cached: false, embedding: null };
           return;
         }
-        records[i]![j] = { source, status: cell.status, features: cell.features, error: null, cached: false };
+        records[i]![j] = { source, status: cell.status, features: cell.features, error: null, cached: false, embedding: null };
       } else encoded.push({ patient: i, image: j, source: image });
     }),
   );
@@ -100,12 +121,70 @@ export async function featurizePatients(
     );
     for (const r of batch.results) {
       const e = encoded[r.index]!;
-      records[e.patient]![e.image] = { source: r.source, status: r.status, features: r.features, error: null, cached: r.cached };
+      records[e.patient]![e.image] = { source: r.source, status: r.status, features: r.features, error: null, cached: r.cached, embedding: null };
     }
     for (const f of batch.failures) {
       const e = encoded[f.index]!;
-      records[e.patient]![e.image] = { source: f.source, status: 'error', features: null, error: f.message, cached: false };
+      records[e.patient]![e.image] = { source: f.source, status: 'error', features: null, error: f.message, cached: false, embedding: null };
     }
   }
-  return records.map((row) => row.map((r) => r!));
+  const images = records.map((row) => row.map((r) => r!));
+  if (config.backbone === null) return { images, backboneId: null };
+  const backboneId = await embedRecords(patients, images, config.backbone, encoded, options);
+  return { images, backboneId };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Adds the frozen backbone's embedding to every record (worker pool in Node, in-process otherwise); returns the backbone id. */
+async function embedRecords(
+  patients: readonly PipelinePatient[],
+  images: ImageRecord[][],
+  spec: BackboneSpec,
+  encoded: readonly { patient: number; image: number; source: ImageSource }[],
+  options: FeaturizePatientsOptions,
+): Promise<string> {
+  const set = (i: number, j: number, embedding: Float32Array | null, error: string | null): void => {
+    const r = images[i]![j]!;
+    images[i]![j] = { ...r, embedding, ...(error === null || r.error !== null ? {} : { error: `embedding: ${error}` }) };
+  };
+  const common = {
+    ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
+  const inProcess = options.workers === 0 || !isNode();
+  let backbone: ImageEmbedder | null = null;
+  try {
+    let backboneId: string | null = null;
+    if (encoded.length > 0) {
+      const sources = encoded.map((e) => e.source);
+      let result: EmbedImagesResult;
+      if (inProcess) {
+        backbone = await buildBackbone(spec);
+        result = await embedImages(backbone, sources, common);
+      } else result = await embedImagesPool(spec, sources, { ...common, ...(options.workers === undefined ? {} : { workers: options.workers }) });
+      backboneId = result.backboneId;
+      for (const r of result.results) set(encoded[r.index]!.patient, encoded[r.index]!.image, r.embedding, null);
+      for (const f of result.failures) set(encoded[f.index]!.patient, encoded[f.index]!.image, null, f.message);
+    }
+    const decoded = patients.flatMap((p, i) => p.images.flatMap((image, j) => (isDecoded(image) ? [{ i, j, image }] : [])));
+    if (decoded.length > 0) {
+      backbone ??= await buildBackbone(spec);
+      backboneId ??= await backboneFingerprint(backbone);
+      for (const d of decoded) {
+        try {
+          const [embedding] = await embedPixelBatch(backbone, [d.image]);
+          set(d.i, d.j, embedding!, null);
+        } catch (error) {
+          set(d.i, d.j, null, errorText(error));
+        }
+      }
+    }
+    return backboneId ?? (await backboneFingerprint((backbone ??= await buildBackbone(spec))));
+  } finally {
+    backbone?.dispose();
+  }
 }

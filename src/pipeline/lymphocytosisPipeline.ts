@@ -81,6 +81,11 @@ export interface PipelineCrossValidation {
 
 const FN = 'LymphocytosisPipeline';
 
+/** Whether an image enters the model: a segmented nucleus, and an embedding when the configuration has a backbone. */
+function isUsable(r: ImageRecord, withBackbone: boolean): boolean {
+  return r.status === 'ok' && (!withBackbone || r.embedding !== null);
+}
+
 function patientId(p: PipelinePatient, i: number): string {
   return p.id ?? `patient-${i}`;
 }
@@ -110,6 +115,7 @@ export class LymphocytosisPipeline {
   private model: SavableModel | null = null;
   private manifest: PipelineManifest | null = null;
   private readonly memory = new Map<string, ImageRecord>();
+  private backboneId: string | null = null;
 
   /**
    * @param config - A preset name or a configuration. Defaults to `'default'`.
@@ -145,8 +151,12 @@ export class LymphocytosisPipeline {
     });
     const keyOf = (image: unknown): string | null => (typeof image === 'string' ? image : image instanceof URL ? image.href : null);
     const missing = patients.map((p) => ({ ...p, images: p.images.filter((image) => { const k = keyOf(image); return k === null || !this.memory.has(k); }) }));
-    const computed = await featurizePatients(
-      missing.filter((p) => p.images.length > 0),
+    const toCompute = missing.filter((p) => p.images.length > 0);
+    const computed =
+      toCompute.length === 0
+        ? { images: [], backboneId: null }
+        : await featurizePatients(
+      toCompute,
       this.config,
       {
         ...(this.options.cacheDir === undefined ? {} : { cacheDir: this.options.cacheDir }),
@@ -155,9 +165,21 @@ export class LymphocytosisPipeline {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       },
     );
+    if (computed.backboneId !== null) {
+      const saved = this.manifest?.backbone?.id;
+      if (saved !== undefined && saved !== computed.backboneId) {
+        throw new ArgumentError(
+          `${FN}.featurize`,
+          'config.backbone',
+          `the backbone the model was trained with (id ${saved})`,
+          `a backbone with id ${computed.backboneId}: its weights or settings differ`,
+        );
+      }
+      this.backboneId = computed.backboneId;
+    }
     let next = 0;
     return patients.map((p, i) => {
-      const fresh = missing[i]!.images.length > 0 ? computed[next++]! : [];
+      const fresh = missing[i]!.images.length > 0 ? computed.images[next++]! : [];
       let k = 0;
       return p.images.map((image) => {
         const key = keyOf(image);
@@ -173,8 +195,9 @@ export class LymphocytosisPipeline {
   /** Bags of the patients with at least one usable image, and the indices of those patients. */
   private bagsOf(patients: readonly PipelinePatient[], records: readonly (readonly ImageRecord[])[], fn: string): { bags: PatientBag[]; kept: number[] } {
     const kept: number[] = [];
+    const withBackbone = this.config.backbone !== null;
     const usable = patients.flatMap((p, i) => {
-      const ok = records[i]!.filter((r) => r.status === 'ok');
+      const ok = records[i]!.filter((r) => isUsable(r, withBackbone));
       if (ok.length === 0) return [];
       kept.push(i);
       return [{ id: patientId(p, i), age: p.age, lymphCount: p.lymphCount, ...(p.label === undefined ? {} : { label: p.label }), images: ok }];
@@ -182,7 +205,8 @@ export class LymphocytosisPipeline {
     if (usable.length === 0) throw new ArgumentError(fn, 'patients', 'at least one patient with a usable image (a segmented nucleus)', patients.length);
     let index = 0;
     const features = usable.flatMap((p) => p.images.map((r) => ({ index: index++, status: r.status, features: r.features })));
-    return { bags: buildPatientBags(usable, { features, featureNames: FEATURE_NAMES }), kept };
+    const embeddings = withBackbone ? usable.flatMap((p) => p.images.map((r) => r.embedding)) : undefined;
+    return { bags: buildPatientBags(usable, { features, featureNames: FEATURE_NAMES, ...(embeddings === undefined ? {} : { embeddings }) }), kept };
   }
 
   private labelled(patients: readonly PipelinePatient[], fn: string): void {
@@ -260,7 +284,7 @@ export class LymphocytosisPipeline {
     const images = await this.featurize(unlabelled, options);
     const kept: number[] = [];
     patients.forEach((_, i) => {
-      if (images[i]!.some((r) => r.status === 'ok')) kept.push(i);
+      if (images[i]!.some((r) => isUsable(r, this.config.backbone !== null))) kept.push(i);
     });
     const prediction: BagPrediction | null =
       kept.length === 0 ? null : await this.model.predict(this.bagsOf(kept.map((i) => unlabelled[i]!), kept.map((i) => images[i]!), fn).bags);
@@ -294,7 +318,7 @@ export class LymphocytosisPipeline {
         images: records.map((r) => ({
           source: r.source,
           status: r.status,
-          attention: r.status === 'ok' && attention !== null ? (attention[k++] ?? null) : null,
+          attention: isUsable(r, this.config.backbone !== null) && attention !== null ? (attention[k++] ?? null) : null,
           error: r.error,
         })),
       };
@@ -312,7 +336,7 @@ export class LymphocytosisPipeline {
     if (this.model === null) throw new ArgumentError(`${FN}.save`, 'this', 'a fitted pipeline (call fit first)', 'no model');
     const { join } = await import('node:path');
     await this.model.save(join(dir, 'model'));
-    await writePipelineManifest(dir, this.config, this.manifest);
+    await writePipelineManifest(dir, this.config, this.manifest, this.backboneId);
   }
 
   /**

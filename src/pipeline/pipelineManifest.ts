@@ -26,6 +26,8 @@ export interface PipelineManifest {
   readonly featureNames: readonly string[];
   /** The decoder the features were computed with (the configuration's `'auto'` is sharp in Node when installed). */
   readonly decoder: string;
+  /** The frozen backbone (spec and content id, `backboneFingerprint`) whose embeddings the model takes, `null` for none. */
+  readonly backbone: { readonly spec: unknown; readonly id: string } | null;
   /** The model's folder inside the pipeline folder. */
   readonly modelFolder: string;
   /** Where the inputs' standardisation lives: inside the model's own weights (fitted on the training patients). */
@@ -41,9 +43,16 @@ function joinUrl(dir: string, file: string): string {
  * Writes the manifest of a pipeline folder atomically.
  * @param dir - The folder (Node).
  * @param config - The pipeline's configuration.
- * @param previous - The manifest the pipeline was loaded from (its decoder is kept), or `null`.
+ * @param previous - The manifest the pipeline was loaded from (its decoder and backbone id are kept), or `null`.
+ * @param backboneId - The content id of the backbone the model was trained on, `null` without a backbone.
  */
-export async function writePipelineManifest(dir: string, config: ResolvedPipelineConfig, previous: PipelineManifest | null): Promise<void> {
+export async function writePipelineManifest(
+  dir: string,
+  config: ResolvedPipelineConfig,
+  previous: PipelineManifest | null,
+  backboneId: string | null,
+): Promise<void> {
+  const id = backboneId ?? previous?.backbone?.id ?? null;
   const manifest: PipelineManifest = {
     format: PIPELINE_FORMAT,
     formatVersion: PIPELINE_FORMAT_VERSION,
@@ -52,6 +61,7 @@ export async function writePipelineManifest(dir: string, config: ResolvedPipelin
     config,
     featureNames: [...FEATURE_NAMES],
     decoder: previous?.decoder ?? config.features.decoder,
+    backbone: config.backbone === null || id === null ? null : { spec: config.backbone, id },
     modelFolder: 'model',
     standardization: 'model-weights',
   };

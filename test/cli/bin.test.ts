@@ -73,6 +73,13 @@ describe('the lymphomix command, built as dist/ (end to end on a tiny synthetic 
       expect(await readFile(join(work, 'features-merged', file), 'utf8')).toBe(await readFile(join(work, 'features-single', file), 'utf8'));
     }
 
+    const embedArgs = ['--json', 'embed', '--data', 'cohort', '--backbone', 'resnet18', '--input-size', '32', '--cache', 'single', '--workers', '0'];
+    const embed = await lymphomix(...embedArgs);
+    expect(embed.code, embed.stderr).toBe(0);
+    expect(JSON.parse(embed.stdout)).toMatchObject({ embedded: m.images, cached: 0, failed: 0, embeddingSize: 512 });
+    const again = await lymphomix(...embedArgs);
+    expect(JSON.parse(again.stdout)).toMatchObject({ embedded: m.images, cached: m.images });
+
     const cv = await lymphomix('--json', 'cv', '--data', 'cohort', '--folds', '2', '--cache', 'single', '--out', 'cv');
     expect(cv.code, cv.stderr).toBe(0);
     const summary = JSON.parse(cv.stdout) as { perFold: { balancedAccuracy: number; auc: number }[] };
@@ -125,7 +132,7 @@ describe('the lymphomix command, built as dist/ (end to end on a tiny synthetic 
     expect(usage.stderr).toMatch(/--folds/);
     expect((await lymphomix('frobnicate')).code).toBe(2);
     expect((await lymphomix('--help')).code).toBe(0);
-    for (const command of ['synth', 'segment', 'features', 'cv', 'train', 'predict']) {
+    for (const command of ['synth', 'segment', 'features', 'embed', 'cv', 'train', 'predict']) {
       const help = await lymphomix(command, '--help');
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: lymphomix ${command}`);

@@ -151,4 +151,41 @@ describe('LymphocytosisPipeline', () => {
     await expect(pipeline.fit([{ ...patients[0]!, label: undefined }])).rejects.toThrow(/LymphocytosisPipeline\.fit: .*label of patient/);
     await expect(pipeline.predict(patients)).rejects.toThrow(/call fit or LymphocytosisPipeline\.load first/);
   });
+
+  it('embeds the images with a frozen backbone, feeds the image expert and the gate, and saves the backbone id', async () => {
+    const backbone = { name: 'resnet18', options: { inputSize: 32, seed: 1, architecture: { widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] } } } as const;
+    const withBackbone = {
+      backbone,
+      model: {
+        kind: 'mixture-of-experts',
+        options: {
+          mixture: { experts: ['image', 'scalar'], imageDim: 16, handmadeDim: 51, multitask: true, imageAggregator: 'attention' },
+          fit: { epochs: 3, batchSize: 4 },
+          validationFraction: 0,
+        },
+      },
+    };
+    const pipeline = await new LymphocytosisPipeline(withBackbone, { workers: 0, cacheDir: join(root, 'cache-backbone') }).fit(patients);
+    const predicted = await pipeline.predict(patients.slice(0, 3));
+    for (const p of predicted) {
+      expect(p.gate).toBeGreaterThan(0);
+      expect(p.gate).toBeLessThan(1);
+      expect(Object.keys(p.experts).sort()).toEqual(['image', 'scalar']);
+      expect(p.lymphCount).toBeGreaterThan(0);
+    }
+    const dir = join(root, 'model-backbone');
+    await pipeline.save(dir);
+    const file = join(dir, PIPELINE_MANIFEST_FILE);
+    const manifest = JSON.parse(await readFile(file, 'utf8')) as { backbone: { id: string; spec: unknown } };
+    expect(manifest.backbone.spec).toEqual(backbone);
+    expect(manifest.backbone.id).toMatch(/^resnet-/);
+    const loaded = await LymphocytosisPipeline.load(dir, { workers: 0 });
+    expect(await loaded.predict(patients.slice(0, 3))).toEqual(predicted);
+    loaded.dispose();
+    await writeFile(file, JSON.stringify({ ...manifest, backbone: { ...manifest.backbone, id: 'resnet-0000' } }));
+    const stale = await LymphocytosisPipeline.load(dir, { workers: 0 });
+    await expect(stale.predict(patients.slice(0, 1))).rejects.toThrow(/backbone the model was trained with \(id resnet-0000\)/);
+    stale.dispose();
+    pipeline.dispose();
+  });
 });

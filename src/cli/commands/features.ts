@@ -47,7 +47,7 @@ export function registerFeatures(program: Command, ctx: CommandContext): void {
         .map((p, i) => ({ id: p.id, age: p.age, lymphCount: p.lymphCount, images: mine.filter((m) => m.patient === i).map((m) => m.image) }))
         .filter((p) => p.images.length > 0);
       const bars = ctx.progressBars();
-      const records = await featurizePatients(patients, config, {
+      const { images: records } = await featurizePatients(patients, config, {
         cacheDir: opts.cache,
         onProgress: bars.listener,
         ...(workers === undefined ? {} : { workers }),

@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import { BACKBONE_NAMES, embedImages, embedImagesPool, buildBackbone, type BackboneName, type BackboneSpec } from '../../models/backbones/index.js';
+import { CliError, parseIntegerOption } from '../cliError.js';
+import type { CommandContext } from '../commandContext.js';
+import { loadCohortArg } from '../loadCohortArg.js';
+import { resolveShard, shardItems } from '../shard.js';
+import { formatTable } from '../summaryTable.js';
+
+/** Options of `lymphomix embed`. */
+interface EmbedCommandOptions {
+  data: string;
+  backbone?: string;
+  weights?: string;
+  tfjsModel?: string;
+  kind: string;
+  inputSize?: string;
+  cache: string;
+  workers?: string;
+  batch: string;
+  decoder: string;
+  shard?: string;
+  shards?: string;
+}
+
+function backboneSpec(opts: EmbedCommandOptions): BackboneSpec {
+  if ((opts.backbone === undefined) === (opts.tfjsModel === undefined)) {
+    throw new CliError('give one of --backbone <name> (a built-in architecture) or --tfjs-model <model.json>', 'usage');
+  }
+  const inputSize = opts.inputSize === undefined ? undefined : parseIntegerOption('--input-size', opts.inputSize, 16);
+  if (opts.tfjsModel !== undefined) {
+    if (opts.kind !== 'layers' && opts.kind !== 'graph') throw new CliError(`--kind must be layers or graph, got '${opts.kind}'`, 'usage');
+    return { model: { url: opts.tfjsModel, kind: opts.kind }, ...(inputSize === undefined ? {} : { options: { inputSize } }) };
+  }
+  if (!(BACKBONE_NAMES as readonly string[]).includes(opts.backbone!)) {
+    throw new CliError(`--backbone must be one of ${BACKBONE_NAMES.join(', ')}, got '${opts.backbone!}'`, 'usage');
+  }
+  return {
+    name: opts.backbone as BackboneName,
+    ...(opts.weights === undefined ? {} : { weights: opts.weights }),
+    ...(inputSize === undefined ? {} : { options: { inputSize } }),
+  };
+}
+
+/** Registers `lymphomix embed`: frozen-backbone embeddings of every image of a cohort into the content-keyed cache. */
+export function registerEmbed(program: Command, ctx: CommandContext): void {
+  program
+    .command('embed')
+    .description('frozen-backbone embeddings of every image of a cohort into the content-keyed cache (shardable)')
+    .requiredOption('--data <dir>', 'cohort folder in the challenge layout')
+    .option('--backbone <name>', `a built-in architecture (${BACKBONE_NAMES.join(', ')})`)
+    .option('--weights <file.safetensors>', 'its timm/torchvision weights (default: seeded random weights)')
+    .option('--tfjs-model <model.json>', 'any saved tfjs model as the backbone instead')
+    .option('--kind <layers|graph>', 'the saved tfjs model kind', 'layers')
+    .option('--input-size <px>', 'input side in pixels (default: the backbone\'s)')
+    .option('--cache <dir>', 'content-keyed cache', '.lymphomix-cache')
+    .option('--workers <n>', 'worker threads, one backbone each (0: in this thread; default: all cores)')
+    .option('--batch <n>', 'images per forward pass', '8')
+    .option('--decoder <name>', 'image decoder: auto, sharp or jimp', 'auto')
+    .option('--shard <I/N>', 'embed only shard I of N (a job array: one shard per machine)')
+    .option('--shards <N>', 'N shards, this one from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID')
+    .action(async (opts: EmbedCommandOptions) => {
+      const spec = backboneSpec(opts);
+      const shard = resolveShard(opts.shard, opts.shards);
+      const workers = opts.workers === undefined ? undefined : parseIntegerOption('--workers', opts.workers, 0);
+      const batchSize = parseIntegerOption('--batch', opts.batch, 1);
+      if (!['auto', 'sharp', 'jimp'].includes(opts.decoder)) throw new CliError(`--decoder must be auto, sharp or jimp, got '${opts.decoder}'`, 'usage');
+      const decoder = opts.decoder as 'auto' | 'sharp' | 'jimp';
+      const cohort = await loadCohortArg(opts.data);
+      const sources = shardItems(cohort.patients.flatMap((p) => p.images as string[]), shard);
+      const bars = ctx.progressBars();
+      const common = { cacheDir: opts.cache, batchSize, decoder, onProgress: bars.listener };
+      let result;
+      try {
+        if (workers === 0) {
+          const backbone = await buildBackbone(spec);
+          try {
+            result = await embedImages(backbone, sources, common);
+          } finally {
+            backbone.dispose();
+          }
+        } else result = await embedImagesPool(spec, sources, { ...common, ...(workers === undefined ? {} : { workers }) });
+      } finally {
+        bars.stop();
+      }
+      const cached = result.results.filter((r) => r.cached).length;
+      for (const f of result.failures.slice(0, 5)) ctx.warn(f.message);
+      ctx.result(
+        {
+          command: 'embed',
+          images: sources.length,
+          embedded: result.results.length,
+          cached,
+          failed: result.failures.length,
+          embeddingSize: result.embeddingSize,
+          backboneId: result.backboneId,
+          shard: `${shard.index}/${shard.count}`,
+          cache: opts.cache,
+        },
+        formatTable([{ images: sources.length, embedded: result.results.length, cached, failed: result.failures.length, D: result.embeddingSize }]) +
+          `backbone ${result.backboneId}; embeddings in ${opts.cache}\n`,
+      );
+    });
+}
