@@ -3,6 +3,7 @@ import { asRaggedBatch, type BagBatch } from './bagBatch.js';
 import type { BagSegments } from './bagAssignmentMatrix.js';
 import { segmentSoftmax } from './segmentSoftmax.js';
 import { segmentSum } from './segmentSum.js';
+import { checkInteger, checkOptions } from '../core/index.js';
 
 /** Constructor arguments (and serialised config) of {@link AttentionPooling}. */
 export interface AttentionPoolingArgs {
@@ -28,10 +29,8 @@ export interface AttentionPoolingOutput {
 
 /** Checks `units` and returns the base-layer arguments (only the defined ones, for exactOptionalPropertyTypes). @internal */
 export function attentionBaseArgs(args: AttentionPoolingArgs, className: string): { name?: string; trainable?: boolean } {
-  const units = args.units ?? 128;
-  if (!Number.isInteger(units) || units < 1) {
-    throw new Error(`${className}: units must be an integer ≥ 1, got ${units}`);
-  }
+  checkOptions(className, args, 'args');
+  checkInteger(className, 'args.units', args.units ?? 128, { min: 1 });
   const base: { name?: string; trainable?: boolean } = {};
   if (args.name !== undefined) base.name = args.name;
   if (args.trainable !== undefined) base.trainable = args.trainable;

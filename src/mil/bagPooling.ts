@@ -5,6 +5,7 @@ import { logSumExpPooling } from './logSumExpPooling.js';
 import { maxPooling } from './maxPooling.js';
 import { meanPooling } from './meanPooling.js';
 import { topKMeanPooling } from './topKMeanPooling.js';
+import { checkInteger, checkNumber, checkOneOf } from '../core/index.js';
 
 /** Parameter-free poolings available as a {@link BagPooling} layer. */
 export type BagPoolingMethod = 'mean' | 'max' | 'logSumExp' | 'topKMean';
@@ -49,18 +50,9 @@ export class BagPooling extends tf.layers.Layer {
 
   constructor(args: BagPoolingArgs = {}) {
     super(args.name === undefined ? {} : { name: args.name });
-    this.method = args.method ?? 'mean';
-    this.temperature = args.temperature ?? 1;
-    this.k = args.k ?? 3;
-    if (!METHODS.includes(this.method)) {
-      throw new Error(`BagPooling: unknown method '${String(this.method)}' (expected ${METHODS.join(', ')})`);
-    }
-    if (!(this.temperature > 0) || !Number.isFinite(this.temperature)) {
-      throw new Error(`BagPooling: temperature must be a finite number > 0, got ${this.temperature}`);
-    }
-    if (!Number.isInteger(this.k) || this.k < 1) {
-      throw new Error(`BagPooling: k must be an integer ≥ 1, got ${this.k}`);
-    }
+    this.method = checkOneOf('BagPooling', 'args.method', args.method ?? 'mean', METHODS);
+    this.temperature = checkNumber('BagPooling', 'args.temperature', args.temperature ?? 1, { min: 0, minExclusive: true });
+    this.k = checkInteger('BagPooling', 'args.k', args.k ?? 3, { min: 1 });
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

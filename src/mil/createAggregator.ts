@@ -6,6 +6,7 @@ import { logSumExpPooling } from './logSumExpPooling.js';
 import { maxPooling } from './maxPooling.js';
 import { meanPooling } from './meanPooling.js';
 import { topKMeanPooling } from './topKMeanPooling.js';
+import { ArgumentError, checkInteger, checkNumber } from '../core/index.js';
 
 /** Names accepted by {@link createAggregator}. */
 export const AGGREGATOR_NAMES = ['mean', 'max', 'logSumExp', 'topKMean', 'attention', 'gatedAttention'] as const;
@@ -82,16 +83,12 @@ export function createAggregator(name: AggregatorName, options: CreateAggregator
       return { name, layer: null, pool: (batch) => ({ output: maxPooling(batch), attention: null }) };
     case 'logSumExp': {
       const lse = options.temperature === undefined ? {} : { temperature: options.temperature };
-      if (lse.temperature !== undefined && !(lse.temperature > 0 && Number.isFinite(lse.temperature))) {
-        throw new Error(`createAggregator: temperature must be a finite number > 0, got ${lse.temperature}`);
-      }
+      if (lse.temperature !== undefined) checkNumber('createAggregator', 'options.temperature', lse.temperature, { min: 0, minExclusive: true });
       return { name, layer: null, pool: (batch) => ({ output: logSumExpPooling(batch, lse), attention: null }) };
     }
     case 'topKMean': {
       const top = options.k === undefined ? {} : { k: options.k };
-      if (top.k !== undefined && !(Number.isInteger(top.k) && top.k >= 1)) {
-        throw new Error(`createAggregator: k must be an integer ≥ 1, got ${top.k}`);
-      }
+      if (top.k !== undefined) checkInteger('createAggregator', 'options.k', top.k, { min: 1 });
       return { name, layer: null, pool: (batch) => ({ output: topKMeanPooling(batch, top), attention: null }) };
     }
     case 'attention': {
@@ -103,6 +100,6 @@ export function createAggregator(name: AggregatorName, options: CreateAggregator
       return { name, layer, pool: (batch) => layer.pool(batch) };
     }
     default:
-      throw new Error(`createAggregator: unknown aggregator '${String(name)}' (expected ${AGGREGATOR_NAMES.join(', ')})`);
+      throw new ArgumentError('createAggregator', 'name', `one of ${AGGREGATOR_NAMES.join(', ')}`, name);
   }
 }

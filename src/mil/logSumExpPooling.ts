@@ -4,6 +4,7 @@ import { bagToInstances } from './bagToInstances.js';
 import { segmentMax } from './segmentMax.js';
 import { segmentSum } from './segmentSum.js';
 import { stopGradient } from './stopGradient.js';
+import { checkNumber } from '../core/index.js';
 
 /** Options of {@link logSumExpPooling}. */
 export interface LogSumExpPoolingOptions {
@@ -31,10 +32,7 @@ export interface LogSumExpPoolingOptions {
  * ```
  */
 export function logSumExpPooling(batch: BagBatch, options: LogSumExpPoolingOptions = {}): tf.Tensor2D {
-  const temperature = options.temperature ?? 1;
-  if (!(temperature > 0) || !Number.isFinite(temperature)) {
-    throw new Error(`logSumExpPooling: temperature must be a finite number > 0, got ${temperature}`);
-  }
+  const temperature = checkNumber('logSumExpPooling', 'options.temperature', options.temperature ?? 1, { min: 0, minExclusive: true });
   return tf.tidy(() => {
     const ragged = asRaggedBatch(batch, 'logSumExpPooling');
     const x = ragged.instances; // [ΣN, D]

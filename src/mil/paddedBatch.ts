@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RaggedBatch } from './raggedBatch.js';
+import { checkNumber } from '../core/index.js';
 
 /**
  * A batch of B bags padded to the largest bag, N_max = max_b N_b.
@@ -49,10 +50,7 @@ function bagSlots(batch: Pick<RaggedBatch, 'bagIds' | 'numBags' | 'bagSizes'>): 
  * ```
  */
 export function raggedToPadded(batch: RaggedBatch, options: RaggedToPaddedOptions = {}): PaddedBatch {
-  const padValue = options.padValue ?? 0;
-  if (!Number.isFinite(padValue)) {
-    throw new Error(`raggedToPadded: padValue must be finite, got ${padValue}`);
-  }
+  const padValue = checkNumber('raggedToPadded', 'options.padValue', options.padValue ?? 0);
   const { slots, maxSize } = bagSlots(batch);
   const total = batch.bagIds.length;
   const dim = batch.instances.shape[1];

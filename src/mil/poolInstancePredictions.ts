@@ -3,6 +3,7 @@ import type { BagSegments } from './bagAssignmentMatrix.js';
 import { maxPooling } from './maxPooling.js';
 import { meanPooling } from './meanPooling.js';
 import { topKMeanPooling } from './topKMeanPooling.js';
+import { checkOneOf, checkThat } from '../core/index.js';
 
 /** How {@link poolInstancePredictions} combines the predictions of a bag. */
 export type InstancePredictionPoolingMethod = 'mean' | 'max' | 'topKMean';
@@ -41,17 +42,10 @@ export function poolInstancePredictions<T extends tf.Tensor1D | tf.Tensor2D>(
   segments: BagSegments,
   options: PoolInstancePredictionsOptions = {},
 ): T {
-  const method = options.method ?? 'mean';
-  if (predictions.rank !== 1 && predictions.rank !== 2) {
-    throw new Error(
-      `poolInstancePredictions: predictions must be [ΣN] or [ΣN, C], got shape [${predictions.shape.join(', ')}]`,
-    );
-  }
-  if (predictions.shape[0] !== segments.bagIds.length) {
-    throw new Error(
-      `poolInstancePredictions: got ${predictions.shape[0]} predictions for ${segments.bagIds.length} bag ids`,
-    );
-  }
+  const fn = 'poolInstancePredictions';
+  const method = checkOneOf(fn, 'options.method', options.method ?? 'mean', ['mean', 'max', 'topKMean'] as const);
+  checkThat(predictions.rank === 1 || predictions.rank === 2, fn, 'predictions', 'a tensor [ΣN] or [ΣN, C]', predictions);
+  checkThat(predictions.shape[0] === segments.bagIds.length, fn, 'predictions', `one row per bag id (${segments.bagIds.length})`, predictions);
   return tf.tidy(() => {
     let p: tf.Tensor2D = predictions.rank === 1 ? tf.expandDims(predictions, 1) : (predictions as tf.Tensor2D); // [ΣN, C]
     if (options.fromLogits === true) p = tf.sigmoid(p); // [ΣN, C]
@@ -67,8 +61,6 @@ export function poolInstancePredictions<T extends tf.Tensor1D | tf.Tensor2D>(
       case 'topKMean':
         pooled = topKMeanPooling(batch, options.k === undefined ? {} : { k: options.k });
         break;
-      default:
-        throw new Error(`poolInstancePredictions: unknown method '${String(method)}' (expected mean, max or topKMean)`);
     }
     return (predictions.rank === 1 ? tf.squeeze(pooled, [1]) : pooled) as T; // [B] or [B, C]
   });

@@ -1,4 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, checkArray, checkInteger, checkNumber, checkThat } from '../core/index.js';
+
+const FN = 'createRaggedBatch';
+const FROM_IDS = 'raggedBatchFromIds';
 
 /**
  * A batch of B bags of different sizes, packed without padding.
@@ -35,25 +39,15 @@ export interface RaggedBatchFromIdsOptions {
 
 function bagShape(bag: BagInstances, index: number): [number, number] {
   if (bag instanceof tf.Tensor) {
-    if (bag.rank !== 2) {
-      throw new Error(`createRaggedBatch: bag ${index} must be a rank-2 tensor [N, D], got shape [${bag.shape.join(', ')}]`);
-    }
+    checkThat(bag.rank === 2, FN, `bags[${index}]`, 'a rank-2 tensor [N, D]', bag);
     return [bag.shape[0], bag.shape[1]];
   }
-  if (!Array.isArray(bag)) {
-    throw new Error(`createRaggedBatch: bag ${index} must be a tensor or an array of rows, got ${typeof bag}`);
-  }
+  checkThat(Array.isArray(bag), FN, `bags[${index}]`, 'a tensor or an array of rows', bag);
   const rows = bag as readonly (readonly number[])[];
   const width = rows[0]?.length ?? 0;
   rows.forEach((row, r) => {
-    if (!Array.isArray(row) || row.length !== width) {
-      throw new Error(`createRaggedBatch: bag ${index} row ${r} has length ${Array.isArray(row) ? row.length : 'n/a'}, expected ${width}`);
-    }
-    row.forEach((v, c) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new Error(`createRaggedBatch: bag ${index} row ${r} column ${c} is not a finite number: ${String(v)}`);
-      }
-    });
+    checkThat(Array.isArray(row) && row.length === width, FN, `bags[${index}][${r}]`, `a row of ${width} numbers (as row 0)`, row);
+    row.forEach((v, c) => checkNumber(FN, `bags[${index}][${r}][${c}]`, v));
   });
   return [rows.length, width];
 }
@@ -73,22 +67,14 @@ function bagShape(bag: BagInstances, index: number): [number, number] {
  * ```
  */
 export function createRaggedBatch(bags: readonly BagInstances[]): RaggedBatch {
-  if (!Array.isArray(bags) || bags.length === 0) {
-    throw new Error(`createRaggedBatch: expected at least one bag, got ${Array.isArray(bags) ? 0 : typeof bags}`);
-  }
+  checkArray(FN, 'bags', bags, { minLength: 1 });
   const shapes = bags.map((bag, i) => bagShape(bag, i));
   const dim = shapes[0]?.[1] ?? 0;
   shapes.forEach(([n, d], i) => {
-    if (n === 0) {
-      throw new Error(`createRaggedBatch: bag ${i} is empty; every bag needs at least one instance`);
-    }
-    if (d !== dim) {
-      throw new Error(`createRaggedBatch: bag ${i} has dimension ${d}, expected ${dim} (the dimension of bag 0)`);
-    }
+    checkThat(n > 0, FN, `bags[${i}]`, 'a bag with at least one instance', 'an empty bag');
+    checkThat(d === dim, FN, `bags[${i}]`, `a bag of dimension ${dim} (that of bag 0)`, `dimension ${d}`);
   });
-  if (dim === 0) {
-    throw new Error('createRaggedBatch: instance dimension D must be ≥ 1, got 0');
-  }
+  checkThat(dim > 0, FN, 'bags', 'bags of dimension D ≥ 1', 'dimension 0');
   const bagSizes = Int32Array.from(shapes, ([n]) => n);
   const total = bagSizes.reduce((a, b) => a + b, 0);
   const bagIds = new Int32Array(total);
@@ -127,40 +113,22 @@ export function raggedBatchFromIds(
   options: RaggedBatchFromIdsOptions = {},
 ): RaggedBatch {
   if (!(instances instanceof tf.Tensor) || instances.rank !== 2) {
-    const shape = instances instanceof tf.Tensor ? `[${instances.shape.join(', ')}]` : typeof instances;
-    throw new Error(`raggedBatchFromIds: instances must be a rank-2 tensor [ΣN, D], got ${shape}`);
+    throw new ArgumentError(FROM_IDS, 'instances', 'a rank-2 tensor [ΣN, D]', instances);
   }
   const ids = bagIds instanceof tf.Tensor ? Array.from(bagIds.dataSync()) : Array.from(bagIds);
-  if (bagIds instanceof tf.Tensor && bagIds.rank !== 1) {
-    throw new Error(`raggedBatchFromIds: bagIds must be rank 1, got shape [${bagIds.shape.join(', ')}]`);
-  }
-  if (ids.length !== instances.shape[0]) {
-    throw new Error(`raggedBatchFromIds: got ${ids.length} bag ids for ${instances.shape[0]} instances`);
-  }
-  if (ids.length === 0) {
-    throw new Error('raggedBatchFromIds: expected at least one instance, got 0');
-  }
-  if (instances.shape[1] === 0) {
-    throw new Error('raggedBatchFromIds: instance dimension D must be ≥ 1, got 0');
-  }
-  ids.forEach((id, i) => {
-    if (!Number.isInteger(id) || id < 0) {
-      throw new Error(`raggedBatchFromIds: bag id at ${i} must be a non-negative integer, got ${id}`);
-    }
-  });
+  checkThat(!(bagIds instanceof tf.Tensor) || bagIds.rank === 1, FROM_IDS, 'bagIds', 'rank 1', bagIds);
+  checkThat(ids.length === instances.shape[0], FROM_IDS, 'bagIds', `one id per instance (${instances.shape[0]})`, bagIds);
+  checkThat(ids.length > 0, FROM_IDS, 'instances', 'a tensor with at least one instance', instances);
+  checkThat(instances.shape[1] > 0, FROM_IDS, 'instances', 'a tensor [ΣN, D] with D ≥ 1', instances);
+  ids.forEach((id, i) => checkInteger(FROM_IDS, `bagIds[${i}]`, id, { min: 0 }));
   const maxId = ids.reduce((a, b) => Math.max(a, b), 0);
-  const numBags = options.numBags ?? maxId + 1;
-  if (!Number.isInteger(numBags) || numBags < 1) {
-    throw new Error(`raggedBatchFromIds: numBags must be a positive integer, got ${numBags}`);
-  }
-  if (maxId >= numBags) {
-    throw new Error(`raggedBatchFromIds: bag id ${maxId} is out of range [0, ${numBags})`);
-  }
+  const numBags = checkInteger(FROM_IDS, 'options.numBags', options.numBags ?? maxId + 1, { min: 1 });
+  if (maxId >= numBags) throw new ArgumentError(FROM_IDS, 'bagIds', `ids in [0, ${numBags}) (options.numBags)`, maxId);
   const bagSizes = new Int32Array(numBags);
   for (const id of ids) bagSizes[id] = (bagSizes[id] ?? 0) + 1;
   const empty = bagSizes.indexOf(0);
   if (empty >= 0) {
-    throw new Error(`raggedBatchFromIds: bag ${empty} has no instance; every bag in [0, ${numBags}) needs at least one`);
+    throw new ArgumentError(FROM_IDS, 'bagIds', `ids that give every bag in [0, ${numBags}) an instance`, `bag ${empty} has none`);
   }
   return { instances, bagIds: Int32Array.from(ids), bagSizes, numBags };
 }

@@ -4,6 +4,7 @@ import { contiguousBagStarts } from './contiguousBagStarts.js';
 import { raggedToPadded } from './paddedBatch.js';
 import { SEGMENT_MASK_VALUE } from './segmentMax.js';
 import { stopGradient } from './stopGradient.js';
+import { checkInteger } from '../core/index.js';
 
 /** Options of {@link topKMeanPooling}. */
 export interface TopKMeanPoolingOptions {
@@ -32,10 +33,7 @@ export interface TopKMeanPoolingOptions {
  * ```
  */
 export function topKMeanPooling(batch: BagBatch, options: TopKMeanPoolingOptions = {}): tf.Tensor2D {
-  const k = options.k ?? 3;
-  if (!Number.isInteger(k) || k < 1) {
-    throw new Error(`topKMeanPooling: k must be an integer ≥ 1, got ${k}`);
-  }
+  const k = checkInteger('topKMeanPooling', 'options.k', options.k ?? 3, { min: 1 });
   return tf.tidy(() => {
     const ragged = asRaggedBatch(batch, 'topKMeanPooling');
     const starts = contiguousBagStarts(ragged);

@@ -63,8 +63,8 @@ describe('BagPooling', () => {
   });
 
   it('rejects unknown methods and out-of-range options', () => {
-    expect(() => new BagPooling({ method: 'median' as 'mean' })).toThrow("BagPooling: unknown method 'median'");
-    expect(() => new BagPooling({ temperature: 0 })).toThrow('BagPooling: temperature must be a finite number > 0, got 0');
-    expect(() => new BagPooling({ k: 0 })).toThrow('BagPooling: k must be an integer ≥ 1, got 0');
+    expect(() => new BagPooling({ method: 'median' as 'mean' })).toThrow(/^BagPooling: args\.method must be one of .*, got "median"$/);
+    expect(() => new BagPooling({ temperature: 0 })).toThrow('BagPooling: args.temperature must be a finite number > 0, got 0');
+    expect(() => new BagPooling({ k: 0 })).toThrow('BagPooling: args.k must be an integer ≥ 1, got 0');
   });
 });

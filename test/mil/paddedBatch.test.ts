@@ -47,7 +47,7 @@ describe('raggedToPadded', () => {
 
   it('rejects a non-finite pad value', () => {
     const batch = createRaggedBatch([[[1]]]);
-    expect(() => raggedToPadded(batch, { padValue: Number.NaN })).toThrow('raggedToPadded: padValue must be finite, got NaN');
+    expect(() => raggedToPadded(batch, { padValue: Number.NaN })).toThrow('raggedToPadded: options.padValue must be a finite number, got NaN');
     batch.instances.dispose();
   });
 

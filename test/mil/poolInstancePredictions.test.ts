@@ -60,10 +60,10 @@ describe('poolInstancePredictions', () => {
     const p3 = tf.tensor1d([1, 2, 3]);
     const p2 = tf.tensor1d([1, 2]);
     const r3 = tf.zeros([2, 1, 1]);
-    expect(() => poolInstancePredictions(p3, segments)).toThrow('poolInstancePredictions: got 3 predictions for 2 bag ids');
-    expect(() => poolInstancePredictions(r3 as unknown as tf.Tensor2D, segments)).toThrow('must be [ΣN] or [ΣN, C]');
+    expect(() => poolInstancePredictions(p3, segments)).toThrow('poolInstancePredictions: predictions must be one row per bag id (2), got shape [3] float32');
+    expect(() => poolInstancePredictions(r3 as unknown as tf.Tensor2D, segments)).toThrow('poolInstancePredictions: predictions must be a tensor [ΣN] or [ΣN, C], got shape [');
     expect(() => poolInstancePredictions(p2, segments, { method: 'median' as 'mean' })).toThrow(
-      "poolInstancePredictions: unknown method 'median'",
+      'poolInstancePredictions: options.method must be one of "mean", "max", "topKMean", got "median"',
     );
     tf.dispose([p3, p2, r3]);
   });

@@ -41,24 +41,24 @@ describe('createRaggedBatch', () => {
   });
 
   it('rejects an empty list of bags', () => {
-    expect(() => createRaggedBatch([])).toThrow('createRaggedBatch: expected at least one bag, got 0');
+    expect(() => createRaggedBatch([])).toThrow('createRaggedBatch: bags must be an array with at least 1 element, got an array of 0');
   });
 
   it('rejects an empty bag, naming it', () => {
-    expect(() => createRaggedBatch([[[1]], []])).toThrow('createRaggedBatch: bag 1 is empty');
+    expect(() => createRaggedBatch([[[1]], []])).toThrow('createRaggedBatch: bags[1] must be a bag with at least one instance, got "an empty bag"');
     const empty = tf.zeros([0, 2]) as tf.Tensor2D;
-    expect(() => createRaggedBatch([empty])).toThrow('createRaggedBatch: bag 0 is empty');
+    expect(() => createRaggedBatch([empty])).toThrow('createRaggedBatch: bags[0] must be a bag with at least one instance');
     empty.dispose();
   });
 
   it('rejects mismatched dimensions, ragged rows, non-finite values and non-2-D tensors', () => {
-    expect(() => createRaggedBatch([[[1, 2]], [[1]]])).toThrow('bag 1 has dimension 1, expected 2');
-    expect(() => createRaggedBatch([[[1, 2], [3]]])).toThrow('bag 0 row 1 has length 1, expected 2');
-    expect(() => createRaggedBatch([[[1, Number.NaN]]])).toThrow('bag 0 row 0 column 1 is not a finite number: NaN');
+    expect(() => createRaggedBatch([[[1, 2]], [[1]]])).toThrow('createRaggedBatch: bags[1] must be a bag of dimension 2 (that of bag 0), got "dimension 1"');
+    expect(() => createRaggedBatch([[[1, 2], [3]]])).toThrow('createRaggedBatch: bags[0][1] must be a row of 2 numbers (as row 0), got an array of 1');
+    expect(() => createRaggedBatch([[[1, Number.NaN]]])).toThrow('createRaggedBatch: bags[0][0][1] must be a finite number, got NaN');
     const t3 = tf.zeros([1, 2, 2]);
-    expect(() => createRaggedBatch([t3 as unknown as tf.Tensor2D])).toThrow('bag 0 must be a rank-2 tensor');
+    expect(() => createRaggedBatch([t3 as unknown as tf.Tensor2D])).toThrow('createRaggedBatch: bags[0] must be a rank-2 tensor [N, D], got shape [');
     t3.dispose();
-    expect(() => createRaggedBatch([[[]]])).toThrow('dimension D must be ≥ 1');
+    expect(() => createRaggedBatch([[[]]])).toThrow('createRaggedBatch: bags must be bags of dimension D ≥ 1, got "dimension 0"');
   });
 
   it('leaks no tensor besides the returned instances', () => {
@@ -86,26 +86,26 @@ describe('raggedBatchFromIds', () => {
 
   it('rejects ids out of range, non-integers, negative ids and length mismatches', () => {
     const x = tf.tensor2d([[1], [2]]);
-    expect(() => raggedBatchFromIds(x, [0, 2], { numBags: 2 })).toThrow('bag id 2 is out of range [0, 2)');
-    expect(() => raggedBatchFromIds(x, [0, 0.5])).toThrow('bag id at 1 must be a non-negative integer, got 0.5');
-    expect(() => raggedBatchFromIds(x, [-1, 0])).toThrow('bag id at 0 must be a non-negative integer, got -1');
-    expect(() => raggedBatchFromIds(x, [0])).toThrow('got 1 bag ids for 2 instances');
-    expect(() => raggedBatchFromIds(x, [0, 0], { numBags: 0 })).toThrow('numBags must be a positive integer, got 0');
+    expect(() => raggedBatchFromIds(x, [0, 2], { numBags: 2 })).toThrow('raggedBatchFromIds: bagIds must be ids in [0, 2) (options.numBags), got 2');
+    expect(() => raggedBatchFromIds(x, [0, 0.5])).toThrow('raggedBatchFromIds: bagIds[1] must be an integer ≥ 0, got 0.5');
+    expect(() => raggedBatchFromIds(x, [-1, 0])).toThrow('raggedBatchFromIds: bagIds[0] must be an integer ≥ 0, got -1');
+    expect(() => raggedBatchFromIds(x, [0])).toThrow('raggedBatchFromIds: bagIds must be one id per instance (2), got an array of 1');
+    expect(() => raggedBatchFromIds(x, [0, 0], { numBags: 0 })).toThrow('raggedBatchFromIds: options.numBags must be an integer ≥ 1, got 0');
     x.dispose();
   });
 
   it('rejects a bag without instances (a gap in the ids or numBags too large)', () => {
     const x = tf.tensor2d([[1], [2]]);
-    expect(() => raggedBatchFromIds(x, [0, 2])).toThrow('raggedBatchFromIds: bag 1 has no instance');
-    expect(() => raggedBatchFromIds(x, [0, 1], { numBags: 3 })).toThrow('bag 2 has no instance');
+    expect(() => raggedBatchFromIds(x, [0, 2])).toThrow('raggedBatchFromIds: bagIds must be ids that give every bag in [0, 3) an instance, got "bag 1 has none"');
+    expect(() => raggedBatchFromIds(x, [0, 1], { numBags: 3 })).toThrow('got "bag 2 has none"');
     x.dispose();
   });
 
   it('rejects an empty batch and non-2-D instances', () => {
     const empty = tf.zeros([0, 3]) as tf.Tensor2D;
-    expect(() => raggedBatchFromIds(empty, [])).toThrow('expected at least one instance, got 0');
+    expect(() => raggedBatchFromIds(empty, [])).toThrow('raggedBatchFromIds: instances must be a tensor with at least one instance, got shape [0, ');
     const v = tf.zeros([3]);
-    expect(() => raggedBatchFromIds(v as unknown as tf.Tensor2D, [0, 0, 0])).toThrow('got [3]');
+    expect(() => raggedBatchFromIds(v as unknown as tf.Tensor2D, [0, 0, 0])).toThrow('raggedBatchFromIds: instances must be a rank-2 tensor [ΣN, D], got shape [3] float32');
     tf.dispose([empty, v]);
   });
 });

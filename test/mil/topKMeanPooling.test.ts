@@ -55,7 +55,7 @@ describe('topKMeanPooling', () => {
 
   it('rejects k that is not a positive integer', () => {
     const batch = createRaggedBatch([[[1]]]);
-    expect(() => topKMeanPooling(batch, { k: 0 })).toThrow(/topKMeanPooling: k must be an integer ≥ 1, got 0/);
+    expect(() => topKMeanPooling(batch, { k: 0 })).toThrow(/^topKMeanPooling: options\.k must be an integer ≥ 1, got 0$/);
     expect(() => topKMeanPooling(batch, { k: 1.5 })).toThrow(/got 1.5/);
     batch.instances.dispose();
   });
