@@ -8,3 +8,4 @@ export type { ImageSource } from './imageSource.js';
 export { readImageBytes } from './readImageBytes.js';
 export type { ReadImageBytesOptions } from './readImageBytes.js';
 export { atomicWriteFile } from './atomicWriteFile.js';
+export { sha256Hex } from './sha256Hex.js';

@@ -52,9 +52,7 @@ export interface ContentCache<V> {
   readonly dir: string;
   /** 16 hex digits naming the settings. */
   readonly settingsId: string;
-  /** The SHA-256 (64 hex digits) of some bytes: the key of their entry. */
-  hash(bytes: Uint8Array): string;
-  /** The valid value under `hash`, or `undefined` (absent, or invalid: then counted). */
+  /** The valid value under `hash` (the bytes' SHA-256, see `sha256Hex`), or `undefined` (absent, or invalid: then counted). */
   get(hash: string): Promise<V | undefined>;
   /** Stores `value` under `hash` atomically (an existing entry is replaced). */
   set(hash: string, value: V): Promise<void>;
@@ -88,7 +86,7 @@ export function stableStringify(value: unknown): string {
  *   kind: 'embedding', version: 1, settings: { backboneId, decoder: 'sharp' },
  *   decode: (j) => (Array.isArray(j) && j.every(Number.isFinite) ? j : undefined),
  * });
- * const h = cache.hash(bytes);
+ * const h = await sha256Hex(bytes);
  * const hit = await cache.get(h);
  * if (hit === undefined) await cache.set(h, compute(bytes));
  */
@@ -127,7 +125,6 @@ export async function openContentCache<V>(dir: string, options: ContentCacheOpti
     dir: root,
     settingsId,
     stats,
-    hash: (bytes) => createHash('sha256').update(bytes).digest('hex'),
     async get(hash) {
       const file = fileOf(hash);
       let text: string;

@@ -9,7 +9,7 @@ import { createProgressReporter } from '../../core/index.js';
 import type { ProgressListener, ProgressStage } from '../../core/index.js';
 import { describeImageSource } from '../bytes/imageSource.js';
 import type { ImageSource } from '../bytes/imageSource.js';
-import { isNode } from '../bytes/isNode.js';
+import { sha256Hex } from '../bytes/sha256Hex.js';
 import { readImageBytes } from '../bytes/readImageBytes.js';
 import type { ContentCache } from './contentCache.js';
 
@@ -89,12 +89,6 @@ function naming(source: string, message: string): string {
 
 function text(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  if (isNode()) return (await import('node:crypto')).createHash('sha256').update(bytes).digest('hex');
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**

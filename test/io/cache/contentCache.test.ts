@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../../src/core/index.js';
 import { CONTENT_CACHE_FORMAT, openContentCache } from '../../../src/io/cache/contentCache.js';
+import { sha256Hex } from '../../../src/io/bytes/sha256Hex.js';
 import type { ContentCacheOptions } from '../../../src/io/cache/contentCache.js';
 
 /** Values: arrays of finite numbers. */
@@ -36,8 +37,9 @@ describe('openContentCache', () => {
     const other = await openContentCache(root, { ...numbers, settings: { a: 1, b: { c: 2, d: 4 } } });
     const newer = await openContentCache(root, { ...numbers, version: 2 });
     const bytes = new Uint8Array([1, 2, 3]);
-    const h = cache.hash(bytes);
+    const h = await sha256Hex(bytes);
     expect(h).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(await sha256Hex(new Uint8Array())).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
     expect(same.dir).toBe(cache.dir);
     expect(other.dir).not.toBe(cache.dir);
     expect(newer.dir).not.toBe(cache.dir);
@@ -59,7 +61,7 @@ describe('openContentCache', () => {
   it('never serves an invalid entry: corrupt JSON, a bad value, another hash or settings; counts each', async () => {
     const root = join(dir, 'invalid');
     const cache = await openContentCache(root, numbers);
-    const h = cache.hash(new Uint8Array([9]));
+    const h = await sha256Hex(new Uint8Array([9]));
     await cache.set(h, [1, 2]);
     const file = join(cache.dir, h.slice(0, 2), `${h}.json`);
     const good = JSON.parse(await readFile(file, 'utf8'));
@@ -91,14 +93,14 @@ describe('openContentCache', () => {
       decode: (j) => (Array.isArray(j) && j.every(Number.isFinite) ? Float32Array.from(j as number[]) : undefined),
     });
     const v = Float32Array.from([0.1, Math.PI, -1e-7]);
-    const h = cache.hash(new Uint8Array([4, 2]));
+    const h = await sha256Hex(new Uint8Array([4, 2]));
     await cache.set(h, v);
     expect(await cache.get(h)).toEqual(v); // float32 values round-trip exactly through JSON
   });
 
   it('keeps one complete entry when the same key is written concurrently', async () => {
     const cache = await openContentCache(join(dir, 'race'), numbers);
-    const h = cache.hash(new Uint8Array([7, 7]));
+    const h = await sha256Hex(new Uint8Array([7, 7]));
     await Promise.all(Array.from({ length: 8 }, (_, i) => cache.set(h, Array.from({ length: 2000 }, () => i))));
     const got = await cache.get(h);
     expect(got).toHaveLength(2000);
