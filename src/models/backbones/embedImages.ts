@@ -25,9 +25,10 @@ export interface EmbedImagesOptions {
   /**
    * Folder of the on-disk cache (Node), the library's one content cache (`openContentCache`, kind `'embedding'`):
    * keyed by the SHA-256 of each image's bytes, the backbone's content id, the decoder actually used and
-   * {@link EMBEDDING_CACHE_VERSION}; an entry is written atomically as each forward pass completes, so an interrupted
-   * run resumes where it stopped; an entry with missing or non-numeric values (or another length than D) is
-   * recomputed and counted, never served. `embedImagesPool` shares it. Null: no cache. Defaults to null.
+   * {@link EMBEDDING_CACHE_VERSION}; an entry (the D float32 values, little-endian, base64) is written atomically as
+   * each forward pass completes, so an interrupted run resumes where it stopped; an entry with missing or
+   * non-finite values (or another length than D) is recomputed and counted, never served. `embedImagesPool` shares
+   * it. Null: no cache. Defaults to null.
    */
   cacheDir?: string | null;
   /**
@@ -94,11 +95,17 @@ export async function openEmbeddingCache(
       kind: 'embedding',
       version: EMBEDDING_CACHE_VERSION,
       settings: { backboneId, decoder },
-      encode: (v) => Array.from(v),
-      decode: (j) =>
-        Array.isArray(j) && j.length === embeddingSize && j.every((x) => typeof x === 'number' && Number.isFinite(x))
-          ? Float32Array.from(j as number[])
-          : undefined,
+      // The D float32 values' little-endian bytes in base64: exact, and a third of the size of JSON numbers.
+      encode: (v) => ({ float32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') }),
+      decode: (j) => {
+        const text = (j as { float32?: unknown } | null)?.float32;
+        if (typeof text !== 'string') return undefined;
+        const bytes = Buffer.from(text, 'base64');
+        if (bytes.byteLength !== 4 * embeddingSize) return undefined;
+        const v = new Float32Array(embeddingSize);
+        new Uint8Array(v.buffer).set(bytes);
+        return v.every(Number.isFinite) ? v : undefined;
+      },
     },
     fn,
   );

@@ -120,7 +120,10 @@ describe('embedImages', () => {
     // entries with a wrong length or non-numeric values are recomputed, counted and rewritten
     const file = await entryFile(cacheDir, first.results[0]!.hash);
     const good = JSON.parse(await readFile(file, 'utf8'));
-    for (const value of [good.value.slice(1), [...good.value.slice(1), 'x'], null]) {
+    const f32 = (values: number[]): { float32: string } => ({ float32: Buffer.from(Float32Array.from(values).buffer).toString('base64') });
+    const values = Array.from(first.results[0]!.embedding);
+    expect(good.value).toEqual(f32(values)); // the float32 bytes, exact
+    for (const value of [f32(values.slice(1)), f32([...values.slice(1), Number.NaN]), { float32: 42 }, values, null]) {
       await writeFile(file, JSON.stringify({ ...good, value }));
       const repaired = await embedImages(backbone, paths.slice(0, 1), { cacheDir });
       expect(repaired.results[0]!.cached).toBe(false);
