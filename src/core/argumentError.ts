@@ -24,6 +24,18 @@ export class ArgumentError extends TypeError {
   }
 }
 
+/**
+ * A value already put in words, for an {@link ArgumentError} whose value is best shown another way than
+ * {@link describeValue}'s (e.g. a short array by its elements): `describeValue` prints its text as it is.
+ *
+ * @example
+ * throw new ArgumentError('createBackbone', 'options.std', '3 finite positive numbers', new DescribedValue('[0.5, 0, 0.5]'));
+ */
+export class DescribedValue {
+  /** @param text - the description, shown as it is (bounded like any description) */
+  constructor(readonly text: string) {}
+}
+
 /** Longest message the library throws; longer ones are cut in the middle with an ellipsis. */
 export const MAX_MESSAGE_LENGTH = 600;
 
@@ -54,6 +66,7 @@ export function boundMessage(message: string, max = MAX_MESSAGE_LENGTH): string 
 export function describeValue(value: unknown, max = 80): string {
   const cut = (s: string): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
   if (value === null) return 'null';
+  if (value instanceof DescribedValue) return cut(value.text);
   switch (typeof value) {
     case 'undefined':
       return 'undefined';

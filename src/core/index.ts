@@ -3,7 +3,7 @@
  * pseudo-random generator with its sub-seed derivation, and the one progress event. No tensors, no I/O.
  * @module
  */
-export { ArgumentError, boundMessage, describeValue, MAX_MESSAGE_LENGTH } from './argumentError.js';
+export { ArgumentError, boundMessage, DescribedValue, describeValue, MAX_MESSAGE_LENGTH } from './argumentError.js';
 export {
   checkArray,
   checkBoolean,

@@ -12,6 +12,7 @@ import {
   checkOptions,
   checkString,
   checkThat,
+  DescribedValue,
   describeValue,
   MAX_MESSAGE_LENGTH,
   optionalInteger,
@@ -87,6 +88,7 @@ describe('describeValue and boundMessage', () => {
     expect(describeValue(new Map())).toBe('a Map {}');
     expect(describeValue({ shape: [2, 2, 4], data: new Uint8Array(16), dtype: 'uint8' })).toBe('shape [2, 2, 4] uint8');
     expect(describeValue({ shape: [3] })).toBe('shape [3]');
+    expect(describeValue(new DescribedValue('[0.5, 0, 0.5]'))).toBe('[0.5, 0, 0.5]');
     expect(describeValue('x'.repeat(1000)).length).toBeLessThanOrEqual(80);
   });
   it('every message is bounded, keeping its start and end (property)', () => {

@@ -4,6 +4,8 @@ import { mapWeights } from '../../io/safetensors/mapWeights.js';
 import type { MappedWeight, MapWeightsSource, WeightSpec, WeightSpecEntry } from '../../io/safetensors/mapWeights.js';
 import { SafetensorsFile } from '../../io/safetensors/safetensorsFile.js';
 import type { WeightMappingProblem } from '../../io/safetensors/weightMappingError.js';
+import { checkOneOf, checkThat } from '../../core/index.js';
+import { checkChannelTriple } from './checkChannelTriple.js';
 import type { ImageEmbedder } from './imageEmbedder.js';
 
 /** ImageNet channel means (RGB, on the [0, 1] scale) used by torchvision and timm. */
@@ -130,18 +132,11 @@ export abstract class Backbone extends tf.layers.Layer implements ImageEmbedder 
    */
   constructor(common: BackboneCommonConfig, args: BackboneLayerArgs) {
     super(args);
-    if (!Number.isSafeInteger(common.inputSize) || common.inputSize < 1) {
-      throw new Error(`Backbone: inputSize must be a positive integer, got ${common.inputSize}`);
-    }
-    if (common.inputRange !== 'uint8' && common.inputRange !== 'normalized') {
-      throw new Error(`Backbone: inputRange must be 'uint8' or 'normalized', got ${JSON.stringify(common.inputRange)}`);
-    }
-    const triple = (v: readonly number[], what: string, positive: boolean): readonly [number, number, number] => {
-      if (v.length !== 3 || v.some((x) => !Number.isFinite(x) || (positive && x <= 0))) {
-        throw new Error(`Backbone: ${what} must be 3 finite${positive ? ' positive' : ''} numbers, got [${v.join(', ')}]`);
-      }
-      return Object.freeze([v[0]!, v[1]!, v[2]!] as const);
-    };
+    const fn = new.target.name;
+    checkThat(Number.isSafeInteger(common.inputSize) && common.inputSize >= 1, fn, 'config.inputSize', 'a positive integer', common.inputSize);
+    checkOneOf(fn, 'config.inputRange', common.inputRange, ['uint8', 'normalized'] as const);
+    const triple = (v: readonly number[], what: string, positive: boolean): readonly [number, number, number] =>
+      checkChannelTriple(fn, `config.${what}`, v, positive);
     this.inputSize = common.inputSize;
     this.inputRange = common.inputRange;
     this.mean = triple(common.mean ?? IMAGENET_MEAN, 'mean', false);

@@ -1,4 +1,5 @@
 import { ensureBackend } from '../../backend/ensureBackend.js';
+import { ArgumentError, checkOneOf, checkThat, DescribedValue } from '../../core/index.js';
 import type { LoadTorchWeightsOptions } from './backbone.js';
 import type { Backbone } from './backbone.js';
 import { BACKBONE_NAMES, createBackbone } from './createBackbone.js';
@@ -77,47 +78,33 @@ export function describeBackboneSpec(spec: BackboneSpec): string {
  *   `outputNode` with kind `'layers'`), or with both `name` and `model`
  */
 export function checkBackboneSpec(spec: BackboneSpec, fnName: string): void {
-  if (spec === null || typeof spec !== 'object') {
-    throw new TypeError(
-      `${fnName}: expected a backbone spec { name, options?, weights? } or { model: { url, kind }, options? }, got ${String(spec)}`,
-    );
-  }
+  const kinds = 'a backbone spec { name, options?, weights? } or { model: { url, kind }, options? }';
+  checkThat(spec !== null && typeof spec === 'object', fnName, 'spec', kinds, spec);
   const both = spec as { model?: unknown; name?: unknown };
   if (both.model !== undefined && both.name !== undefined) {
-    throw new TypeError(`${fnName}: a backbone spec has either name (built-in architecture) or model (saved tfjs model), not both`);
+    throw new ArgumentError(fnName, 'spec', `${kinds}: either name (built-in architecture) or model (saved tfjs model), not both`, spec);
   }
   if (isModelBackboneSpec(spec)) {
     const m = spec.model as { url?: unknown; kind?: unknown } | null;
     if (m !== null && typeof m === 'object' && m.url instanceof URL) {
-      throw new TypeError(
-        `${fnName}: spec.model.url must be a string (it is sent to worker threads), got a URL object: pass its href ${JSON.stringify(m.url.href)}`,
-      );
+      const hint = `a string (it is sent to worker threads): pass the URL's href ${JSON.stringify(m.url.href)}`;
+      throw new ArgumentError(fnName, 'spec.model.url', hint, new DescribedValue('a URL object'));
     }
     if (m === null || typeof m !== 'object' || typeof m.url !== 'string' || m.url.length === 0) {
-      throw new TypeError(`${fnName}: spec.model.url must be a non-empty folder, model.json path or URL, got ${JSON.stringify(m?.url ?? m)}`);
+      throw new ArgumentError(fnName, 'spec.model.url', 'a non-empty folder, model.json path or URL', m === null || typeof m !== 'object' ? m : m.url);
     }
-    if (!SAVED_MODEL_KINDS.includes(m.kind as SavedModelKind)) {
-      throw new TypeError(`${fnName}: spec.model.kind must be 'layers' or 'graph', got ${JSON.stringify(m.kind)}`);
-    }
+    checkOneOf(fnName, 'spec.model.kind', m.kind, SAVED_MODEL_KINDS);
     if (/^file:(?!\/)/i.test(m.url)) {
-      throw new TypeError(
-        `${fnName}: spec.model.url ${JSON.stringify(m.url)} is a relative file: URL (it would resolve from the root): ` +
-          'pass a path, or an absolute URL file:///… (pathToFileURL(path).href)',
-      );
+      const hint = 'a path, or an absolute URL file:///… (pathToFileURL(path).href), not a relative file: URL (it would resolve from the root)';
+      throw new ArgumentError(fnName, 'spec.model.url', hint, m.url);
     }
     checkFrozenModelBackboneOptions(spec.options, m.kind as SavedModelKind, `${fnName}: spec.options.`);
     return;
   }
-  if (!BACKBONE_NAMES.includes(spec.name)) {
-    throw new TypeError(
-      `${fnName}: unknown backbone ${JSON.stringify(spec.name)} (expected one of ${BACKBONE_NAMES.join(', ')})`,
-    );
-  }
+  checkOneOf(fnName, 'spec.name', spec.name, BACKBONE_NAMES);
   const w = spec.weights;
   if (w !== undefined && w !== null && typeof w !== 'string' && !(w instanceof Uint8Array)) {
-    throw new TypeError(
-      `${fnName}: spec.weights must be a path or URL string, the checkpoint bytes or null, got ${Object.prototype.toString.call(w)}`,
-    );
+    throw new ArgumentError(fnName, 'spec.weights', 'a path or URL string, the checkpoint bytes or null', w);
   }
 }
 

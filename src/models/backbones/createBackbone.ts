@@ -5,6 +5,8 @@ import { RESNET18_CONFIG, ResNetBackbone } from './resNetBackbone.js';
 import type { ResNetConfig } from './resNetBackbone.js';
 import { VIT_SMALL_CONFIG, VitBackbone } from './vitBackbone.js';
 import type { LoraConfig, VitConfig } from './vitBackbone.js';
+import { ArgumentError, checkOneOf, checkOptions } from '../../core/index.js';
+import { checkChannelTriple } from './checkChannelTriple.js';
 
 /** The backbones by their timm / torchvision model name. */
 export type BackboneName =
@@ -81,14 +83,16 @@ function defaults(name: BackboneName): Readonly<ResNetConfig | ConvNextConfig | 
  * const test = createBackbone('resnet18', { inputSize: 64, architecture: { widths: [8, 16, 24, 32] } });
  */
 export function createBackbone(name: BackboneName, options: CreateBackboneOptions = {}): Backbone {
-  if (!BACKBONE_NAMES.includes(name)) {
-    throw new Error(`createBackbone: unknown backbone ${JSON.stringify(name)} (expected one of ${BACKBONE_NAMES.join(', ')})`);
-  }
+  const fn = 'createBackbone';
+  checkOneOf(fn, 'name', name, BACKBONE_NAMES);
+  checkOptions(fn, options);
+  if (options.mean !== undefined) checkChannelTriple(fn, 'options.mean', options.mean, false);
+  if (options.std !== undefined) checkChannelTriple(fn, 'options.std', options.std, true);
   const base = defaults(name);
-  const arch = options.architecture ?? {};
+  const arch = checkOptions(fn, options.architecture, 'options.architecture');
   for (const key of Object.keys(arch)) {
     if (!(key in base) || key === 'inputSize' || key === 'inputRange' || key === 'seed' || key === 'lora') {
-      throw new Error(`createBackbone: ${name} has no architecture field ${JSON.stringify(key)}`);
+      throw new ArgumentError(fn, `options.architecture.${key}`, `absent: ${name} has no architecture field ${JSON.stringify(key)}`, (arch as Record<string, unknown>)[key]);
     }
   }
   const config = {
@@ -103,7 +107,7 @@ export function createBackbone(name: BackboneName, options: CreateBackboneOption
   const args = options.name === undefined ? {} : { name: options.name };
   const lora = options.lora ?? null;
   if (name === 'vit_small_patch16_224') return new VitBackbone({ ...(config as VitConfig), lora }, args);
-  if (lora !== null) throw new Error(`createBackbone: LoRA adapters are for the ViT only, not ${name}`);
+  if (lora !== null) throw new ArgumentError(fn, 'options.lora', `null: LoRA adapters are for the ViT only, not ${name}`, lora);
   if (name === 'resnet18') return new ResNetBackbone(config as ResNetConfig, args);
   return new ConvNextBackbone(config as ConvNextConfig, args);
 }

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, checkOneOf, checkOptions, checkString, checkThat } from '../../core/index.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from './backbone.js';
 import type { BackboneInputRange } from './backbone.js';
+import { checkChannelTriple } from './checkChannelTriple.js';
 import type { ImageEmbedder } from './imageEmbedder.js';
 
 /**
@@ -37,20 +39,8 @@ type Model = tf.LayersModel | tf.GraphModel;
 
 const FN = 'FrozenModelBackbone';
 
-function describe(value: unknown): string {
-  if (value === null || typeof value !== 'object') return String(value);
-  return Object.prototype.toString.call(value);
-}
-
 function shapeText(shape: readonly (number | null)[] | undefined): string {
   return shape === undefined ? 'unknown' : `[${shape.map((d) => (d === null || d < 0 ? '?' : d)).join(', ')}]`;
-}
-
-function triple(v: unknown, what: string, positive: boolean): readonly [number, number, number] {
-  if (!Array.isArray(v) || v.length !== 3 || v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || (positive && x <= 0))) {
-    throw new TypeError(`${what} must be 3 finite${positive ? ' positive' : ''} numbers, got ${JSON.stringify(v)}`);
-  }
-  return Object.freeze([v[0] as number, v[1] as number, v[2] as number] as const);
 }
 
 /** {@link FrozenModelBackboneOptions} after {@link checkFrozenModelBackboneOptions}: defaults filled in. */
@@ -73,48 +63,47 @@ export interface CheckedFrozenModelBackboneOptions {
  *
  * @param options - the options to check (any value: undefined means `{}`)
  * @param kind - the model kind when known (`'layers'` forbids `outputNode`), or null
- * @param where - the prefix of the messages, e.g. `'FrozenModelBackbone: '` or `'embedImagesPool: spec.options.'`
+ * @param where - the public function and the options' path, as the messages start: `'FrozenModelBackbone: '` or
+ *   `'embedImagesPool: spec.options.'`
  * @returns the options with their defaults (ImageNet mean/std, `'uint8'`)
- * @throws TypeError starting with `where` and naming the value when `options` is not an object, or for an
+ * @throws {ArgumentError} starting with `where` and naming the value when `options` is not an object, or for an
  *   `inputSize` that is not a positive integer, an `inputRange` other than `'uint8'` / `'normalized'`, a
  *   `mean` / `std` that is not 3 finite numbers (std positive), an `outputNode` that is not a non-empty string
  *   or `outputNode` with `kind` `'layers'`
  * @example
- * checkFrozenModelBackboneOptions({ std: [1, 0, 1] }, null, 'f: '); // throws "f: std must be 3 finite positive numbers, got [1,0,1]"
+ * checkFrozenModelBackboneOptions({ std: [1, 0, 1] }, null, 'f: '); // throws "f: std must be 3 finite positive numbers, got [1, 0, 1]"
  */
 export function checkFrozenModelBackboneOptions(
   options: unknown,
   kind: 'layers' | 'graph' | null,
   where: string,
 ): CheckedFrozenModelBackboneOptions {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${where.replace(/[.]$/, '')}${where.endsWith('.') ? '' : 'options'} must be an object, got ${describe(options)}`);
-  }
-  const o = options as Record<string, unknown>;
-  const inputRange = o.inputRange ?? 'uint8';
-  if (inputRange !== 'uint8' && inputRange !== 'normalized') {
-    throw new TypeError(`${where}inputRange must be 'uint8' or 'normalized', got ${JSON.stringify(inputRange)}`);
-  }
+  // `where` is 'fn: ' or 'fn: path.': the public function, then the options' path.
+  const colon = where.indexOf(': ');
+  const fn = colon < 0 ? where : where.slice(0, colon);
+  const path = colon < 0 ? '' : where.slice(colon + 2);
+  const o = checkOptions(fn, options as object | undefined, path === '' ? 'options' : path.replace(/[.]$/, '')) as Record<string, unknown>;
+  const inputRange = checkOneOf(fn, `${path}inputRange`, o.inputRange ?? 'uint8', ['uint8', 'normalized'] as const);
   const inputSize = o.inputSize ?? null;
-  if (inputSize !== null && (typeof inputSize !== 'number' || !Number.isSafeInteger(inputSize) || inputSize < 1)) {
-    throw new TypeError(`${where}inputSize must be a positive integer, got ${JSON.stringify(inputSize) ?? String(inputSize)}`);
+  if (inputSize !== null) {
+    checkThat(typeof inputSize === 'number' && Number.isSafeInteger(inputSize) && inputSize >= 1, fn, `${path}inputSize`, 'a positive integer', inputSize);
   }
   const outputNode = o.outputNode ?? null;
-  if (outputNode !== null && (typeof outputNode !== 'string' || outputNode.length === 0)) {
-    throw new TypeError(`${where}outputNode must be a non-empty node name, got ${JSON.stringify(outputNode)}`);
-  }
+  if (outputNode !== null) checkString(fn, `${path}outputNode`, outputNode);
   if (outputNode !== null && kind === 'layers') {
-    throw new TypeError(
-      `${where}outputNode is for graph models; for a layers model build one that ends at the layer: ` +
-        'tf.model({ inputs: model.inputs, outputs: model.getLayer(name).output })',
+    throw new ArgumentError(
+      fn,
+      `${path}outputNode`,
+      'absent for a layers model (it is for graph models; for a layers model build one that ends at the layer: ' +
+        'tf.model({ inputs: model.inputs, outputs: model.getLayer(name).output }))',
+      outputNode,
     );
   }
   return {
     inputSize: inputSize as number | null,
     inputRange,
-    mean: triple(o.mean ?? IMAGENET_MEAN, `${where}mean`, false),
-    std: triple(o.std ?? IMAGENET_STD, `${where}std`, true),
+    mean: checkChannelTriple(fn, `${path}mean`, o.mean ?? IMAGENET_MEAN, false),
+    std: checkChannelTriple(fn, `${path}std`, o.std ?? IMAGENET_STD, true),
     outputNode: outputNode as string | null,
   };
 }
@@ -179,11 +168,11 @@ export class FrozenModelBackbone implements ImageEmbedder {
   constructor(model: Model, options: FrozenModelBackboneOptions = {}) {
     const isLayers = model instanceof tf.LayersModel;
     if (!isLayers && !(model instanceof tf.GraphModel)) {
-      throw new TypeError(`${FN}: expected a tf.LayersModel or tf.GraphModel, got ${describe(model)}`);
+      throw new ArgumentError(FN, 'model', 'a tf.LayersModel or tf.GraphModel', model);
     }
     this.model = model;
     this.architecture = isLayers ? 'tfjs-layers' : 'tfjs-graph';
-    const checked = checkFrozenModelBackboneOptions(options, isLayers ? 'layers' : 'graph', `${FN}: `);
+    const checked = checkFrozenModelBackboneOptions(options, isLayers ? 'layers' : 'graph', `${FN}: options.`);
     this.inputRange = checked.inputRange;
     this.mean = checked.mean;
     this.std = checked.std;

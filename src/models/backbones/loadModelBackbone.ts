@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '../../backend/ensureBackend.js';
+import { checkOneOf } from '../../core/index.js';
 import { resolveModelHandler } from '../../io/modelIo/resolveModelHandler.js';
 import type { LoadModelFromOptions } from '../../io/modelIo/resolveModelHandler.js';
 import { checkFrozenModelBackboneOptions, FrozenModelBackbone } from './frozenModelBackbone.js';
@@ -56,9 +57,7 @@ export async function loadModelBackbone(
   kind: SavedModelKind,
   options: LoadModelBackboneOptions = {},
 ): Promise<FrozenModelBackbone> {
-  if (!SAVED_MODEL_KINDS.includes(kind)) {
-    throw new TypeError(`loadModelBackbone: kind must be 'layers' or 'graph', got ${JSON.stringify(kind)}`);
-  }
+  checkOneOf('loadModelBackbone', 'kind', kind, SAVED_MODEL_KINDS);
   const { inputSize, inputRange, mean, std, outputNode, ...load } = options;
   checkFrozenModelBackboneOptions({ inputSize, inputRange, mean, std, outputNode }, kind, 'loadModelBackbone: options.');
   await ensureBackend();

@@ -34,11 +34,11 @@ describe('BackboneSpec', () => {
   it('checkBackboneSpec accepts both forms and names the function and the value otherwise', () => {
     expect(() => checkBackboneSpec(NAMED, 'f')).not.toThrow();
     expect(() => checkBackboneSpec({ model: { url: 'x', kind: 'graph' }, options: { outputNode: 'y' } }, 'f')).not.toThrow();
-    expect(() => checkBackboneSpec(null as unknown as BackboneSpec, 'f')).toThrow(/^f: expected a backbone spec .*, got null/);
+    expect(() => checkBackboneSpec(null as unknown as BackboneSpec, 'f')).toThrow(/^f: spec must be a backbone spec .*, got null$/);
     expect(() => checkBackboneSpec({ model: null } as unknown as BackboneSpec, 'f')).toThrow(/f: spec\.model\.url must be a non-empty .*, got null/);
     expect(() => checkBackboneSpec({ model: { url: 3, kind: 'graph' } } as unknown as BackboneSpec, 'f')).toThrow(/spec\.model\.url .*got 3/);
     expect(() => checkBackboneSpec({ model: { url: 'x', kind: 'keras' } } as unknown as BackboneSpec, 'f')).toThrow(
-      /f: spec\.model\.kind must be 'layers' or 'graph', got "keras"/,
+      /^f: spec\.model\.kind must be one of "layers", "graph", got "keras"$/,
     );
     expect(() => checkBackboneSpec({ ...NAMED, model: { url: 'x', kind: 'graph' } } as BackboneSpec, 'f')).toThrow(/either name .* or model .*, not both/);
   });
@@ -46,12 +46,12 @@ describe('BackboneSpec', () => {
   it('checkBackboneSpec checks the model form\'s options, undefined keys, URL objects and relative file: URLs', () => {
     const model = (options: unknown): BackboneSpec => ({ model: { url: 'x', kind: 'graph' }, options } as BackboneSpec);
     expect(() => checkBackboneSpec(model({ inputSize: 0 }), 'f')).toThrow(/^f: spec\.options\.inputSize must be a positive integer, got 0$/);
-    expect(() => checkBackboneSpec(model({ inputRange: 'raw' }), 'f')).toThrow(/^f: spec\.options\.inputRange must be 'uint8' or 'normalized', got "raw"$/);
-    expect(() => checkBackboneSpec(model({ mean: [0, 0] }), 'f')).toThrow(/^f: spec\.options\.mean must be 3 finite numbers, got \[0,0\]$/);
+    expect(() => checkBackboneSpec(model({ inputRange: 'raw' }), 'f')).toThrow(/^f: spec\.options\.inputRange must be one of "uint8", "normalized", got "raw"$/);
+    expect(() => checkBackboneSpec(model({ mean: [0, 0] }), 'f')).toThrow(/^f: spec\.options\.mean must be 3 finite numbers, got \[0, 0\]$/);
     expect(() => checkBackboneSpec(model({ std: [1, -1, 1] }), 'f')).toThrow(/^f: spec\.options\.std must be 3 finite positive numbers/);
-    expect(() => checkBackboneSpec(model('fast'), 'f')).toThrow(/^f: spec\.options must be an object, got fast$/);
+    expect(() => checkBackboneSpec(model('fast'), 'f')).toThrow(/^f: spec\.options must be an options object, got "fast"$/);
     expect(() => checkBackboneSpec({ model: { url: 'x', kind: 'layers' }, options: { outputNode: 'y' } }, 'f')).toThrow(
-      /^f: spec\.options\.outputNode is for graph models/,
+      /^f: spec\.options\.outputNode must be absent for a layers model/,
     );
     // an undefined key is an absent key
     const undefinedName = { name: undefined, model: { url: 'x', kind: 'graph' } } as unknown as BackboneSpec;
@@ -61,9 +61,9 @@ describe('BackboneSpec', () => {
     expect(isModelBackboneSpec({ ...NAMED, model: undefined } as unknown as BackboneSpec)).toBe(false);
     const url = new URL('file:///models/cnn/model.json');
     expect(() => checkBackboneSpec({ model: { url, kind: 'layers' } } as unknown as BackboneSpec, 'f')).toThrow(
-      'f: spec.model.url must be a string (it is sent to worker threads), got a URL object: pass its href "file:///models/cnn/model.json"',
+      'f: spec.model.url must be a string (it is sent to worker threads): pass the URL\'s href "file:///models/cnn/model.json", got a URL object',
     );
-    expect(() => checkBackboneSpec({ model: { url: 'file:models/cnn', kind: 'layers' } }, 'f')).toThrow(/^f: spec\.model\.url "file:models\/cnn" is a relative file: URL/);
+    expect(() => checkBackboneSpec({ model: { url: 'file:models/cnn', kind: 'layers' } }, 'f')).toThrow(/^f: spec\.model\.url must be a path, or an absolute URL file:\/\/\/… .*not a relative file: URL.*, got "file:models\/cnn"$/);
     expect(() => checkBackboneSpec({ model: { url: 'file:///models/cnn', kind: 'layers' } }, 'f')).not.toThrow();
   });
 

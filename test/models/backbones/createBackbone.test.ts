@@ -32,7 +32,7 @@ describe('createBackbone', () => {
   });
 
   it('rejects unknown names, foreign architecture fields and LoRA on a CNN, naming them', () => {
-    expect(() => createBackbone('resnet50' as never)).toThrow(/createBackbone: unknown backbone "resnet50"/);
+    expect(() => createBackbone('resnet50' as never)).toThrow(/^createBackbone: name must be one of "resnet18", .*, got "resnet50"$/);
     expect(() => createBackbone('resnet18', { architecture: { dim: 8 } })).toThrow(/resnet18 has no architecture field "dim"/);
     expect(() => createBackbone('convnext_tiny', { lora: { rank: 2, alpha: 2 } })).toThrow(/ViT only, not convnext_tiny/);
   });

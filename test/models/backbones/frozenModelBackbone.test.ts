@@ -87,7 +87,7 @@ describe('FrozenModelBackbone (layers model)', () => {
   });
 
   it('rejects what is not an image model, naming itself and the value', () => {
-    expect(() => new FrozenModelBackbone({} as tf.LayersModel)).toThrow(/FrozenModelBackbone: expected a tf\.LayersModel or tf\.GraphModel, got \[object Object\]/);
+    expect(() => new FrozenModelBackbone({} as tf.LayersModel)).toThrow(/^FrozenModelBackbone: model must be a tf\.LayersModel or tf\.GraphModel, got an object \{\}$/);
     expect(() => new FrozenModelBackbone(null as unknown as tf.LayersModel)).toThrow(/got null/);
     const dense = tf.sequential({ layers: [tf.layers.dense({ inputShape: [5], units: 2 })] });
     expect(() => new FrozenModelBackbone(dense)).toThrow(/expected a model input \[N, H, W, 3\], got \[\?, 5\]/);
@@ -97,9 +97,9 @@ describe('FrozenModelBackbone (layers model)', () => {
     expect(() => new FrozenModelBackbone(wide)).toThrow(/input \[\?, 8, 6, 3\] is not square/);
     const cnn = tinyCnn(16);
     expect(() => new FrozenModelBackbone(cnn, { inputSize: 32 })).toThrow(/inputSize 32 differs from the model's input \[\?, 16, 16, 3\]/);
-    expect(() => new FrozenModelBackbone(cnn, { outputNode: 'conv' })).toThrow(/outputNode is for graph models/);
-    expect(() => new FrozenModelBackbone(cnn, { inputRange: 'raw' as 'uint8' })).toThrow(/inputRange must be 'uint8' or 'normalized', got "raw"/);
-    expect(() => new FrozenModelBackbone(cnn, { std: [1, 0, 1] })).toThrow(/std must be 3 finite positive numbers, got \[1,0,1\]/);
+    expect(() => new FrozenModelBackbone(cnn, { outputNode: 'conv' })).toThrow(/options\.outputNode must be absent for a layers model \(it is for graph models/);
+    expect(() => new FrozenModelBackbone(cnn, { inputRange: 'raw' as 'uint8' })).toThrow(/^FrozenModelBackbone: options\.inputRange must be one of "uint8", "normalized", got "raw"$/);
+    expect(() => new FrozenModelBackbone(cnn, { std: [1, 0, 1] })).toThrow(/^FrozenModelBackbone: options\.std must be 3 finite positive numbers, got \[1, 0, 1\]$/);
     const seq = tf.sequential({ layers: [tf.layers.reshape({ inputShape: [4, 4, 3], targetShape: [16, 3] })] });
     expect(() => new FrozenModelBackbone(seq)).toThrow(/expected a model output \[N, D\] or \[N, h, w, C\], got \[\?, 16, 3\]/);
     const a = tf.input({ shape: [8, 8, 3] });
@@ -173,15 +173,15 @@ describe('FrozenModelBackbone (layers model)', () => {
       std: [1, 1, 1],
       outputNode: 'y',
     });
-    expect(() => checkFrozenModelBackboneOptions(3, null, 'f: ')).toThrow(/^f: options must be an object, got 3$/);
-    expect(() => checkFrozenModelBackboneOptions([], null, 'g: spec.options.')).toThrow(/^g: spec\.options must be an object, got \[object Array\]$/);
+    expect(() => checkFrozenModelBackboneOptions(3, null, 'f: ')).toThrow(/^f: options must be an options object, got 3$/);
+    expect(() => checkFrozenModelBackboneOptions([], null, 'g: spec.options.')).toThrow(/^g: spec\.options must be an options object, got an array of 0$/);
     expect(() => checkFrozenModelBackboneOptions({ inputSize: 'x' }, null, 'f: ')).toThrow(/^f: inputSize must be a positive integer, got "x"$/);
     expect(() => checkFrozenModelBackboneOptions({ inputSize: 0.5 }, null, 'f: ')).toThrow(/inputSize must be a positive integer, got 0\.5/);
-    expect(() => checkFrozenModelBackboneOptions({ mean: [0, 0] }, null, 'f: ')).toThrow(/^f: mean must be 3 finite numbers, got \[0,0\]$/);
+    expect(() => checkFrozenModelBackboneOptions({ mean: [0, 0] }, null, 'f: ')).toThrow(/^f: mean must be 3 finite numbers, got \[0, 0\]$/);
     expect(() => checkFrozenModelBackboneOptions({ std: ['1', 1, 1] }, null, 'f: ')).toThrow(/^f: std must be 3 finite positive numbers/);
-    expect(() => checkFrozenModelBackboneOptions({ outputNode: '' }, 'graph', 'f: ')).toThrow(/^f: outputNode must be a non-empty node name, got ""$/);
-    expect(() => checkFrozenModelBackboneOptions({ outputNode: 'y' }, 'layers', 'f: ')).toThrow(/^f: outputNode is for graph models/);
-    expect(() => new FrozenModelBackbone(tinyCnn(16), 'x' as unknown as FrozenModelBackboneOptions)).toThrow(/^FrozenModelBackbone: options must be an object, got x$/);
+    expect(() => checkFrozenModelBackboneOptions({ outputNode: '' }, 'graph', 'f: ')).toThrow(/^f: outputNode must be a non-empty string, got ""$/);
+    expect(() => checkFrozenModelBackboneOptions({ outputNode: 'y' }, 'layers', 'f: ')).toThrow(/^f: outputNode must be absent for a layers model/);
+    expect(() => new FrozenModelBackbone(tinyCnn(16), 'x' as unknown as FrozenModelBackboneOptions)).toThrow(/^FrozenModelBackbone: options must be an options object, got "x"$/);
   });
 });
 

@@ -104,13 +104,13 @@ describe('loadModelBackbone', () => {
 
   it('checks the wrapper options before reading anything', async () => {
     await expect(loadModelBackbone(join(root, 'none'), 'layers', { std: [1, 0, 1] })).rejects.toThrow(
-      /^loadModelBackbone: options\.std must be 3 finite positive numbers, got \[1,0,1\]$/,
+      /^loadModelBackbone: options\.std must be 3 finite positive numbers, got \[1, 0, 1\]$/,
     );
-    await expect(loadModelBackbone(join(root, 'none'), 'layers', { outputNode: 'y' })).rejects.toThrow(/^loadModelBackbone: options\.outputNode is for graph models/);
+    await expect(loadModelBackbone(join(root, 'none'), 'layers', { outputNode: 'y' })).rejects.toThrow(/^loadModelBackbone: options\.outputNode must be absent for a layers model/);
   });
 
   it('names the kind, the file or URL when it cannot load', async () => {
-    await expect(loadModelBackbone(join(root, 'cnn'), 'onnx' as 'layers')).rejects.toThrow(/loadModelBackbone: kind must be 'layers' or 'graph', got "onnx"/);
+    await expect(loadModelBackbone(join(root, 'cnn'), 'onnx' as 'layers')).rejects.toThrow(/^loadModelBackbone: kind must be one of "layers", "graph", got "onnx"$/);
     const missing = await loadModelBackbone(join(root, 'none'), 'layers').catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(ModelIoError);
     expect((missing as Error).message).toMatch(/none.model\.json: model\.json not found/);
