@@ -150,7 +150,11 @@ export async function extractFeaturesBatch(
   signal?.throwIfAborted();
 
   const total = sources.length;
-  const cell = options.cell ?? {};
+  const cell = checkOptions(FN, options.cell, 'options.cell');
+  for (const key of ['extractorModule', 'workerUrl'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(v instanceof URL)) checkString(FN, `options.${key}`, v);
+  }
   // The batch reads the bytes itself (and has its own signal); `name` is set per image.
   const { signal: _decodeSignal, name: _decodeName, ...decode } = checkOptions(FN, options.decode, 'options.decode');
   const decoder = await resolveDecoder(decode.decoder).catch((e: unknown) => {
