@@ -3,6 +3,7 @@ import { Backbone } from './backbone.js';
 import type { BackboneCommonConfig, BackboneLayerArgs, WeightInitializer } from './backbone.js';
 import { conv2dTorch, depthwiseConv2dTorch, geluExact, layerNorm, linear } from './backboneOps.js';
 import { initializerSeed } from '../../backend/initializerSeed.js';
+import { checkThat, DescribedValue } from '../../core/index.js';
 
 /** Architecture of a {@link ConvNextBackbone} (timm `ConvNeXt`). */
 export interface ConvNextConfig extends BackboneCommonConfig {
@@ -67,10 +68,9 @@ export class ConvNextBackbone extends Backbone {
   constructor(config: ConvNextConfig, args: BackboneLayerArgs = {}) {
     super(config, args);
     const { depths, dims } = config;
-    if (dims.length !== 4 || depths.length !== 4 || [...dims, ...depths].some((v) => !Number.isSafeInteger(v) || v < 1)) {
-      throw new Error(
-        `ConvNextBackbone: dims and depths must be 4 positive integers each, got [${dims.join(', ')}] and [${depths.join(', ')}]`,
-      );
+    for (const [name, v] of [['dims', dims], ['depths', depths]] as const) {
+      const ok = v.length === 4 && v.every((x) => Number.isSafeInteger(x) && x >= 1);
+      checkThat(ok, 'ConvNextBackbone', `config.${name}`, '4 positive integers', new DescribedValue(`[${v.join(', ')}]`));
     }
     this.config = Object.freeze({ ...config, depths: [...depths], dims: [...dims] });
     this.embeddingSize = dims[3]!;

@@ -3,6 +3,7 @@ import { Backbone } from './backbone.js';
 import type { BackboneCommonConfig, BackboneLayerArgs, WeightInitializer } from './backbone.js';
 import { batchNormInference, conv2dTorch } from './backboneOps.js';
 import { initializerSeed } from '../../backend/initializerSeed.js';
+import { checkThat, DescribedValue } from '../../core/index.js';
 
 /** Architecture of a {@link ResNetBackbone} (torchvision `ResNet` with `BasicBlock`s). */
 export interface ResNetConfig extends BackboneCommonConfig {
@@ -55,10 +56,9 @@ export class ResNetBackbone extends Backbone {
   constructor(config: ResNetConfig, args: BackboneLayerArgs = {}) {
     super(config, args);
     const { widths, depths } = config;
-    if (widths.length !== 4 || depths.length !== 4 || [...widths, ...depths].some((v) => !Number.isSafeInteger(v) || v < 1)) {
-      throw new Error(
-        `ResNetBackbone: widths and depths must be 4 positive integers each, got [${widths.join(', ')}] and [${depths.join(', ')}]`,
-      );
+    for (const [name, v] of [['widths', widths], ['depths', depths]] as const) {
+      const ok = v.length === 4 && v.every((x) => Number.isSafeInteger(x) && x >= 1);
+      checkThat(ok, 'ResNetBackbone', `config.${name}`, '4 positive integers', new DescribedValue(`[${v.join(', ')}]`));
     }
     this.config = Object.freeze({ ...config, widths: [...widths], depths: [...depths] });
     this.embeddingSize = widths[3]!;

@@ -3,6 +3,7 @@ import { Backbone } from './backbone.js';
 import type { BackboneCommonConfig, BackboneLayerArgs } from './backbone.js';
 import { attention, conv2dTorch, geluExact, layerNorm, linear } from './backboneOps.js';
 import { initializerSeed } from '../../backend/initializerSeed.js';
+import { checkInteger, checkNumber, checkOneOf, checkThat } from '../../core/index.js';
 
 /** Linear layers of a ViT block that can carry LoRA adapters. */
 export type LoraTarget = 'qkv' | 'proj' | 'fc1' | 'fc2';
@@ -98,23 +99,17 @@ export class VitBackbone extends Backbone {
     super(config, args);
     const { patchSize: p, dim, depth, heads, mlpRatio, lora } = config;
     const ints = { patchSize: p, dim, depth, heads };
-    for (const [k, v] of Object.entries(ints)) {
-      if (!Number.isSafeInteger(v) || v < 1) throw new Error(`VitBackbone: ${k} must be a positive integer, got ${v}`);
-    }
-    if (dim % heads !== 0) throw new Error(`VitBackbone: heads (${heads}) must divide dim (${dim})`);
-    if (config.inputSize % p !== 0) {
-      throw new Error(`VitBackbone: inputSize (${config.inputSize}) must be a multiple of patchSize (${p})`);
-    }
+    const fn = 'VitBackbone';
+    for (const [k, v] of Object.entries(ints)) checkInteger(fn, `config.${k}`, v, { min: 1 });
+    checkThat(dim % heads === 0, fn, 'config.heads', `a divisor of config.dim (${dim})`, heads);
+    checkThat(config.inputSize % p === 0, fn, 'config.inputSize', `a multiple of config.patchSize (${p})`, config.inputSize);
     const hidden = Math.round(dim * mlpRatio);
-    if (!(hidden >= 1)) throw new Error(`VitBackbone: mlpRatio must be positive, got ${mlpRatio}`);
+    checkThat(hidden >= 1, fn, 'config.mlpRatio', 'a positive number (dim × mlpRatio ≥ 1)', mlpRatio);
     const targets = lora?.targets ?? ['qkv'];
     if (lora !== null) {
-      if (!Number.isSafeInteger(lora.rank) || lora.rank < 1) {
-        throw new Error(`VitBackbone: lora.rank must be a positive integer, got ${lora.rank}`);
-      }
-      if (!Number.isFinite(lora.alpha)) throw new Error(`VitBackbone: lora.alpha must be finite, got ${lora.alpha}`);
-      const bad = targets.find((t) => !LORA_TARGETS.includes(t));
-      if (bad !== undefined) throw new Error(`VitBackbone: unknown lora target ${JSON.stringify(bad)} (expected ${LORA_TARGETS.join(', ')})`);
+      checkInteger(fn, 'config.lora.rank', lora.rank, { min: 1 });
+      checkNumber(fn, 'config.lora.alpha', lora.alpha);
+      targets.forEach((t, i) => checkOneOf(fn, `config.lora.targets[${i}]`, t, LORA_TARGETS));
     }
     this.config = Object.freeze({ ...config, lora: lora === null ? null : { ...lora, targets: [...targets] } });
     this.embeddingSize = dim;

@@ -55,7 +55,7 @@ describe('ConvNextBackbone', () => {
   }
 
   it('rejects bad configs naming them', () => {
-    expect(() => new ConvNextBackbone({ ...small(true), dims: [8, 16, 0, 32] })).toThrow(/ConvNextBackbone: dims/);
+    expect(() => new ConvNextBackbone({ ...small(true), dims: [8, 16, 0, 32] })).toThrow(/^ConvNextBackbone: config\.dims must be 4 positive integers, got \[/);
   });
 
   it('leaks no tensor', () => {

@@ -113,7 +113,7 @@ describe('ResNetBackbone', () => {
     expect(() => backbone.embed(x)).toThrow(/resnet\.embed: expected images \[N, H, W, 3\], got \[1, 64, 64, 4\]/);
     x.dispose();
     backbone.dispose();
-    expect(() => new ResNetBackbone({ ...SMALL, widths: [8, 16, 32] })).toThrow(/ResNetBackbone: widths/);
+    expect(() => new ResNetBackbone({ ...SMALL, widths: [8, 16, 32] })).toThrow(/^ResNetBackbone: config\.widths must be 4 positive integers, got \[8, 16, 32\]$/);
     expect(() => new ResNetBackbone({ ...SMALL, inputSize: 0 })).toThrow(/inputSize must be a positive integer, got 0/);
   });
 

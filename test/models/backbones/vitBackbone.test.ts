@@ -39,8 +39,8 @@ describe('VitBackbone', () => {
     expect(() => vit.embed(x)).toThrow(/gives 10 tokens, the position embedding has 5/);
     x.dispose();
     vit.dispose();
-    expect(() => new VitBackbone({ ...SMALL, heads: 5 })).toThrow(/heads \(5\) must divide dim \(48\)/);
-    expect(() => new VitBackbone({ ...SMALL, inputSize: 40 })).toThrow(/multiple of patchSize/);
+    expect(() => new VitBackbone({ ...SMALL, heads: 5 })).toThrow(/^VitBackbone: config\.heads must be a divisor of config\.dim \(48\), got 5$/);
+    expect(() => new VitBackbone({ ...SMALL, inputSize: 40 })).toThrow(/^VitBackbone: config\.inputSize must be a multiple of config\.patchSize \(16\), got 40$/);
     expect(() => new VitBackbone({ ...SMALL, lora: { rank: 0, alpha: 1 } })).toThrow(/lora\.rank/);
   });
 });
