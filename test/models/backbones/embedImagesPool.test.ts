@@ -224,7 +224,7 @@ describe('embedImagesPool', () => {
   });
 
   it('checks its inputs early, naming itself and the value', async () => {
-    await expect(embedImagesPool({ name: 'resnet99' as 'resnet18' }, [])).rejects.toThrow(/embedImagesPool: unknown backbone "resnet99"/);
+    await expect(embedImagesPool({ name: 'resnet99' as 'resnet18' }, [])).rejects.toThrow(/^embedImagesPool: spec\.name must be one of .*got "resnet99"$/);
     await expect(embedImagesPool(SPEC, [], { batchSize: 0 })).rejects.toThrow(/^embedImagesPool: options.batchSize must be an integer ≥ 1, got 0$/);
     await expect(embedImagesPool(SPEC, [], { workers: -1 })).rejects.toThrow(/^embedImagesPool: options.workers must be an integer ≥ 0, got -1$/);
     await expect(embedImagesPool(SPEC, [], { decoderModule: RAW, decode: async () => createRgbImage(1, 1) })).rejects.toThrow(
@@ -237,11 +237,11 @@ describe('embedImagesPool', () => {
     await expect(embedImagesPool({ ...SPEC, weights: 42 as unknown as string }, [])).rejects.toThrow(/spec\.weights must be/);
     await expect(embedImagesPool({ model: { url: '', kind: 'layers' } }, [])).rejects.toThrow(/embedImagesPool: spec\.model\.url must be a non-empty/);
     await expect(embedImagesPool({ model: { url: dir, kind: 'onnx' as 'layers' } }, [])).rejects.toThrow(
-      /embedImagesPool: spec\.model\.kind must be 'layers' or 'graph', got "onnx"/,
+      /embedImagesPool: spec\.model\.kind must be one of "layers", "graph", got "onnx"/,
     );
     await expect(embedImagesPool({ ...SPEC, model: { url: dir, kind: 'layers' } } as BackboneSpec, [])).rejects.toThrow(/not both/);
     await expect(embedImagesPool({ model: { url: dir, kind: 'layers' }, options: { std: [0, 1, 1] } }, [])).rejects.toThrow(
-      /^embedImagesPool: spec\.options\.std must be 3 finite positive numbers, got \[0,1,1\]$/,
+      /^embedImagesPool: spec\.options\.std must be 3 finite positive numbers, got \[0, 1, 1\]$/,
     );
     await expect(embedImagesPool({ model: { url: join(dir, 'no-model'), kind: 'layers' } }, paths, { workers: 1 })).rejects.toThrow(
       /embedImagesPool: cannot build the tfjs layers model .*no-model backbone in a worker thread: .*model\.json not found/,
