@@ -68,7 +68,7 @@ describe('examples/model-backbone', () => {
     expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--workers', '1.5'])).toThrow(/--workers needs an integer ≥ 0, got "1\.5"/);
     expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--workers', '-1'])).toThrow(/--workers needs an integer ≥ 0, got "-1"/);
     expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--std', '0,1,1'])).toThrow(/^model-backbone: spec\.options\.std must be 3 finite positive numbers.*\nusage:/s);
-    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--output-node', 'y'])).toThrow(/spec\.options\.outputNode is for graph models/);
+    expect(() => parseModelBackboneArgs(['m', 'layers', 'i', 'o', '--output-node', 'y'])).toThrow(/spec\.options\.outputNode must be absent for a layers model \(it is for graph models/);
     const err = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await main(['m', 'layers'])).toBe(2);
     for (const bad of [['--input-size', 'x'], ['--workers', 'x'], ['--std', '0,1,1']]) {
