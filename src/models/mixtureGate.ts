@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkInteger, checkOneOf } from '../core/index.js';
 
 /** How {@link MixtureGate} turns its scores into expert weights. */
 export type GateMode = 'sigmoid' | 'softmax';
@@ -63,12 +64,9 @@ export class MixtureGate extends tf.layers.Layer {
     super(args.name === undefined ? {} : { name: args.name });
     const mode = args.mode ?? 'sigmoid';
     const experts = args.experts ?? 2;
-    if (mode !== 'sigmoid' && mode !== 'softmax') {
-      throw new Error(`MixtureGate: mode must be 'sigmoid' or 'softmax', got '${String(mode)}'`);
-    }
-    if (!Number.isInteger(experts) || experts < 2 || (mode === 'sigmoid' && experts !== 2)) {
-      throw new Error(`MixtureGate: expected ${mode === 'sigmoid' ? 'exactly 2' : 'an integer ≥ 2'} experts for mode '${mode}', got ${experts}`);
-    }
+    checkOneOf('MixtureGate', 'mode', mode, ['sigmoid', 'softmax'] as const);
+    if (mode === 'sigmoid') checkInteger('MixtureGate', 'experts', experts, { min: 2, max: 2 });
+    else checkInteger('MixtureGate', 'experts', experts, { min: 2 });
     this.mode = mode;
     this.experts = experts;
     this.seed = args.seed;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkInteger } from '../core/index.js';
 
 /** Constructor arguments (and serialised config) of {@link Standardize}. */
 export interface StandardizeArgs {
@@ -32,9 +33,7 @@ export class Standardize extends tf.layers.Layer {
 
   constructor(args: StandardizeArgs) {
     super(args.name === undefined ? {} : { name: args.name });
-    if (!Number.isInteger(args.units) || args.units < 1) {
-      throw new Error(`Standardize: units must be an integer ≥ 1, got ${String(args.units)}`);
-    }
+    checkInteger('Standardize', 'units', args.units, { min: 1 });
     this.units = args.units;
     this.trainable = false;
   }

@@ -93,8 +93,8 @@ describe('MixtureGate', () => {
   it('serialises its config and rejects bad arguments', () => {
     expect(gate.getConfig()).toMatchObject({ mode: 'sigmoid', experts: 2, seed: 3 });
     expect(MixtureGate.className).toBe('LymphomixMixtureGate');
-    expect(() => new MixtureGate({ mode: 'sigmoid', experts: 3 })).toThrow(/MixtureGate: expected exactly 2 experts/);
-    expect(() => new MixtureGate({ mode: 'tanh' as never })).toThrow(/mode must be/);
+    expect(() => new MixtureGate({ mode: 'sigmoid', experts: 3 })).toThrow('MixtureGate: experts must be an integer ≥ 2 and ≤ 2, got 3');
+    expect(() => new MixtureGate({ mode: 'tanh' as never })).toThrow('MixtureGate: mode must be one of "sigmoid", "softmax", got "tanh"');
   });
 
   it('leaks no tensor', () => {

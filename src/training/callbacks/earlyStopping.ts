@@ -2,6 +2,7 @@ import { checkMonitorMode, isImprovement } from '../schedules/monitorMode.js';
 import type { MonitorMode } from '../schedules/monitorMode.js';
 import { WeightSnapshot } from './weightSnapshot.js';
 import type { WeightSource } from './weightSnapshot.js';
+import { ArgumentError, checkInteger, checkNumber } from '../../core/index.js';
 
 /** Options of {@link EarlyStopping}. */
 export interface EarlyStoppingOptions {
@@ -76,13 +77,9 @@ export class EarlyStopping {
     const name = 'EarlyStopping';
     const { patience = 10, minDelta = 0, mode = 'min', baseline, restoreBestWeights = true } = options;
     checkMonitorMode(name, mode);
-    if (!Number.isInteger(patience) || patience < 1) {
-      throw new RangeError(`${name}: expected patience to be an integer >= 1, got ${patience}`);
-    }
-    if (!(minDelta >= 0 && Number.isFinite(minDelta))) {
-      throw new RangeError(`${name}: expected a finite minDelta >= 0, got ${minDelta}`);
-    }
-    if (baseline !== undefined && Number.isNaN(baseline)) throw new RangeError(`${name}: expected a baseline, got NaN`);
+    checkInteger(name, 'patience', patience, { min: 1 });
+    checkNumber(name, 'minDelta', minDelta, { min: 0 });
+    if (baseline !== undefined && Number.isNaN(baseline)) throw new ArgumentError(name, 'baseline', 'a number or undefined', baseline);
     this.patience = patience;
     this.minDelta = minDelta;
     this.mode = mode;

@@ -144,8 +144,8 @@ export function resolveFitOptions(options: FitOptions, fn = FN): ResolvedFitOpti
     l2: optionalNumber(fn, 'l2', options.l2, 0, { min: 0 }),
     lambda: optionalNumber(fn, 'lambda', options.lambda, 1, { min: 0 }),
     factor: optionalNumber(fn, 'plateau.factor', options.plateau?.factor, 0.1, { min: 0, max: 1, minExclusive: true, maxExclusive: true }),
-    plateauPatience: optionalInteger(fn, 'plateau.patience', options.plateau?.patience, 5, { min: 0 }),
-    patience: optionalInteger(fn, 'patience', options.patience, 10, { min: 0 }),
+    plateauPatience: optionalInteger(fn, 'plateau.patience', options.plateau?.patience, 5, positive),
+    patience: optionalInteger(fn, 'patience', options.patience, 10, positive),
     seed: optionalInteger(fn, 'seed', options.seed, 0),
   };
 }

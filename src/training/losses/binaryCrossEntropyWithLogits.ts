@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkBroadcastable, checkReduction, reduceLoss } from './reduction.js';
 import type { LossReduction } from './reduction.js';
+import { checkNumber } from '../../core/index.js';
 
 /** Options of {@link binaryCrossEntropyWithLogits}. */
 export interface BinaryCrossEntropyOptions {
@@ -69,9 +70,7 @@ export function binaryCrossEntropyWithLogits(
   if (!tf.util.arraysEqual(labels.shape, logits.shape)) {
     throw new RangeError(`${fn}: labels shape [${labels.shape.join(', ')}] differs from logits shape [${logits.shape.join(', ')}]`);
   }
-  if (!Number.isFinite(posWeight) || posWeight <= 0) {
-    throw new RangeError(`${fn}: expected a finite posWeight > 0, got ${posWeight}`);
-  }
+  checkNumber(fn, 'posWeight', posWeight, { min: 0, minExclusive: true });
   const { weights } = options;
   if (weights !== undefined) checkBroadcastable(fn, weights.shape, logits.shape);
   return tf.tidy(() => {

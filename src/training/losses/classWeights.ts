@@ -1,3 +1,4 @@
+import { ArgumentError } from '../../core/index.js';
 /** Per-class weights for a binary problem. */
 export interface ClassWeights {
   /** Weight of class 0 (reactive): n / (2·n₀). */
@@ -24,20 +25,18 @@ export interface ClassWeights {
  */
 export function classWeights(labels: ArrayLike<number>): ClassWeights {
   const n = labels.length;
-  if (n === 0) throw new RangeError('classWeights: expected at least one label, got an empty array');
+  if (n === 0) throw new ArgumentError('classWeights', 'labels', 'at least one label', labels);
   let positives = 0;
   for (let i = 0; i < n; i++) {
     const z = labels[i];
     if (z !== 0 && z !== 1) {
-      throw new RangeError(`classWeights: expected labels in {0, 1}, got ${String(z)} at index ${i}`);
+      throw new ArgumentError('classWeights', `labels[${i}]`, '0 or 1', z);
     }
     positives += z;
   }
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) {
-    throw new RangeError(
-      `classWeights: both classes must be present, got ${positives} positive and ${negatives} negative labels`,
-    );
+    throw new ArgumentError('classWeights', 'labels', 'both classes', `${positives} positive and ${negatives} negative labels`);
   }
   return { negative: n / (2 * negatives), positive: n / (2 * positives) };
 }

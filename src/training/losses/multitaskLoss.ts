@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { optionalNumber } from '../../core/index.js';
 
 /** The two terms of the multitask loss, both float32 scalars. */
 export interface MultitaskTerms {
@@ -31,10 +32,7 @@ export interface MultitaskLossOptions {
  * ```
  */
 export function multitaskLoss(terms: MultitaskTerms, options: MultitaskLossOptions = {}): tf.Scalar {
-  const lambda = options.lambda ?? 1;
-  if (!Number.isFinite(lambda) || lambda < 0) {
-    throw new RangeError(`multitaskLoss: expected a finite lambda >= 0, got ${lambda}`);
-  }
+  const lambda = optionalNumber('multitaskLoss', 'lambda', options.lambda, 1, { min: 0 });
   for (const key of ['classification', 'regression'] as const) {
     const term = terms[key];
     if (term.rank !== 0) {

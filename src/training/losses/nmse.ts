@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkNumber } from '../../core/index.js';
 
 /** Options of {@link nmse}. */
 export interface NmseOptions {
@@ -42,12 +43,8 @@ export function nmse(targets: tf.Tensor, predictions: tf.Tensor, options: NmseOp
   if (targets.size === 0) throw new RangeError(`${fn}: expected at least one target, got an empty tensor`);
   const { variance } = options;
   const minVariance = options.minVariance ?? 1e-8;
-  if (variance !== undefined && (!Number.isFinite(variance) || variance <= 0)) {
-    throw new RangeError(`${fn}: expected a finite variance > 0, got ${variance}`);
-  }
-  if (!Number.isFinite(minVariance) || minVariance <= 0) {
-    throw new RangeError(`${fn}: expected a finite minVariance > 0, got ${minVariance}`);
-  }
+  if (variance !== undefined) checkNumber(fn, 'variance', variance, { min: 0, minExclusive: true });
+  checkNumber(fn, 'minVariance', minVariance, { min: 0, minExclusive: true });
   return tf.tidy(() => {
     const y = tf.cast(targets, 'float32');
     const mse = tf.mean(tf.squaredDifference(tf.cast(predictions, 'float32'), y));

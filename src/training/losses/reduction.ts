@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkOneOf } from '../../core/index.js';
 
 /**
  * How an element-wise loss is reduced:
@@ -20,7 +21,7 @@ const REDUCTIONS: readonly LossReduction[] = ['none', 'sum', 'mean', 'weightedMe
  */
 export function checkReduction(fnName: string, reduction: string): asserts reduction is LossReduction {
   if (!(REDUCTIONS as readonly string[]).includes(reduction)) {
-    throw new RangeError(`${fnName}: expected reduction in ${REDUCTIONS.join(', ')}, got '${reduction}'`);
+    checkOneOf(fnName, 'reduction', reduction, REDUCTIONS);
   }
 }
 

@@ -1,3 +1,4 @@
+import { ArgumentError, checkNumber } from '../../core/index.js';
 /**
  * Shared input checks for the binary classification metrics (internal, not re-exported).
  *
@@ -22,23 +23,15 @@ export function checkBinaryInputs(
   values: NumberArray,
   valuesName: string,
 ): void {
-  if (labels.length === 0) {
-    throw new RangeError(`${fnName}: expected at least one label, got an empty array`);
-  }
+  if (labels.length === 0) throw new ArgumentError(fnName, 'labels', 'at least one label', labels);
   if (values.length !== labels.length) {
-    throw new RangeError(
-      `${fnName}: expected ${valuesName} of the same length as labels (${labels.length}), got ${values.length}`,
-    );
+    throw new ArgumentError(fnName, valuesName, `the same length as labels (${labels.length})`, values);
   }
   for (let i = 0; i < labels.length; i++) {
     const z = labels[i];
-    if (z !== 0 && z !== 1) {
-      throw new RangeError(`${fnName}: expected labels in {0, 1}, got ${String(z)} at index ${i}`);
-    }
+    if (z !== 0 && z !== 1) throw new ArgumentError(fnName, `labels[${i}]`, '0 or 1', z);
     const v = values[i];
-    if (typeof v !== 'number' || Number.isNaN(v)) {
-      throw new RangeError(`${fnName}: expected numeric ${valuesName}, got ${String(v)} at index ${i}`);
-    }
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new ArgumentError(fnName, `${valuesName}[${i}]`, 'a number', v);
   }
 }
 
@@ -49,7 +42,5 @@ export function checkBinaryInputs(
  * @param threshold - the threshold to check.
  */
 export function checkThreshold(fnName: string, threshold: number): void {
-  if (!Number.isFinite(threshold)) {
-    throw new RangeError(`${fnName}: expected a finite threshold, got ${String(threshold)}`);
-  }
+  checkNumber(fnName, 'threshold', threshold);
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ArgumentError } from '../../core/index.js';
 
 /** Options of {@link AdamW}; all are saved by `getConfig()`. */
 export interface AdamWOptions {
@@ -33,7 +34,7 @@ interface Moments {
 }
 
 function checkRange(name: string, value: number, ok: boolean, expected: string): void {
-  if (!ok) throw new RangeError(`AdamW: expected ${name} ${expected}, got ${value}`);
+  if (!ok) throw new ArgumentError('AdamW', name, expected, value);
 }
 
 /**
@@ -81,11 +82,11 @@ export class AdamW extends tf.Optimizer {
   constructor(options: AdamWOptions = {}) {
     super();
     const { learningRate = 1e-3, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0.01 } = options;
-    checkRange('learningRate', learningRate, Number.isFinite(learningRate) && learningRate > 0, 'finite and > 0');
-    checkRange('beta1', beta1, beta1 >= 0 && beta1 < 1, 'in [0, 1)');
-    checkRange('beta2', beta2, beta2 >= 0 && beta2 < 1, 'in [0, 1)');
-    checkRange('epsilon', epsilon, Number.isFinite(epsilon) && epsilon > 0, 'finite and > 0');
-    checkRange('weightDecay', weightDecay, Number.isFinite(weightDecay) && weightDecay >= 0, 'finite and >= 0');
+    checkRange('learningRate', learningRate, Number.isFinite(learningRate) && learningRate > 0, 'a finite number > 0');
+    checkRange('beta1', beta1, beta1 >= 0 && beta1 < 1, 'a number ≥ 0 and < 1');
+    checkRange('beta2', beta2, beta2 >= 0 && beta2 < 1, 'a number ≥ 0 and < 1');
+    checkRange('epsilon', epsilon, Number.isFinite(epsilon) && epsilon > 0, 'a finite number > 0');
+    checkRange('weightDecay', weightDecay, Number.isFinite(weightDecay) && weightDecay >= 0, 'a finite number ≥ 0');
     this.learningRate_ = learningRate;
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -99,7 +100,7 @@ export class AdamW extends tf.Optimizer {
   }
 
   set learningRate(value: number) {
-    checkRange('learningRate', value, Number.isFinite(value) && value > 0, 'finite and > 0');
+    checkRange('learningRate', value, Number.isFinite(value) && value > 0, 'a finite number > 0');
     this.learningRate_ = value;
   }
 

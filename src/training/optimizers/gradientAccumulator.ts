@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkInteger, checkOptions } from '../../core/index.js';
 
 /** Options of {@link GradientAccumulator}. */
 export interface GradientAccumulatorOptions {
@@ -48,12 +49,11 @@ export class GradientAccumulator {
   /**
    * @param optimizer - any `tf.Optimizer` (for example {@link AdamW}); not disposed by the accumulator.
    * @param options - see {@link GradientAccumulatorOptions}.
-   * @throws RangeError when `steps` is not an integer ≥ 1.
+   * @throws {ArgumentError} when `steps` is not an integer ≥ 1.
    */
   constructor(optimizer: tf.Optimizer, options: GradientAccumulatorOptions) {
-    if (!Number.isInteger(options.steps) || options.steps < 1) {
-      throw new RangeError(`GradientAccumulator: expected steps to be an integer >= 1, got ${options.steps}`);
-    }
+    checkOptions('GradientAccumulator', options);
+    checkInteger('GradientAccumulator', 'steps', options.steps, { min: 1 });
     this.optimizer = optimizer;
     this.steps = options.steps;
   }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import { checkNumber } from '../../core/index.js';
 
 /** The shapes of optimizer whose learning rate can be read and written. */
 interface WithSetter {
@@ -45,9 +46,7 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
  * ```
  */
 export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
-  if (!Number.isFinite(learningRate) || learningRate <= 0) {
-    throw new RangeError(`setLearningRate: expected a finite learning rate > 0, got ${learningRate}`);
-  }
+  checkNumber('setLearningRate', 'learningRate', learningRate, { min: 0, minExclusive: true });
   const withSetter = optimizer as unknown as Partial<WithSetter>;
   if (typeof withSetter.setLearningRate === 'function') {
     withSetter.setLearningRate(learningRate);

@@ -1,3 +1,4 @@
+import { checkOneOf } from '../../core/index.js';
 /**
  * Direction of a monitored quantity: `'min'` for losses (lower is better), `'max'` for scores such as balanced
  * accuracy or AUC (higher is better).
@@ -25,6 +26,6 @@ export function isImprovement(mode: MonitorMode, value: number, best: number, mi
  */
 export function checkMonitorMode(fnName: string, mode: string): asserts mode is MonitorMode {
   if (mode !== 'min' && mode !== 'max') {
-    throw new RangeError(`${fnName}: expected mode 'min' or 'max', got '${mode}'`);
+    checkOneOf(fnName, 'mode', mode, ['min', 'max'] as const);
   }
 }

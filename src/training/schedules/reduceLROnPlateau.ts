@@ -1,5 +1,6 @@
 import { checkMonitorMode, isImprovement } from './monitorMode.js';
 import type { MonitorMode } from './monitorMode.js';
+import { checkInteger, checkNumber } from '../../core/index.js';
 
 /** Options of {@link ReduceLROnPlateau}. */
 export interface ReduceLROnPlateauOptions {
@@ -26,23 +27,17 @@ export interface ReduceLROnPlateauOptions {
  *
  * @param options - the options to check.
  * @returns every option, defaults filled in.
- * @throws RangeError naming the first option out of range.
+ * @throws {ArgumentError} naming the first option out of range.
  */
 export function resolveReduceLROnPlateauOptions(options: ReduceLROnPlateauOptions): Required<ReduceLROnPlateauOptions> {
   const name = 'ReduceLROnPlateau';
   const { factor = 0.1, patience = 5, minDelta = 1e-4, cooldown = 0, minLr = 0, mode = 'min' } = options;
   checkMonitorMode(name, mode);
-  if (!(factor > 0 && factor < 1)) throw new RangeError(`${name}: expected factor in (0, 1), got ${factor}`);
-  if (!Number.isInteger(patience) || patience < 1) {
-    throw new RangeError(`${name}: expected patience to be an integer >= 1, got ${patience}`);
-  }
-  if (!(minDelta >= 0 && Number.isFinite(minDelta))) {
-    throw new RangeError(`${name}: expected a finite minDelta >= 0, got ${minDelta}`);
-  }
-  if (!Number.isInteger(cooldown) || cooldown < 0) {
-    throw new RangeError(`${name}: expected cooldown to be an integer >= 0, got ${cooldown}`);
-  }
-  if (!(minLr >= 0 && Number.isFinite(minLr))) throw new RangeError(`${name}: expected a finite minLr >= 0, got ${minLr}`);
+  checkNumber(name, 'factor', factor, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
+  checkInteger(name, 'patience', patience, { min: 1 });
+  checkNumber(name, 'minDelta', minDelta, { min: 0 });
+  checkInteger(name, 'cooldown', cooldown, { min: 0 });
+  checkNumber(name, 'minLr', minLr, { min: 0 });
   return { factor, patience, minDelta, cooldown, minLr, mode };
 }
 
@@ -99,11 +94,7 @@ export class ReduceLROnPlateau {
    */
   constructor(initialLearningRate: number, options: ReduceLROnPlateauOptions = {}) {
     const { factor, patience, minDelta, cooldown, minLr, mode } = resolveReduceLROnPlateauOptions(options);
-    if (!(Number.isFinite(initialLearningRate) && initialLearningRate > 0 && initialLearningRate >= minLr)) {
-      throw new RangeError(
-        `ReduceLROnPlateau: expected a finite initial learning rate > 0 and >= minLr, got ${initialLearningRate}`,
-      );
-    }
+    checkNumber('ReduceLROnPlateau', 'initialLearningRate', initialLearningRate, { min: Math.max(minLr, 0), minExclusive: minLr === 0 });
     this.factor = factor;
     this.patience = patience;
     this.minDelta = minDelta;

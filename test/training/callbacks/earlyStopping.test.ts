@@ -90,10 +90,10 @@ describe('EarlyStopping', () => {
   });
 
   it('rejects invalid options', () => {
-    expect(() => new EarlyStopping({ patience: 0 })).toThrow(/EarlyStopping: expected patience to be an integer >= 1, got 0/);
-    expect(() => new EarlyStopping({ minDelta: -0.1 })).toThrow(/EarlyStopping: expected a finite minDelta >= 0, got -0.1/);
-    expect(() => new EarlyStopping({ mode: 'auto' as 'min' })).toThrow(/EarlyStopping: expected mode 'min' or 'max'/);
-    expect(() => new EarlyStopping({ baseline: Number.NaN })).toThrow(/EarlyStopping: expected a baseline, got NaN/);
+    expect(() => new EarlyStopping({ patience: 0 })).toThrow('EarlyStopping: patience must be an integer ≥ 1, got 0');
+    expect(() => new EarlyStopping({ minDelta: -0.1 })).toThrow('EarlyStopping: minDelta must be a finite number ≥ 0, got -0.1');
+    expect(() => new EarlyStopping({ mode: 'auto' as 'min' })).toThrow('EarlyStopping: mode must be one of "min", "max", got "auto"');
+    expect(() => new EarlyStopping({ baseline: Number.NaN })).toThrow('EarlyStopping: baseline must be a number or undefined, got NaN');
   });
 
   it('does not leak: one copy of the weights at a time', () => {

@@ -24,12 +24,12 @@ describe('classWeights', () => {
   });
 
   it('one class missing: throws instead of returning an infinite weight', () => {
-    expect(() => classWeights([1, 1])).toThrow(/classWeights: both classes must be present, got 2 positive and 0 negative/);
-    expect(() => classWeights([0])).toThrow(/classWeights: both classes must be present/);
+    expect(() => classWeights([1, 1])).toThrow('classWeights: labels must be both classes, got "2 positive and 0 negative labels"');
+    expect(() => classWeights([0])).toThrow('classWeights: labels must be both classes, got "0 positive and 1 negative labels"');
   });
 
   it('rejects empty input and labels other than 0/1', () => {
-    expect(() => classWeights([])).toThrow(/classWeights: expected at least one label/);
-    expect(() => classWeights([0, 0.5])).toThrow(/classWeights: expected labels in \{0, 1\}, got 0.5 at index 1/);
+    expect(() => classWeights([])).toThrow('classWeights: labels must be at least one label, got an array of 0');
+    expect(() => classWeights([0, 0.5])).toThrow('classWeights: labels[1] must be 0 or 1, got 0.5');
   });
 });

@@ -31,7 +31,7 @@ describe('multitaskLoss', () => {
     expect(() => multitaskLoss({ classification: v as unknown as tf.Scalar, regression: s })).toThrow(
       /multitaskLoss: expected classification to be a scalar, got shape \[2\]/,
     );
-    expect(() => multitaskLoss({ classification: s, regression: s }, { lambda: -1 })).toThrow(/expected a finite lambda >= 0, got -1/);
+    expect(() => multitaskLoss({ classification: s, regression: s }, { lambda: -1 })).toThrow('multitaskLoss: lambda must be a finite number ≥ 0, got -1');
     expect(() => multitaskLoss({ classification: s, regression: s }, { lambda: Infinity })).toThrow(/got Infinity/);
     tf.dispose([s, v]);
   });

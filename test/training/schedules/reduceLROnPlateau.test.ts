@@ -63,12 +63,12 @@ describe('ReduceLROnPlateau', () => {
   });
 
   it('rejects invalid options naming the value', () => {
-    expect(() => new ReduceLROnPlateau(0)).toThrow(/ReduceLROnPlateau: expected a finite initial learning rate > 0/);
-    expect(() => new ReduceLROnPlateau(1, { factor: 1 })).toThrow(/ReduceLROnPlateau: expected factor in \(0, 1\), got 1/);
-    expect(() => new ReduceLROnPlateau(1, { patience: 0 })).toThrow(/expected patience to be an integer >= 1, got 0/);
-    expect(() => new ReduceLROnPlateau(1, { cooldown: -1 })).toThrow(/expected cooldown to be an integer >= 0, got -1/);
-    expect(() => new ReduceLROnPlateau(1, { minDelta: -1 })).toThrow(/expected a finite minDelta >= 0, got -1/);
-    expect(() => new ReduceLROnPlateau(1e-4, { minLr: 1e-3 })).toThrow(/>= minLr, got 0.0001/);
-    expect(() => new ReduceLROnPlateau(1, { mode: 'auto' as 'min' })).toThrow(/expected mode 'min' or 'max', got 'auto'/);
+    expect(() => new ReduceLROnPlateau(0)).toThrow('ReduceLROnPlateau: initialLearningRate must be a finite number > 0, got 0');
+    expect(() => new ReduceLROnPlateau(1, { factor: 1 })).toThrow('ReduceLROnPlateau: factor must be a finite number > 0 and < 1, got 1');
+    expect(() => new ReduceLROnPlateau(1, { patience: 0 })).toThrow('ReduceLROnPlateau: patience must be an integer ≥ 1, got 0');
+    expect(() => new ReduceLROnPlateau(1, { cooldown: -1 })).toThrow('ReduceLROnPlateau: cooldown must be an integer ≥ 0, got -1');
+    expect(() => new ReduceLROnPlateau(1, { minDelta: -1 })).toThrow('ReduceLROnPlateau: minDelta must be a finite number ≥ 0, got -1');
+    expect(() => new ReduceLROnPlateau(1e-4, { minLr: 1e-3 })).toThrow('ReduceLROnPlateau: initialLearningRate must be a finite number ≥ 0.001, got 0.0001');
+    expect(() => new ReduceLROnPlateau(1, { mode: 'auto' as 'min' })).toThrow('ReduceLROnPlateau: mode must be one of "min", "max", got "auto"');
   });
 });
