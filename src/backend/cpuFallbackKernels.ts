@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkThat } from '../core/index.js';
 
 /**
  * Kernels that gradients of common layers call and that a backend may lack; {@link registerCpuFallbackKernels}
@@ -114,9 +115,8 @@ function cpuFallback(kernelName: string, backendName: string, cpuKernel: tf.Kern
  * registerCpuFallbackKernels('wasm'); // ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', …]
  */
 export function registerCpuFallbackKernels(backendName: string, options: CpuFallbackKernelOptions = {}): string[] {
-  if (typeof backendName !== 'string' || backendName.length === 0 || backendName === 'cpu') {
-    throw new Error(`registerCpuFallbackKernels: expected a non-cpu backend name, got ${JSON.stringify(backendName)}`);
-  }
+  const ok = typeof backendName === 'string' && backendName.length > 0 && backendName !== 'cpu';
+  checkThat(ok, 'registerCpuFallbackKernels', 'backendName', "a backend name other than 'cpu'", backendName);
   const names = options.kernels ?? CPU_FALLBACK_KERNEL_CANDIDATES;
   let mine = registered.get(backendName);
   if (mine === undefined) {

@@ -1,6 +1,7 @@
 import { errorText } from './backendInitError.js';
 import { importModule, isNodeRuntime } from './runtime.js';
 import type { ModuleImporter } from './runtime.js';
+import { checkThat } from '../core/index.js';
 
 /** The command that installs the optional Dawn-for-Node package used for WebGPU in Node. */
 export const NODE_WEBGPU_INSTALL_COMMAND = 'npm install webgpu';
@@ -69,9 +70,7 @@ export async function installNodeWebGpu(options: NodeWebGpuOptions = {}): Promis
     throw new Error('installNodeWebGpu: navigator.gpu is absent and this is not Node; use a browser with WebGPU enabled');
   }
   if (options.vulkanIcd !== undefined) {
-    if (typeof options.vulkanIcd !== 'string' || options.vulkanIcd.length === 0) {
-      throw new Error(`installNodeWebGpu: vulkanIcd must be a non-empty path, got ${JSON.stringify(options.vulkanIcd)}`);
-    }
+    checkThat(typeof options.vulkanIcd === 'string' && options.vulkanIcd.length > 0, 'installNodeWebGpu', 'options.vulkanIcd', 'a non-empty path', options.vulkanIcd);
     process.env['VK_ICD_FILENAMES'] = options.vulkanIcd;
   }
   let pkg: WebGpuPackage;

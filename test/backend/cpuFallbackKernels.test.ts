@@ -120,7 +120,7 @@ describe('registerCpuFallbackKernels: options and errors', () => {
   });
 
   it('rejects the cpu backend itself and empty names', () => {
-    expect(() => registerCpuFallbackKernels('cpu')).toThrow('registerCpuFallbackKernels: expected a non-cpu backend name, got "cpu"');
+    expect(() => registerCpuFallbackKernels('cpu')).toThrow('registerCpuFallbackKernels: backendName must be a backend name other than \'cpu\', got "cpu"');
     expect(() => registerCpuFallbackKernels('')).toThrow('got ""');
   });
 

@@ -60,7 +60,7 @@ describe('installNodeWebGpu', () => {
   });
 
   it('rejects an empty vulkanIcd', async () => {
-    await expect(installNodeWebGpu({ vulkanIcd: '' })).rejects.toThrow('installNodeWebGpu: vulkanIcd must be a non-empty path, got ""');
+    await expect(installNodeWebGpu({ vulkanIcd: '' })).rejects.toThrow('installNodeWebGpu: options.vulkanIcd must be a non-empty path, got ""');
   });
 
   it("initBackend('webgpu') reports an adapter-less GPU with the Vulkan hint, not a tfjs TypeError", async () => {

@@ -6,6 +6,7 @@ import { atomicWriteFile } from '../bytes/atomicWriteFile.js';
 import { ModelIoError } from './modelIoError.js';
 import { checkModelJson } from './checkModelJson.js';
 import { checkWeightBytes } from './checkWeightBytes.js';
+import { checkThat } from '../../core/index.js';
 
 /** Options of {@link fileSystemIO}. */
 export interface FileSystemIOOptions {
@@ -46,13 +47,9 @@ const SHARD_PATTERN = /^group1-shard(\d+)of(\d+)\.bin$/;
  * const same = await tf.loadLayersModel(fileSystemIO('models/mil-head/model.json'));
  */
 export function fileSystemIO(path: string, options: FileSystemIOOptions = {}): tf.io.IOHandler {
-  if (typeof path !== 'string' || path.length === 0) {
-    throw new TypeError(`fileSystemIO: expected a non-empty folder or model.json path, got ${JSON.stringify(path)}`);
-  }
+  checkThat(typeof path === 'string' && path.length > 0, 'fileSystemIO', 'path', 'a non-empty folder or model.json path', path);
   const shardBytes = options.shardBytes ?? DEFAULT_SHARD_BYTES;
-  if (!Number.isSafeInteger(shardBytes) || shardBytes < 1) {
-    throw new TypeError(`fileSystemIO: shardBytes must be a positive integer, got ${shardBytes}`);
-  }
+  checkThat(Number.isSafeInteger(shardBytes) && shardBytes >= 1, 'fileSystemIO', 'options.shardBytes', 'a positive integer', shardBytes);
   return {
     save: (artifacts) => saveArtifacts(path, artifacts, shardBytes),
     load: () => loadArtifacts(path),

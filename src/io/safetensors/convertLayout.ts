@@ -1,4 +1,5 @@
 import { permuteDims } from './permuteDims.js';
+import { ArgumentError, checkInteger, checkOneOf, DescribedValue } from '../../core/index.js';
 
 /**
  * Weight layouts that {@link convertLayout} converts from PyTorch to tfjs.
@@ -63,12 +64,11 @@ export function convertLayout(
   layout: WeightLayout,
   options: ConvertLayoutOptions = {},
 ): { data: Float32Array; shape: number[] } {
-  if (!Object.prototype.hasOwnProperty.call(RANK, layout)) {
-    throw new Error(`convertLayout: unknown layout ${JSON.stringify(layout)} (expected one of ${WEIGHT_LAYOUTS.join(', ')})`);
-  }
+  const fn = 'convertLayout';
+  checkOneOf(fn, 'layout', layout, WEIGHT_LAYOUTS);
   const rank = RANK[layout];
   if (rank !== undefined && shape.length !== rank) {
-    throw new Error(`convertLayout: layout ${layout} expects a rank-${rank} weight, got shape [${shape.join(', ')}]`);
+    throw new ArgumentError(fn, 'shape', `a rank-${rank} weight shape for layout ${layout}`, new DescribedValue(`[${shape.join(', ')}]`));
   }
   switch (layout) {
     case 'identity':
@@ -84,13 +84,9 @@ export function convertLayout(
     case 'depthwiseConv2d': {
       const m = options.depthMultiplier ?? 1;
       const [outChannels, one, kh, kw] = shape as [number, number, number, number];
-      if (!Number.isSafeInteger(m) || m < 1) {
-        throw new Error(`convertLayout: depthMultiplier must be a positive integer, got ${m}`);
-      }
+      checkInteger(fn, 'options.depthMultiplier', m, { min: 1 });
       if (one !== 1 || outChannels % m !== 0) {
-        throw new Error(
-          `convertLayout: layout depthwiseConv2d expects [C·${m}, 1, kh, kw], got shape [${shape.join(', ')}]`,
-        );
+        throw new ArgumentError(fn, 'shape', `[C·${m}, 1, kh, kw] for layout depthwiseConv2d`, new DescribedValue(`[${shape.join(', ')}]`));
       }
       // [C·m, 1, kh, kw] is row-major the same as [C, m, kh, kw]; move (C, m) behind (kh, kw).
       return permuteDims(data, [outChannels / m, m, kh, kw], [2, 3, 0, 1]);

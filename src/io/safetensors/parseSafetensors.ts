@@ -2,6 +2,7 @@ import { isSafetensorsDtype, SAFETENSORS_ITEM_SIZE } from './safetensorsDtype.js
 import { SafetensorsError } from './safetensorsError.js';
 import { SafetensorsFile } from './safetensorsFile.js';
 import type { SafetensorsTensorInfo } from './safetensorsFile.js';
+import { checkInteger, checkThat } from '../../core/index.js';
 
 /** Largest JSON header accepted by default, in bytes (the limit of the reference Rust implementation). */
 export const SAFETENSORS_MAX_HEADER_BYTES = 100_000_000;
@@ -48,14 +49,9 @@ const OPEN_BRACE = 0x7b;
  * const w = file.tensor('conv1.weight'); // { dtype: 'F32', shape: [64, 3, 7, 7], data: Float32Array(9408) }
  */
 export function parseSafetensors(bytes: Uint8Array, options: ParseSafetensorsOptions = {}): SafetensorsFile {
-  if (!(bytes instanceof Uint8Array)) {
-    throw new TypeError(`parseSafetensors: expected a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
-  }
+  checkThat(bytes instanceof Uint8Array, 'parseSafetensors', 'bytes', 'a Uint8Array', bytes);
   const source = options.name ?? `<${bytes.length} bytes>`;
-  const maxHeaderBytes = options.maxHeaderBytes ?? SAFETENSORS_MAX_HEADER_BYTES;
-  if (!Number.isSafeInteger(maxHeaderBytes) || maxHeaderBytes < 2) {
-    throw new TypeError(`parseSafetensors: maxHeaderBytes must be an integer ≥ 2, got ${maxHeaderBytes}`);
-  }
+  const maxHeaderBytes = checkInteger('parseSafetensors', 'options.maxHeaderBytes', options.maxHeaderBytes ?? SAFETENSORS_MAX_HEADER_BYTES, { min: 2 });
   const fail = (reason: string, tensor?: string, field?: string): SafetensorsError =>
     new SafetensorsError(source, reason, {
       ...(tensor === undefined ? {} : { tensor }),

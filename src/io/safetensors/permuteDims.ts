@@ -1,3 +1,4 @@
+import { ArgumentError, DescribedValue } from '../../core/index.js';
 /**
  * Permute the axes of a row-major array (NumPy `transpose(data.reshape(shape), perm)`, copied to C order).
  *
@@ -18,16 +19,18 @@ export function permuteDims(
   perm: readonly number[],
 ): { data: Float32Array; shape: number[] } {
   const rank = shape.length;
+  const fn = 'permuteDims';
+  const shown = (xs: readonly number[]): DescribedValue => new DescribedValue(`[${xs.join(', ')}]`);
   if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
-    throw new Error(`permuteDims: perm [${perm.join(', ')}] is not a permutation of the ${rank} axes of shape [${shape.join(', ')}]`);
+    throw new ArgumentError(fn, 'perm', `a permutation of the ${rank} axes of shape [${shape.join(', ')}]`, shown(perm));
   }
   let size = 1;
   for (const d of shape) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new Error(`permuteDims: invalid shape [${shape.join(', ')}]`);
+    if (!Number.isSafeInteger(d) || d < 0) throw new ArgumentError(fn, 'shape', 'integers ≥ 0', shown(shape));
     size *= d;
   }
   if (data.length !== size) {
-    throw new Error(`permuteDims: data has ${data.length} values, shape [${shape.join(', ')}] needs ${size}`);
+    throw new ArgumentError(fn, 'data', `${size} values for shape [${shape.join(', ')}]`, new DescribedValue(`${data.length} values`));
   }
   const outShape = perm.map((p) => shape[p]!);
   const inStrides = new Array<number>(rank);

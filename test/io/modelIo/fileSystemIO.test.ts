@@ -161,7 +161,7 @@ describe('fileSystemIO', () => {
   });
 
   it('rejects an empty path and a non-positive shard size', () => {
-    expect(() => fileSystemIO('')).toThrow(/fileSystemIO: expected a non-empty folder/);
-    expect(() => fileSystemIO('x', { shardBytes: 0 })).toThrow(/shardBytes must be a positive integer, got 0/);
+    expect(() => fileSystemIO('')).toThrow(/^fileSystemIO: path must be a non-empty folder or model\.json path, got ""$/);
+    expect(() => fileSystemIO('x', { shardBytes: 0 })).toThrow(/^fileSystemIO: options\.shardBytes must be a positive integer, got 0$/);
   });
 });

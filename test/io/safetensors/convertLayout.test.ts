@@ -148,10 +148,10 @@ describe('convertLayout', () => {
   });
 
   it('rejects a rank that does not fit the layout, a bad depth multiplier and an unknown layout, naming them', () => {
-    expect(() => convertLayout(new Float32Array(6), [2, 3], 'conv2d')).toThrow('convertLayout: layout conv2d expects a rank-4 weight, got shape [2, 3]');
-    expect(() => convertLayout(new Float32Array(18), [2, 1, 3, 3], 'depthwiseConv2d', { depthMultiplier: 4 })).toThrow(/expects \[C·4, 1, kh, kw\], got shape \[2, 1, 3, 3\]/);
-    expect(() => convertLayout(new Float32Array(36), [2, 2, 3, 3], 'depthwiseConv2d')).toThrow(/got shape \[2, 2, 3, 3\]/);
-    expect(() => convertLayout(new Float32Array(9), [1, 1, 3, 3], 'depthwiseConv2d', { depthMultiplier: 0 })).toThrow(/depthMultiplier must be a positive integer, got 0/);
-    expect(() => convertLayout([1], [1], 'oihw' as 'conv2d')).toThrow(/unknown layout "oihw"/);
+    expect(() => convertLayout(new Float32Array(6), [2, 3], 'conv2d')).toThrow('convertLayout: shape must be a rank-4 weight shape for layout conv2d, got [2, 3]');
+    expect(() => convertLayout(new Float32Array(18), [2, 1, 3, 3], 'depthwiseConv2d', { depthMultiplier: 4 })).toThrow(/^convertLayout: shape must be \[C·4, 1, kh, kw\] for layout depthwiseConv2d, got \[2, 1, 3, 3\]$/);
+    expect(() => convertLayout(new Float32Array(36), [2, 2, 3, 3], 'depthwiseConv2d')).toThrow(/got \[2, 2, 3, 3\]$/);
+    expect(() => convertLayout(new Float32Array(9), [1, 1, 3, 3], 'depthwiseConv2d', { depthMultiplier: 0 })).toThrow(/^convertLayout: options\.depthMultiplier must be an integer ≥ 1, got 0$/);
+    expect(() => convertLayout([1], [1], 'oihw' as 'conv2d')).toThrow(/^convertLayout: layout must be one of .*, got "oihw"$/);
   });
 });

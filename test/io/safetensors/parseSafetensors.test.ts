@@ -156,8 +156,8 @@ describe('parseSafetensors', () => {
   });
 
   it('throws TypeError for a non-Uint8Array and an invalid maxHeaderBytes', () => {
-    expect(() => parseSafetensors([1, 2, 3] as unknown as Uint8Array)).toThrow(/parseSafetensors: expected a Uint8Array/);
-    expect(() => parseSafetensors(handMadeFile(), { maxHeaderBytes: 1 })).toThrow(/maxHeaderBytes must be an integer ≥ 2, got 1/);
+    expect(() => parseSafetensors([1, 2, 3] as unknown as Uint8Array)).toThrow(/^parseSafetensors: bytes must be a Uint8Array, got an array of 3$/);
+    expect(() => parseSafetensors(handMadeFile(), { maxHeaderBytes: 1 })).toThrow(/^parseSafetensors: options\.maxHeaderBytes must be an integer ≥ 2, got 1$/);
   });
 
   describe('fuzzing: any input parses or throws SafetensorsError, never anything else', () => {

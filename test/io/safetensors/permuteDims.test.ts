@@ -38,9 +38,9 @@ describe('permuteDims', () => {
   });
 
   it('rejects a wrong length and an invalid permutation, naming the function', () => {
-    expect(() => permuteDims([1, 2, 3], [2, 2], [1, 0])).toThrow('permuteDims: data has 3 values, shape [2, 2] needs 4');
-    expect(() => permuteDims([1, 2, 3, 4], [2, 2], [0, 0])).toThrow(/permuteDims: perm \[0, 0\] is not a permutation/);
-    expect(() => permuteDims([1, 2, 3, 4], [2, 2], [0])).toThrow(/not a permutation of the 2 axes/);
-    expect(() => permuteDims([], [-1], [0])).toThrow(/permuteDims: invalid shape/);
+    expect(() => permuteDims([1, 2, 3], [2, 2], [1, 0])).toThrow('permuteDims: data must be 4 values for shape [2, 2], got 3 values');
+    expect(() => permuteDims([1, 2, 3, 4], [2, 2], [0, 0])).toThrow(/^permuteDims: perm must be a permutation of the 2 axes of shape \[2, 2\], got \[0, 0\]$/);
+    expect(() => permuteDims([1, 2, 3, 4], [2, 2], [0])).toThrow(/a permutation of the 2 axes of shape \[2, 2\], got \[0\]$/);
+    expect(() => permuteDims([], [-1], [0])).toThrow(/^permuteDims: shape must be integers ≥ 0, got \[-1\]$/);
   });
 });
