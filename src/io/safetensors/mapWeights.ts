@@ -3,6 +3,7 @@ import type { WeightLayout } from './convertLayout.js';
 import { SafetensorsFile } from './safetensorsFile.js';
 import { WeightMappingError } from './weightMappingError.js';
 import type { WeightMappingProblem } from './weightMappingError.js';
+import { ArgumentError } from '../../core/index.js';
 
 /** A weight: float32 values, row-major, and its shape. */
 export interface MappedWeight {
@@ -134,7 +135,9 @@ export function mapWeights(source: MapWeightsSource, spec: WeightSpec, options: 
         ...(entry.depthMultiplier === undefined ? {} : { depthMultiplier: entry.depthMultiplier }),
       });
     } catch (e) {
-      problems.push({ kind: 'shape', ...named, message: `${what}: ${e instanceof Error ? e.message : String(e)}` });
+      // The layout conversion is internal here: its argument error is this weight's problem, without its name.
+      const why = e instanceof ArgumentError ? e.message.replace(/^(convertLayout|permuteDims): /, '') : e instanceof Error ? e.message : String(e);
+      problems.push({ kind: 'shape', ...named, message: `${what}: ${why}` });
       continue;
     }
     if (entry.shape !== undefined && !sameShape(converted.shape, entry.shape)) {

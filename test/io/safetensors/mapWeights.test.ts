@@ -82,7 +82,7 @@ describe('mapWeights', () => {
     expect(e.message).toContain('target "fc/kernel" from "fc.weight": shape [2, 3] after linear (source [3, 2]) differs from the expected [3, 2]');
     expect(e.message).toContain('missing source tensor "head.weight" for target "head/kernel"');
     expect(e.message).toContain('unexpected source tensor "bn1.num_batches_tracked" is not used by any target');
-    expect(e.message).toContain('convertLayout: shape must be a rank-2 weight shape for layout linear, got [2, 1, 2, 2]');
+    expect(e.message).toContain('target "conv1/kernel" from "conv1.weight": shape must be a rank-2 weight shape for layout linear, got [2, 1, 2, 2]');
   });
 
   it('non-strict: returns the good weights and the problems as warnings', () => {
