@@ -1,7 +1,7 @@
 import type { ProgressListener } from '../core/index.js';
 import { checkOptions } from '../core/index.js';
 import type { ImageRef } from '../data/index.js';
-import { extractCellFeatures, extractFeaturesBatch, type CellFeatures } from '../features/index.js';
+import { extractCellFeatures, extractFeaturesBatch, loadCellExtractor, type CellFeatures } from '../features/index.js';
 import type { ImageSource, RgbImage } from '../io/index.js';
 import { isNode } from '../io/bytes/isNode.js';
 import {
@@ -92,6 +92,8 @@ export async function featurizePatients(
 ): Promise<FeaturizedPatients> {
   checkOptions('featurizePatients', options);
   const records: (ImageRecord | undefined)[][] = patients.map((p) => p.images.map(() => undefined));
+  const module = config.features.extractorModule;
+  const extract = module === null || !patients.some((p) => p.images.some(isDecoded)) ? extractCellFeatures : (await loadCellExtractor(module)).extractCellFeatures;
   const encoded: { patient: number; image: number; source: ImageSource }[] = [];
   patients.forEach((p, i) =>
     p.images.forEach((image, j) => {
@@ -99,7 +101,7 @@ export async function featurizePatients(
         let cell: CellFeatures;
         const source = `<decoded ${image.shape[1]}×${image.shape[0]}>`;
         try {
-          cell = extractCellFeatures(image);
+          cell = extract(image);
         } catch (error) {
           records[i]![j] = { source, status: 'error', features: null, error: error instanceof Error ? error.message : String(error), cached: false, embedding: null };
           return;
@@ -113,6 +115,7 @@ export async function featurizePatients(
       encoded.map((e) => e.source),
       {
         decode: { decoder: config.features.decoder },
+        ...(module === null ? {} : { extractorModule: module }),
         ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
         ...(options.workers === undefined ? {} : { workers: options.workers }),
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),

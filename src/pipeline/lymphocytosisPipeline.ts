@@ -1,5 +1,4 @@
 import { ArgumentError, checkArray, checkInteger, checkOptions, type ProgressListener } from '../core/index.js';
-import { FEATURE_NAMES } from '../features/index.js';
 import { buildPatientBags, type PatientBag } from '../models/index.js';
 import { crossValidate, type BagPrediction, type CrossValidationResult } from '../training/index.js';
 import { getEstimatorKind, type SavableModel } from './estimatorRegistry.js';
@@ -206,7 +205,7 @@ export class LymphocytosisPipeline {
     let index = 0;
     const features = usable.flatMap((p) => p.images.map((r) => ({ index: index++, status: r.status, features: r.features })));
     const embeddings = withBackbone ? usable.flatMap((p) => p.images.map((r) => r.embedding)) : undefined;
-    return { bags: buildPatientBags(usable, { features, featureNames: FEATURE_NAMES, ...(embeddings === undefined ? {} : { embeddings }) }), kept };
+    return { bags: buildPatientBags(usable, { features, featureNames: this.config.features.names, ...(embeddings === undefined ? {} : { embeddings }) }), kept };
   }
 
   private labelled(patients: readonly PipelinePatient[], fn: string): void {
@@ -304,7 +303,8 @@ export class LymphocytosisPipeline {
         };
       }
       const probability = prediction.probability[b]!;
-      const attention = prediction.attention?.['handmade']?.[b] ?? null;
+      // The image branch's attention when the model has one, else the handmade branch's weights (or per-cell scores).
+      const attention = prediction.attention?.['image']?.[b] ?? prediction.attention?.['handmade']?.[b] ?? null;
       let k = 0;
       const experts: Record<string, number> = {};
       for (const [name, values] of Object.entries(prediction.experts ?? {})) if (values !== null) experts[name] = values[b]!;

@@ -1,4 +1,5 @@
-import { ArgumentError, checkNumber, checkOneOf, checkString } from '../core/index.js';
+import { ArgumentError, checkArray, checkNumber, checkOneOf, checkString } from '../core/index.js';
+import { FEATURE_NAMES } from '../features/index.js';
 import type { BackboneSpec } from '../models/backbones/index.js';
 
 /** Version of {@link PipelineConfig}; a saved pipeline records it and loading refuses a newer one. */
@@ -13,6 +14,16 @@ export interface PipelineFeaturesConfig {
   readonly handmade?: boolean;
   /** The image decoder: `'auto'` is sharp in Node when installed (the reference's pixels), the canvas in browsers. Defaults to `'auto'`. */
   readonly decoder?: (typeof PIPELINE_DECODERS)[number];
+  /**
+   * Your own per-image steps: the path or URL of an ES module exporting `extractCellFeatures(image)` (and/or
+   * `decodeImageBytes`), as `extractFeaturesBatch`'s `extractorModule`; `null` for the library's. Defaults to `null`.
+   */
+  readonly extractorModule?: string | null;
+  /**
+   * The per-image feature names the model takes, in column order (an extractor module may compute others). Defaults
+   * to the library's 51 `FEATURE_NAMES`.
+   */
+  readonly names?: readonly string[];
 }
 
 /**
@@ -45,7 +56,7 @@ export interface PipelineConfig {
 /** A {@link PipelineConfig} with every default filled in. */
 export interface ResolvedPipelineConfig {
   readonly version: number;
-  readonly features: Required<PipelineFeaturesConfig>;
+  readonly features: { readonly handmade: boolean; readonly decoder: (typeof PIPELINE_DECODERS)[number]; readonly extractorModule: string | null; readonly names: readonly string[] };
   readonly backbone: BackboneSpec | null;
   readonly model: Required<PipelineModelConfig>;
   readonly threshold: number;
@@ -154,9 +165,14 @@ export function resolvePipelineConfig(config: PipelineConfig | PipelinePresetNam
   } else cfg = config;
   if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) throw new ArgumentError(fn, 'config', `a configuration object or one of ${PIPELINE_PRESET_NAMES.join(', ')}`, config);
   const base = PIPELINE_PRESETS.default;
-  const features = { ...base.features, ...cfg.features };
+  const features = { extractorModule: null, names: [...FEATURE_NAMES], ...base.features, ...cfg.features };
   if (typeof features.handmade !== 'boolean') throw new ArgumentError(fn, 'config.features.handmade', 'a boolean', features.handmade);
   checkOneOf(fn, 'config.features.decoder', features.decoder, PIPELINE_DECODERS);
+  if (features.extractorModule !== null) checkString(fn, 'config.features.extractorModule', features.extractorModule);
+  checkArray(fn, 'config.features.names', features.names, {
+    minLength: 1,
+    each: (name, i) => checkString(fn, `config.features.names[${i}]`, name),
+  });
   const model = cfg.model === undefined ? base.model : { options: {}, ...cfg.model };
   checkString(fn, 'config.model.kind', model.kind);
   checkJson(fn, 'config.model.options', model.options);
@@ -164,5 +180,5 @@ export function resolvePipelineConfig(config: PipelineConfig | PipelinePresetNam
   if (backbone !== null) checkJson(fn, 'config.backbone', backbone);
   const threshold = cfg.threshold ?? base.threshold;
   checkNumber(fn, 'config.threshold', threshold, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
-  return { version: PIPELINE_CONFIG_VERSION, features, backbone, model: { kind: model.kind, options: model.options ?? {} }, threshold };
+  return { version: PIPELINE_CONFIG_VERSION, features: { ...features, names: [...features.names] }, backbone, model: { kind: model.kind, options: model.options ?? {} }, threshold };
 }

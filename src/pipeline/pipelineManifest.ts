@@ -59,7 +59,7 @@ export async function writePipelineManifest(
     libraryVersion: LIBRARY_VERSION,
     savedAt: new Date().toISOString(),
     config,
-    featureNames: [...FEATURE_NAMES],
+    featureNames: [...config.features.names],
     decoder: previous?.decoder ?? config.features.decoder,
     backbone: config.backbone === null || id === null ? null : { spec: config.backbone, id },
     modelFolder: 'model',
@@ -107,17 +107,6 @@ export async function readPipelineManifest(dir: string): Promise<PipelineManifes
       `format version ${String(manifest.formatVersion)} (saved by lymphomix ${String(manifest.libraryVersion)}) is newer than this library's ${PIPELINE_FORMAT_VERSION} (lymphomix ${LIBRARY_VERSION})`,
     );
   }
-  const names = manifest.featureNames;
-  if (!Array.isArray(names)) throw new PipelineManifestError(file, 'has no featureNames');
-  const differs = names.findIndex((n, i) => n !== FEATURE_NAMES[i]);
-  if (differs >= 0 || names.length !== FEATURE_NAMES.length) {
-    const at = differs >= 0 ? differs : Math.min(names.length, FEATURE_NAMES.length);
-    throw new PipelineManifestError(
-      file,
-      `feature names differ from this library's at column ${at}: saved ${JSON.stringify(names[at] ?? '(none)')} (${names.length} features), ` +
-        `this library ${JSON.stringify(FEATURE_NAMES[at] ?? '(none)')} (${FEATURE_NAMES.length} features)`,
-    );
-  }
   if (typeof manifest.config !== 'object' || manifest.config === null || (manifest.config as { version?: unknown }).version !== PIPELINE_CONFIG_VERSION) {
     throw new PipelineManifestError(file, `configuration version ${String((manifest.config as { version?: unknown } | undefined)?.version)}, expected ${PIPELINE_CONFIG_VERSION}`);
   }
@@ -127,6 +116,21 @@ export async function readPipelineManifest(dir: string): Promise<PipelineManifes
     config = resolvePipelineConfig(rest, 'LymphocytosisPipeline.load');
   } catch (error) {
     throw new PipelineManifestError(file, `invalid configuration: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // The model's columns: the saved names must be those its configuration computes, and the library's own extractor
+  // must still compute them (a library whose features changed cannot feed an old model).
+  const names = manifest.featureNames;
+  if (!Array.isArray(names)) throw new PipelineManifestError(file, 'has no featureNames');
+  const builtin = config.features.extractorModule === null;
+  const expected = builtin ? FEATURE_NAMES : config.features.names;
+  const differs = names.findIndex((n, i) => n !== expected[i]);
+  if (differs >= 0 || names.length !== expected.length || (builtin && config.features.names.some((n, i) => n !== FEATURE_NAMES[i]))) {
+    const at = differs >= 0 ? differs : Math.min(names.length, expected.length);
+    throw new PipelineManifestError(
+      file,
+      `feature names differ from ${builtin ? "this library's" : "the configuration's"} at column ${at}: saved ${JSON.stringify(names[at] ?? '(none)')} ` +
+        `(${names.length} features), expected ${JSON.stringify(expected[at] ?? '(none)')} (${expected.length} features)`,
+    );
   }
   return { ...(manifest as PipelineManifest), config };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/core/index.js';
+import { FEATURE_NAMES } from '../../src/features/index.js';
 import { PIPELINE_PRESET_NAMES, resolvePipelineConfig } from '../../src/pipeline/index.js';
 
 describe('resolvePipelineConfig', () => {
@@ -14,7 +15,7 @@ describe('resolvePipelineConfig', () => {
     const config = resolvePipelineConfig({ threshold: 0.3 });
     expect(config.threshold).toBe(0.3);
     expect(config.model).toEqual(resolvePipelineConfig('default').model);
-    expect(config.features).toEqual({ handmade: true, decoder: 'auto' });
+    expect(config.features).toEqual({ handmade: true, decoder: 'auto', extractorModule: null, names: [...FEATURE_NAMES] });
     expect(config.backbone).toBeNull();
   });
   it("the report's preset has a frozen backbone, both experts, the gate, mean aggregation and the multitask head", () => {
