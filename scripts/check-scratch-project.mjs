@@ -1,6 +1,6 @@
 // What a new user meets: packs the built package, installs the tarball in a scratch project in a temp folder,
 // type-checks the README's "30-second example" under a strict tsconfig (strict, exactOptionalPropertyTypes,
-// noUncheckedIndexedAccess; no casts needed), and compiles and runs it on a tiny synthetic cohort.
+// noUncheckedIndexedAccess; no casts needed), and compiles and runs them on a small synthetic cohort (20 patients).
 //
 // Usage: npm run build && node scripts/check-scratch-project.mjs [--keep]
 // Offline: the tarball is installed with `npm install --offline` (dependencies from the npm cache); when the cache
@@ -152,7 +152,7 @@ export const checked = [notAnImage, notAPatient, notFeatures, shape, pixels, row
   await writeFile(
     join(project, 'write-cohort.mjs'),
     `import { writeSyntheticCohort } from 'lymphomix';
-await writeSyntheticCohort(${JSON.stringify(cohortDir)}, { seed: 3, patientCount: 4, imagesPerPatient: { min: 2, max: 3 }, masks: false });
+await writeSyntheticCohort(${JSON.stringify(cohortDir)}, { seed: 3, patientCount: 20, imagesPerPatient: { min: 2, max: 3 }, masks: false });
 `,
   );
   run(process.execPath, ['write-cohort.mjs'], project);
@@ -165,7 +165,7 @@ await writeSyntheticCohort(${JSON.stringify(cohortDir)}, { seed: 3, patientCount
       .replace(/'\.cache\/features'/g, JSON.stringify(join(project, '.cache', 'features')));
     await writeFile(join(project, 'src', `readme-${i + 1}.runnable.ts`), runnable);
   }
-  log(`wrote a synthetic cohort (4 patients) and ${examples.length} README example(s)`);
+  log(`wrote a synthetic cohort (20 patients) and ${examples.length} README example(s)`);
 
   const tsc = run(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], project, {
     allowFailure: true,
