@@ -19,9 +19,10 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { MixtureOfExperts, type MixtureOfExpertsConfig, type PatientBag } from '../../src/models/index.js';
+import { seededRandom } from '../../src/core/index.js';
 import { crossValidate } from '../../src/training/crossValidate/index.js';
+import { mixtureOfExpertsEstimator } from '../../src/training/estimator/index.js';
 import { fitMixtureOfExperts } from '../../src/training/fit/index.js';
-import { mulberry32 } from '../../src/training/splits/index.js';
 import type { BenchSuite } from '../suite.js';
 import { formatTable, intOption, parseOptions } from '../table.js';
 
@@ -33,7 +34,8 @@ function median(xs: number[]): number {
 
 /** Synthetic patients with random embeddings (a weak label signal, so that early stopping behaves as on data). */
 function randomPatients(count: number, min: number, max: number, dim: number): PatientBag[] {
-  const random = mulberry32(2024);
+  const rng = seededRandom(2024);
+  const random = (): number => rng.next();
   const gauss = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   return Array.from({ length: count }, (_, i): PatientBag => {
     const label = (i % 10 < 7 ? 1 : 0) as 0 | 1;
@@ -85,18 +87,18 @@ async function run(args: readonly string[]): Promise<void> {
   if (cv > 0) {
     let epochsRun = 0;
     const t0 = performance.now();
-    const result = await crossValidate(bags, {
-      model: config,
+    const result = await crossValidate(mixtureOfExpertsEstimator(config, { epochs, batchSize: batch }), bags, {
       folds,
       seed: 0,
-      fit: { epochs, batchSize: batch },
-      onProgress: () => epochsRun++,
+      onProgress: (event) => {
+        if (event.stage === 'training') epochsRun++;
+      },
     });
     const seconds = (performance.now() - t0) / 1000;
     console.log(
       formatTable(
         ['whole cross-validation', 's', 'epochs (all folds)', 'balanced accuracy'],
-        [[`${folds}-fold, ≤ ${epochs} epochs/fold`, seconds, epochsRun, `${result.mean.balancedAccuracy.toFixed(3)} ± ${result.sd.balancedAccuracy.toFixed(3)}`]],
+        [[`${folds}-fold, ≤ ${epochs} epochs/fold`, seconds, epochsRun, `${result.mean.balancedAccuracy.toFixed(3)} ± ${result.sdOverFolds.balancedAccuracy.toFixed(3)}`]],
       ),
     );
   }
