@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RaggedBatch } from './raggedBatch.js';
+import { ArgumentError } from '../core/index.js';
 
 /** The bag structure of a {@link RaggedBatch}, without its tensor. */
 export type BagSegments = Pick<RaggedBatch, 'bagIds' | 'bagSizes' | 'numBags'>;
@@ -33,7 +34,7 @@ export function bagAssignmentMatrix(segments: BagSegments, options: BagAssignmen
   for (let i = 0; i < total; i++) {
     const b = bagIds[i] ?? -1;
     if (b < 0 || b >= numBags) {
-      throw new Error(`bagAssignmentMatrix: bag id ${b} at ${i} is out of range [0, ${numBags})`);
+      throw new ArgumentError('bagAssignmentMatrix', `segments.bagIds[${i}]`, `a bag id in [0, ${numBags})`, b);
     }
     data[b * total + i] = options.normalize === true ? 1 / (bagSizes[b] ?? 1) : 1;
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { bagAssignmentMatrix, type BagSegments } from './bagAssignmentMatrix.js';
 import { contiguousBagStarts } from './contiguousBagStarts.js';
+import { ArgumentError } from '../core/index.js';
 
 /**
  * Copies per-bag values to the instances of each bag: `x_i = y_{bag(i)}` (the adjoint of `segmentSum`).
@@ -20,9 +21,7 @@ import { contiguousBagStarts } from './contiguousBagStarts.js';
  */
 export function bagToInstances<T extends tf.Tensor1D | tf.Tensor2D>(bagValues: T, segments: BagSegments): T {
   if ((bagValues.rank !== 1 && bagValues.rank !== 2) || bagValues.shape[0] !== segments.numBags) {
-    throw new Error(
-      `bagToInstances: expected [${segments.numBags}] or [${segments.numBags}, D] bag values, got [${bagValues.shape.join(', ')}]`,
-    );
+    throw new ArgumentError('bagToInstances', 'bagValues', `a tensor [${segments.numBags}] or [${segments.numBags}, D] (one row per bag)`, bagValues);
   }
   return tf.tidy(() => {
     const starts = contiguousBagStarts(segments);

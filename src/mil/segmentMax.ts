@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { bagAssignmentMatrix, type BagSegments } from './bagAssignmentMatrix.js';
 import { contiguousBagStarts } from './contiguousBagStarts.js';
+import { checkThat } from '../core/index.js';
 
 /** Added (times −1) to values outside a bag before a max, so they never win. Larger than any sane activation. */
 export const SEGMENT_MASK_VALUE = 1e30;
@@ -24,12 +25,8 @@ export const SEGMENT_MASK_VALUE = 1e30;
  * ```
  */
 export function segmentMax<T extends tf.Tensor1D | tf.Tensor2D>(values: T, segments: BagSegments): T {
-  if (values.rank !== 1 && values.rank !== 2) {
-    throw new Error(`segmentMax: values must be [ΣN] or [ΣN, D], got shape [${values.shape.join(', ')}]`);
-  }
-  if (values.shape[0] !== segments.bagIds.length) {
-    throw new Error(`segmentMax: got ${values.shape[0]} values for ${segments.bagIds.length} bag ids`);
-  }
+  checkThat(values.rank === 1 || values.rank === 2, 'segmentMax', 'values', 'a tensor [ΣN] or [ΣN, D]', values);
+  checkThat(values.shape[0] === segments.bagIds.length, 'segmentMax', 'values', `one row per bag id (${segments.bagIds.length})`, values);
   return tf.tidy(() => {
     const starts = contiguousBagStarts(segments);
     if (starts !== null) {

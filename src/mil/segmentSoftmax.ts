@@ -4,6 +4,7 @@ import { bagToInstances } from './bagToInstances.js';
 import { segmentMax } from './segmentMax.js';
 import { segmentSum } from './segmentSum.js';
 import { stopGradient } from './stopGradient.js';
+import { checkThat } from '../core/index.js';
 
 /**
  * Softmax of instance scores within each bag: `a_i = exp(s_i − m_b) / Σ_{j∈b} exp(s_j − m_b)`, b = bag of i.
@@ -21,12 +22,8 @@ import { stopGradient } from './stopGradient.js';
  * ```
  */
 export function segmentSoftmax(scores: tf.Tensor1D, segments: BagSegments): tf.Tensor1D {
-  if (scores.rank !== 1) {
-    throw new Error(`segmentSoftmax: scores must be [ΣN], got shape [${scores.shape.join(', ')}]`);
-  }
-  if (scores.shape[0] !== segments.bagIds.length) {
-    throw new Error(`segmentSoftmax: got ${scores.shape[0]} scores for ${segments.bagIds.length} bag ids`);
-  }
+  checkThat(scores.rank === 1, 'segmentSoftmax', 'scores', 'a tensor [ΣN]', scores);
+  checkThat(scores.shape[0] === segments.bagIds.length, 'segmentSoftmax', 'scores', `one score per bag id (${segments.bagIds.length})`, scores);
   return tf.tidy(() => {
     const bagMax = stopGradient(scores, (s) => segmentMax(s as tf.Tensor1D, segments)); // [B]
     const e = tf.exp(tf.sub(scores, bagToInstances(bagMax, segments))) as tf.Tensor1D; // [ΣN], in (0, 1]

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { bagAssignmentMatrix, type BagSegments } from './bagAssignmentMatrix.js';
 import { contiguousBagStarts } from './contiguousBagStarts.js';
+import { checkThat } from '../core/index.js';
 
 /** Options of {@link segmentSum}. */
 export interface SegmentSumOptions {
@@ -27,12 +28,8 @@ export interface SegmentSumOptions {
  * ```
  */
 export function segmentSum<T extends tf.Tensor1D | tf.Tensor2D>(values: T, segments: BagSegments, options: SegmentSumOptions = {}): T {
-  if (values.rank !== 1 && values.rank !== 2) {
-    throw new Error(`segmentSum: values must be [ΣN] or [ΣN, D], got shape [${values.shape.join(', ')}]`);
-  }
-  if (values.shape[0] !== segments.bagIds.length) {
-    throw new Error(`segmentSum: got ${values.shape[0]} values for ${segments.bagIds.length} bag ids`);
-  }
+  checkThat(values.rank === 1 || values.rank === 2, 'segmentSum', 'values', 'a tensor [ΣN] or [ΣN, D]', values);
+  checkThat(values.shape[0] === segments.bagIds.length, 'segmentSum', 'values', `one row per bag id (${segments.bagIds.length})`, values);
   const mean = options.mean === true;
   return tf.tidy(() => {
     const starts = contiguousBagStarts(segments);

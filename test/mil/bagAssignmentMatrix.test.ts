@@ -27,7 +27,7 @@ describe('bagAssignmentMatrix', () => {
 
   it('rejects an id out of range', () => {
     expect(() => bagAssignmentMatrix({ bagIds: Int32Array.of(0, 3), bagSizes: Int32Array.of(1, 1), numBags: 2 })).toThrow(
-      'bagAssignmentMatrix: bag id 3 at 1 is out of range [0, 2)',
+      'bagAssignmentMatrix: segments.bagIds[1] must be a bag id in [0, 2), got 3',
     );
   });
 });

@@ -51,7 +51,7 @@ describe('bagToInstances', () => {
 
   it('rejects bag values whose length is not B', () => {
     const y = tf.tensor1d([1, 2]);
-    expect(() => bagToInstances(y, segs([0, 1, 2], 3))).toThrow('bagToInstances: expected [3] or [3, D] bag values, got [2]');
+    expect(() => bagToInstances(y, segs([0, 1, 2], 3))).toThrow('bagToInstances: bagValues must be a tensor [3] or [3, D] (one row per bag), got shape [2] float32');
     y.dispose();
   });
 });

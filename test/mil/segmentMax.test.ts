@@ -33,8 +33,8 @@ describe('segmentMax', () => {
   it('rejects a length mismatch and rank 3', () => {
     const v = tf.tensor1d([1, 2]);
     const v3 = tf.zeros([3, 1, 1]);
-    expect(() => segmentMax(v, segments)).toThrow('segmentMax: got 2 values for 3 bag ids');
-    expect(() => segmentMax(v3 as unknown as tf.Tensor2D, segments)).toThrow('segmentMax: values must be');
+    expect(() => segmentMax(v, segments)).toThrow('segmentMax: values must be one row per bag id (3), got shape [2');
+    expect(() => segmentMax(v3 as unknown as tf.Tensor2D, segments)).toThrow('segmentMax: values must be a tensor [ΣN] or [ΣN, D], got shape [');
     tf.dispose([v, v3]);
   });
 });

@@ -65,7 +65,7 @@ describe('segmentSoftmax', () => {
 
   it('rejects a length mismatch', () => {
     const s = tf.tensor1d([1, 2]);
-    expect(() => segmentSoftmax(s, segments)).toThrow('segmentSoftmax: got 2 scores for 3 bag ids');
+    expect(() => segmentSoftmax(s, segments)).toThrow('segmentSoftmax: scores must be one score per bag id (3), got shape [2] float32');
     s.dispose();
   });
 });

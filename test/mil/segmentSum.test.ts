@@ -60,7 +60,7 @@ describe('segmentSum', () => {
 
   it('rejects a length mismatch', () => {
     const x = tf.tensor1d([1, 2]);
-    expect(() => segmentSum(x, segs([0, 0, 0], 1))).toThrow('segmentSum: got 2 values for 3 bag ids');
+    expect(() => segmentSum(x, segs([0, 0, 0], 1))).toThrow('segmentSum: values must be one row per bag id (3), got shape [2');
     x.dispose();
   });
 });
