@@ -3,7 +3,18 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
-const expected = ['createRgbImage', 'decodeImage', 'segmentNucleus', 'extractCellFeatures', 'FEATURE_NAMES'];
+const expected = [
+  'createRgbImage',
+  'decodeImage',
+  'segmentNucleus',
+  'extractCellFeatures',
+  'FEATURE_NAMES',
+  // the one error class, the one PRNG, the one progress reporter, the one backend set-up
+  'ArgumentError',
+  'seededRandom',
+  'createProgressReporter',
+  'ensureBackend',
+];
 
 // Self-reference by package name goes through the "exports" map, as a user's import would.
 const esm = await import('lymphomix');
@@ -18,6 +29,19 @@ for (const [kind, mod] of [['ESM', esm], ['CJS', cjs]]) {
     failed = true;
   } else {
     console.log(`check-package: ${kind} build exports ${Object.keys(mod).length} names, including ${expected.join(', ')}`);
+  }
+}
+// A bad argument throws the build's own ArgumentError (a TypeError), so that users can catch it by class.
+for (const [kind, mod] of [['ESM', esm], ['CJS', cjs]]) {
+  try {
+    mod.createRgbImage(0, 1);
+    console.error(`check-package: ${kind} createRgbImage(0, 1) did not throw`);
+    failed = true;
+  } catch (e) {
+    if (!(e instanceof mod.ArgumentError) || !(e instanceof TypeError)) {
+      console.error(`check-package: ${kind} createRgbImage(0, 1) threw ${e?.constructor?.name}, not the build's ArgumentError (a TypeError)`);
+      failed = true;
+    }
   }
 }
 if (failed) process.exit(1);
