@@ -4,6 +4,7 @@ import type { ImageRef } from '../data/index.js';
 import { extractCellFeatures, extractFeaturesBatch, loadCellExtractor, type CellFeatures } from '../features/index.js';
 import type { ImageSource, RgbImage } from '../io/index.js';
 import { isNode } from '../io/bytes/isNode.js';
+import { describeImageSource } from '../io/bytes/index.js';
 import {
   backboneFingerprint,
   buildBackbone,
@@ -69,6 +70,10 @@ export interface FeaturizePatientsOptions {
   readonly signal?: AbortSignal;
 }
 
+function nameOf(image: PipelineImage): string {
+  return isDecoded(image) ? `<decoded ${image.shape[1]}×${image.shape[0]}>` : describeImageSource(image as ImageSource);
+}
+
 function isDecoded(image: PipelineImage): image is RgbImage {
   const s = (image as { shape?: unknown }).shape;
   return Array.isArray(s) && s.length === 3 && (image as { data?: unknown }).data !== undefined;
@@ -92,6 +97,15 @@ export async function featurizePatients(
 ): Promise<FeaturizedPatients> {
   checkOptions('featurizePatients', options);
   const records: (ImageRecord | undefined)[][] = patients.map((p) => p.images.map(() => undefined));
+  if (!config.features.handmade) {
+    // No segmentation: every image is a reference for the backbone, or unused.
+    const images = patients.map((p) =>
+      p.images.map((image): ImageRecord => ({ source: nameOf(image), status: 'ok', features: null, error: null, cached: false, embedding: null })),
+    );
+    if (config.backbone === null) return { images, backboneId: null };
+    const encoded = patients.flatMap((p, i) => p.images.flatMap((image, j) => (isDecoded(image) ? [] : [{ patient: i, image: j, source: image as ImageSource }])));
+    return { images, backboneId: await embedRecords(patients, images, config.backbone, encoded, options) };
+  }
   const module = config.features.extractorModule;
   const extract = module === null || !patients.some((p) => p.images.some(isDecoded)) ? extractCellFeatures : (await loadCellExtractor(module)).extractCellFeatures;
   const encoded: { patient: number; image: number; source: ImageSource }[] = [];
@@ -99,7 +113,7 @@ export async function featurizePatients(
     p.images.forEach((image, j) => {
       if (isDecoded(image)) {
         let cell: CellFeatures;
-        const source = `<decoded ${image.shape[1]}×${image.shape[0]}>`;
+        const source = nameOf(image);
         try {
           cell = extract(image);
         } catch (error) {

@@ -203,9 +203,14 @@ export class LymphocytosisPipeline {
     });
     if (usable.length === 0) throw new ArgumentError(fn, 'patients', 'at least one patient with a usable image (a segmented nucleus)', patients.length);
     let index = 0;
-    const features = usable.flatMap((p) => p.images.map((r) => ({ index: index++, status: r.status, features: r.features })));
+    const features = this.config.features.handmade
+      ? usable.flatMap((p) => p.images.map((r) => ({ index: index++, status: r.status, features: r.features })))
+      : undefined;
     const embeddings = withBackbone ? usable.flatMap((p) => p.images.map((r) => r.embedding)) : undefined;
-    return { bags: buildPatientBags(usable, { features, featureNames: this.config.features.names, ...(embeddings === undefined ? {} : { embeddings }) }), kept };
+    return {
+      bags: buildPatientBags(usable, { features, featureNames: this.config.features.names, ...(embeddings === undefined ? {} : { embeddings }) }),
+      kept,
+    };
   }
 
   private labelled(patients: readonly PipelinePatient[], fn: string): void {

@@ -10,7 +10,10 @@ export const PIPELINE_DECODERS = ['auto', 'sharp', 'jimp'] as const;
 
 /** Which per-image features a pipeline computes. */
 export interface PipelineFeaturesConfig {
-  /** The 51 handmade nucleus features (Tavakoli et al. 2021). Defaults to `true`. */
+  /**
+   * The 51 handmade nucleus features (Tavakoli et al. 2021); `false`: no image is segmented (the model then sees the
+   * backbone's embeddings, or only age and count). Defaults to `true`.
+   */
   readonly handmade?: boolean;
   /** The image decoder: `'auto'` is sharp in Node when installed (the reference's pixels), the canvas in browsers. Defaults to `'auto'`. */
   readonly decoder?: (typeof PIPELINE_DECODERS)[number];
@@ -112,7 +115,7 @@ export const PIPELINE_PRESETS = {
   'metadata-only': {
     features: { handmade: false, decoder: 'auto' },
     backbone: null,
-    model: { kind: 'logistic-regression', options: { handmade: false } },
+    model: { kind: 'logistic-regression', options: { inputs: ['metadata'] } },
     threshold: 0.5,
   },
 } as const satisfies Record<string, PipelineConfig>;

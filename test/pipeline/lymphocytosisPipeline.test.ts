@@ -188,4 +188,23 @@ describe('LymphocytosisPipeline', () => {
     stale.dispose();
     pipeline.dispose();
   });
+
+  it.each([
+    ['metadata-only', 'metadata-only' as const],
+    ['logistic regression on mean features + metadata', { model: { kind: 'logistic-regression', options: { c: 0.5 } } }],
+  ])('the built-in %s kind cross-validates, saves and loads to identical predictions', async (_name, config) => {
+    const pipeline = new LymphocytosisPipeline(config, { workers: 0 });
+    const events: ProgressEvent[] = [];
+    const { result } = await pipeline.crossValidate(patients, { folds: 2, onProgress: (e) => events.push(e) });
+    expect(result.folds).toHaveLength(2);
+    // Without handmade features nothing is segmented.
+    expect(events.some((e) => e.stage === 'features')).toBe(config !== 'metadata-only');
+    await pipeline.fit(patients);
+    const dir = join(root, `model-${pipeline.config.model.kind}-${pipeline.config.features.handmade}`);
+    await pipeline.save(dir);
+    const loaded = await LymphocytosisPipeline.load(dir, { workers: 0 });
+    expect(await loaded.predict(patients)).toEqual(await pipeline.predict(patients));
+    pipeline.dispose();
+    loaded.dispose();
+  });
 });

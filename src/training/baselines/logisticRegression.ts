@@ -237,13 +237,35 @@ export function fitLogisticRegression(
 
   const coefficients = beta.slice(1);
   const intercept = beta[0]!;
+  return logisticRegressionModel({ coefficients, intercept, mean, scale, iterations, converged });
+}
+
+/** The numbers that make a {@link LogisticRegressionModel} (all of it but `predictProbability`): what a saved model holds. */
+export type LogisticRegressionParameters = Omit<LogisticRegressionModel, 'predictProbability'>;
+
+/**
+ * A logistic-regression model from its parameters (e.g. read back from JSON), predicting as the fitted one did.
+ *
+ * @param parameters - Coefficients, intercept, mean and scale of equal lengths F (scales non-zero), iterations, converged.
+ * @returns The model.
+ * @throws {ArgumentError} when the lengths differ or a value is not finite.
+ * @example
+ * ```ts
+ * const copy = logisticRegressionModel({ ...fitted }); // predicts as `fitted`
+ * ```
+ */
+export function logisticRegressionModel(parameters: LogisticRegressionParameters): LogisticRegressionModel {
+  const { coefficients, intercept, mean, scale } = parameters;
+  const f = coefficients.length;
+  for (const [name, values] of [['mean', mean], ['scale', scale]] as const) {
+    if (values.length !== f) throw new ArgumentError('logisticRegressionModel', `parameters.${name}`, `${f} values (as the coefficients)`, values);
+  }
+  for (const [name, values] of [['coefficients', coefficients], ['mean', mean], ['scale', scale], ['intercept', [intercept]]] as const) {
+    const bad = Array.from(values).findIndex((v) => !Number.isFinite(v) || (name === 'scale' && v === 0));
+    if (bad >= 0) throw new ArgumentError('logisticRegressionModel', `parameters.${name}[${bad}]`, name === 'scale' ? 'a finite non-zero number' : 'a finite number', values[bad]);
+  }
   return {
-    coefficients,
-    intercept,
-    mean,
-    scale,
-    iterations,
-    converged,
+    ...parameters,
     predictProbability(predictRows: readonly ArrayLike<number>[]): Float64Array {
       const out = new Float64Array(predictRows.length);
       for (const [i, row] of predictRows.entries()) {

@@ -19,6 +19,27 @@ export interface LogisticRegressionEstimatorOptions extends LogisticRegressionOp
 export interface FittedLogisticRegression extends FittedModel<BagPrediction> {
   /** The fitted regression on the rows {@link patientRows} builds. */
   readonly regression: LogisticRegressionModel;
+  /** What each row holds (see {@link LogisticRegressionEstimatorOptions.inputs}). */
+  readonly inputs: readonly LogisticRegressionInput[];
+}
+
+/**
+ * The fitted model of a {@link logisticRegressionEstimator} from its regression and inputs (e.g. restored with
+ * `logisticRegressionModel` from saved parameters).
+ *
+ * @param regression - The regression on the rows of `inputs`.
+ * @param inputs - What each row holds.
+ * @returns The model, predicting bags.
+ */
+export function fittedLogisticRegression(regression: LogisticRegressionModel, inputs: readonly LogisticRegressionInput[]): FittedLogisticRegression {
+  return {
+    regression,
+    inputs: [...inputs],
+    async predict(test: readonly PatientBag[]): Promise<BagPrediction> {
+      return { probability: Float32Array.from(regression.predictProbability(patientRows(test, inputs))) };
+    },
+    dispose(): void {},
+  };
 }
 
 const FN = 'logisticRegressionEstimator';
@@ -72,14 +93,7 @@ export function logisticRegressionEstimator(options: LogisticRegressionEstimator
   return {
     name: 'logistic-regression',
     async fit(bags: readonly PatientBag[]): Promise<FittedLogisticRegression> {
-      const regression = fitLogisticRegression(patientRows(bags, inputs), bags.map((b) => b.label as number), fitOptions);
-      return {
-        regression,
-        async predict(test: readonly PatientBag[]): Promise<BagPrediction> {
-          return { probability: Float32Array.from(regression.predictProbability(patientRows(test, inputs))) };
-        },
-        dispose(): void {},
-      };
+      return fittedLogisticRegression(fitLogisticRegression(patientRows(bags, inputs), bags.map((b) => b.label as number), fitOptions), inputs);
     },
   };
 }

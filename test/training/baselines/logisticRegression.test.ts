@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitLogisticRegression } from '../../../src/training/baselines/logisticRegression.js';
+import { fitLogisticRegression, logisticRegressionModel } from '../../../src/training/baselines/logisticRegression.js';
 
 describe('fitLogisticRegression', () => {
   it('solves a 1-D symmetric problem: w = 2σ(−w) (root found independently by bisection), intercept 0', () => {
@@ -81,5 +81,33 @@ describe('fitLogisticRegression', () => {
     expect(() => fitLogisticRegression([[1], [2]], [0, 1], { c: 0 })).toThrow('fitLogisticRegression: c must be a finite number > 0, got 0');
     const model = fitLogisticRegression([[1], [2]], [0, 1]);
     expect(() => model.predictProbability([[1, 2]])).toThrow('LogisticRegressionModel.predictProbability: rows[0] must be a row of 1 columns (as the training rows), got an array of 2');
+  });
+});
+
+describe('logisticRegressionModel', () => {
+  it('rebuilds a fitted model from its parameters (as read back from JSON) that predicts the same', () => {
+    const rows = [[0], [1], [2], [3], [4], [5]];
+    const fitted = fitLogisticRegression(rows, [0, 0, 1, 0, 1, 1]);
+    const json = JSON.parse(JSON.stringify({ ...fitted, coefficients: [...fitted.coefficients], mean: [...fitted.mean], scale: [...fitted.scale] })) as {
+      coefficients: number[];
+      intercept: number;
+      mean: number[];
+      scale: number[];
+      iterations: number;
+      converged: boolean;
+    };
+    const copy = logisticRegressionModel({
+      ...json,
+      coefficients: Float64Array.from(json.coefficients),
+      mean: Float64Array.from(json.mean),
+      scale: Float64Array.from(json.scale),
+    });
+    expect(copy.predictProbability(rows)).toEqual(fitted.predictProbability(rows));
+  });
+  it('names the parameter that is wrong', () => {
+    const ok = { coefficients: Float64Array.of(1), intercept: 0, mean: Float64Array.of(0), scale: Float64Array.of(1), iterations: 1, converged: true };
+    expect(() => logisticRegressionModel({ ...ok, mean: Float64Array.of(0, 1) })).toThrow(/parameters\.mean/);
+    expect(() => logisticRegressionModel({ ...ok, scale: Float64Array.of(0) })).toThrow(/parameters\.scale\[0\]/);
+    expect(() => logisticRegressionModel({ ...ok, intercept: Number.NaN })).toThrow(/parameters\.intercept/);
   });
 });
