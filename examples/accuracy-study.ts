@@ -4,7 +4,7 @@
  * the wall time of each run. One configuration per invocation, so that each row of `docs/results.md` has one command.
  *
  * Usage: `npx tsx examples/accuracy-study.ts <cohortDir> <cacheDir> [--seeds 0,1] [--model cells|means|metadata]
- *   [--learner logistic|gbdt|mlp] [--c 0.1] [--rounds 100] [--depth 3] [--eta 0.1] [--hidden 16] [--epochs 30]
+ *   [--learner logistic|gbdt|mlp|logistic+gbdt] [--c 0.1] [--rounds 100] [--depth 3] [--eta 0.1] [--hidden 16] [--epochs 30]
  *   [--pooling mean] [--texture]
  *   [--no-metadata] [--final refit|innerAverage] [--inner-folds 5] [--stacker-c 1]`
  *
@@ -13,7 +13,7 @@
  *   cohort; a rerun on the same image list reads it). Images without a nucleus are left out of their patient.
  * - `--model cells` (default): the per-cell expert; each cell's 51 features (68 with `--texture`) go to the per-cell
  *   learner (`--learner logistic` with inverse strength `--c`, `gbdt` with `--rounds`, `--depth`, `--eta`, or `mlp`
- *   with `--hidden` units and `--epochs`); its
+ *   with `--hidden` units and `--epochs`, or `logistic+gbdt`: both, their pooled scores side by side in the stacker); its
  *   cross-fitted cell scores are pooled per patient (`--pooling mean|quantiles|meanQuantiles|topk|lse`) and stacked
  *   with age and log(1 + count) (`--no-metadata`: the pooled scores alone). `--model means`: the logistic-regression
  *   baseline on per-patient feature means + metadata; `--model metadata`: age and log(1 + count) only.
@@ -44,7 +44,7 @@ export interface AccuracyStudyArgs {
   cacheDir: string;
   seeds: number[];
   model: 'cells' | 'means' | 'metadata';
-  learner: 'logistic' | 'gbdt' | 'mlp';
+  learner: 'logistic' | 'gbdt' | 'mlp' | 'logistic+gbdt';
   hidden: number;
   epochs: number;
   c: number;
@@ -89,7 +89,7 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
   };
   const choices: Record<string, readonly string[]> = {
     model: ['cells', 'means', 'metadata'],
-    learner: ['logistic', 'gbdt', 'mlp'],
+    learner: ['logistic', 'gbdt', 'mlp', 'logistic+gbdt'],
     pooling: ['mean', 'quantiles', 'meanQuantiles', 'topk', 'lse'],
     final: ['refit', 'innerAverage'],
   };
@@ -199,11 +199,14 @@ export function keepColumns(bags: readonly PatientBag[], cols: number): PatientB
 export function estimatorOf(args: AccuracyStudyArgs): Estimator<BagPrediction> {
   if (args.model === 'metadata') return logisticRegressionEstimator({ inputs: ['metadata'] });
   if (args.model === 'means') return logisticRegressionEstimator({ inputs: ['handmade', 'metadata'] });
+  const gbdt = gbdtInstanceLearner({ rounds: args.rounds, maxDepth: args.depth, learningRate: args.eta });
   const learner =
-    args.learner === 'logistic'
+    args.learner === 'logistic+gbdt'
+      ? [logisticInstanceLearner({ c: args.c }), gbdt]
+      : args.learner === 'logistic'
       ? logisticInstanceLearner({ c: args.c })
       : args.learner === 'gbdt'
-        ? gbdtInstanceLearner({ rounds: args.rounds, maxDepth: args.depth, learningRate: args.eta })
+        ? gbdt
         : mlpInstanceLearner({ hidden: args.hidden, epochs: args.epochs });
   return cellScoresEstimator({
     learner,

@@ -13,15 +13,19 @@ import type { BagPrediction, Estimator, EstimatorFitOptions, FittedModel } from 
 import { stratifiedKFold } from '../splits/index.js';
 import type { CellMatrix } from './cellMatrix.js';
 import { crossFitScores } from './crossFitScores.js';
-import { logisticInstanceLearner } from './fitWeightedLogistic.js';
+import { gbdtInstanceLearner } from './fitGradientBoostedTrees.js';
 import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
 import { CELL_POOLINGS, poolScores, type CellPooling, type PoolScoresOptions } from './poolScores.js';
 
 /** Options of {@link cellScoresEstimator}. */
 export interface CellScoresOptions {
-  /** The per-cell model. Defaults to `logisticInstanceLearner({ c: 0.01 })`. */
-  readonly learner?: InstanceLearner;
-  /** How each patient's cell scores are pooled (see {@link CellPooling}). Defaults to `'quantiles'`. */
+  /**
+   * The per-cell model, or several: each is cross-fitted on the same inner folds, and the stacker sees the pooled
+   * scores of every one of them side by side. Defaults to `gbdtInstanceLearner()` (100 trees of depth 3, the
+   * configuration confirmed in docs/results.md).
+   */
+  readonly learner?: InstanceLearner | readonly InstanceLearner[];
+  /** How each patient's cell scores are pooled (see {@link CellPooling}). Defaults to `'mean'`. */
   readonly pooling?: CellPooling;
   /** Quantile levels and top fraction of the pooling. Defaults to {@link poolScores}' defaults. */
   readonly poolOptions?: PoolScoresOptions;
@@ -42,7 +46,10 @@ export interface CellScoresOptions {
 export interface CellScoresPrediction extends BagPrediction {
   /** `cells`: the pooled cell scores alone (logistic); `metadata`: age and log(1 + count) alone (logistic). */
   readonly experts: { readonly cells: Float32Array; readonly metadata: Float32Array };
-  /** `handmade`: per patient, each cell's probability σ(score) under the per-cell model (which cells drove it). */
+  /**
+   * `handmade`: per patient, each cell's probability σ(score) under the per-cell model (with several learners, σ of
+   * their mean score): which cells drove the decision.
+   */
   readonly attention: { readonly handmade: Float32Array[] };
 }
 
@@ -97,18 +104,21 @@ function sigmoid(z: number): number {
  * the same for every patient), `age` and `lymphCount`.
  *
  * @param options - see {@link CellScoresOptions}
- * @returns an {@link Estimator} named `cell-scores(<learner>, <pooling>)`
+ * @returns an {@link Estimator} named `cell-scores(<learners>, <pooling>)`
  * @throws {ArgumentError} naming `cellScoresEstimator` and the option that is invalid
  * @example
- * const estimator = cellScoresEstimator({ pooling: 'quantiles' });
+ * const estimator = cellScoresEstimator({ learner: [gbdtInstanceLearner(), logisticInstanceLearner({ c: 0.1 })] });
  * const model = await estimator.fit(trainBags, { seed: 0 });
  * const { probability, experts, attention } = await model.predict(testBags);
  */
 export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<CellScoresPrediction> {
   checkOptions(FN, options);
-  const learner = options.learner ?? logisticInstanceLearner({ c: 0.01 });
-  if (typeof learner?.fit !== 'function') throw new ArgumentError(FN, 'options.learner', 'an InstanceLearner', learner);
-  const pooling = checkOneOf(FN, 'options.pooling', options.pooling ?? 'quantiles', CELL_POOLINGS);
+  const given = options.learner ?? gbdtInstanceLearner();
+  const learners: readonly InstanceLearner[] = Array.isArray(given) ? given : [given as InstanceLearner];
+  if (learners.length === 0 || !learners.every((l) => typeof l?.fit === 'function')) {
+    throw new ArgumentError(FN, 'options.learner', 'an InstanceLearner or a non-empty array of them', given);
+  }
+  const pooling = checkOneOf(FN, 'options.pooling', options.pooling ?? 'mean', CELL_POOLINGS);
   const poolOptions = options.poolOptions ?? {};
   poolScores(Float64Array.of(0), pooling, poolOptions); // checks the pooling options now
   const innerFolds = optionalInteger(FN, 'options.innerFolds', options.innerFolds, 5, { min: 2 });
@@ -118,7 +128,7 @@ export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<
   if (typeof useMetadata !== 'boolean') throw new ArgumentError(FN, 'options.useMetadata', 'true or false', useMetadata);
 
   return {
-    name: `cell-scores(${learner.name}, ${pooling}${useMetadata ? '' : ', no metadata'})`,
+    name: `cell-scores(${learners.map((l) => l.name).join(' + ')}, ${pooling}${useMetadata ? '' : ', no metadata'})`,
     async fit(bags: readonly PatientBag[], fitOptions: EstimatorFitOptions): Promise<FittedModel<CellScoresPrediction>> {
       const fn = `${FN}.fit`;
       const seed = fitOptions?.seed;
@@ -134,34 +144,41 @@ export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<
         if (signal?.aborted) throw signal.reason ?? new Error(`${fn}: aborted`);
       };
       checkAbort();
-      const total = innerFolds + (finalModel === 'refit' ? 1 : 0);
+      const total = learners.length * (innerFolds + (finalModel === 'refit' ? 1 : 0));
       const report = createProgressReporter<CellScoresProgressDetail>('training', total, fitOptions.onProgress);
       const cells: CellMatrix[] = bags.map((b) => b.handmade!);
       const folds = stratifiedKFold(labels, { nSplits: innerFolds, shuffle: true, seed: deriveSeed(seed, 1) % 2 ** 31 });
       // The fits are synchronous; crossFitScores calls back after each, where progress is reported.
-      const crossFit = crossFitScores(cells, labels, folds, learner, deriveSeed(seed, 2), (k) => {
-        report(k + 1, { step: `inner ${k + 1}/${innerFolds}` });
-        checkAbort();
+      let done = 0;
+      const everyone = [{ train: labels.map((_, i) => i), test: labels.map((_, i) => i) }];
+      const scorers: InstanceScorer[] = [];
+      const outOfFold: Float64Array[][] = [];
+      learners.forEach((learner, l) => {
+        const crossFit = crossFitScores(cells, labels, folds, learner, l === 0 ? deriveSeed(seed, 2) : deriveSeed(seed, 2, l), (k) => {
+          report(++done, { step: `${learner.name}: inner ${k + 1}/${innerFolds}` });
+          checkAbort();
+        });
+        outOfFold.push(crossFit.scores);
+        if (finalModel === 'refit') {
+          scorers.push(crossFitScores(cells, labels, everyone, learner, l === 0 ? deriveSeed(seed, 3) : deriveSeed(seed, 3, l)).scorers[0]!);
+          report(++done, { step: `${learner.name}: final` });
+          checkAbort();
+        } else {
+          const inner = crossFit.scorers;
+          scorers.push({
+            score(m: CellMatrix): Float64Array {
+              const out = new Float64Array(m.rows);
+              for (const s of inner) {
+                const z = s.score(m);
+                for (let i = 0; i < m.rows; i++) out[i]! += z[i]! / inner.length;
+              }
+              return out;
+            },
+          });
+        }
       });
-      let scorer: InstanceScorer;
-      if (finalModel === 'refit') {
-        const all = crossFitScores(cells, labels, [{ train: labels.map((_, i) => i), test: labels.map((_, i) => i) }], learner, deriveSeed(seed, 3));
-        scorer = all.scorers[0]!;
-        report(total, { step: 'final' });
-      } else {
-        const inner = crossFit.scorers;
-        scorer = {
-          score(m: CellMatrix): Float64Array {
-            const out = new Float64Array(m.rows);
-            for (const s of inner) {
-              const z = s.score(m);
-              for (let i = 0; i < m.rows; i++) out[i]! += z[i]! / inner.length;
-            }
-            return out;
-          },
-        };
-      }
-      const pooled = crossFit.scores.map((s) => poolScores(s, pooling, poolOptions));
+      const poolAll = (perLearner: readonly Float64Array[]): number[] => perLearner.flatMap((s) => poolScores(s, pooling, poolOptions));
+      const pooled = bags.map((_, i) => poolAll(outOfFold.map((scores) => scores[i]!)));
       const stackRows = bags.map((b, i) => (useMetadata ? [...pooled[i]!, ...metadataOf(b)] : pooled[i]!));
       const stacker = fitLogisticRegression(stackRows, labels, { c: stackerC });
       const cellsOnly: LogisticRegressionModel = useMetadata ? fitLogisticRegression(pooled, labels, { c: stackerC }) : stacker;
@@ -170,8 +187,8 @@ export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<
       return {
         async predict(test: readonly PatientBag[]): Promise<CellScoresPrediction> {
           checkBags(`${FN} model.predict`, test, cols, false);
-          const scores = test.map((b) => scorer.score(b.handmade!));
-          const testPooled = scores.map((s) => poolScores(s, pooling, poolOptions));
+          const scores = test.map((b) => scorers.map((scorer) => scorer.score(b.handmade!)));
+          const testPooled = scores.map(poolAll);
           const rows = test.map((b, i) => (useMetadata ? [...testPooled[i]!, ...metadataOf(b)] : testPooled[i]!));
           return {
             probability: Float32Array.from(stacker.predictProbability(rows)),
@@ -179,7 +196,11 @@ export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<
               cells: Float32Array.from(cellsOnly.predictProbability(testPooled)),
               metadata: Float32Array.from(metadataOnly.predictProbability(test.map(metadataOf))),
             },
-            attention: { handmade: scores.map((s) => Float32Array.from(s, sigmoid)) },
+            attention: {
+              handmade: scores.map((perLearner) =>
+                Float32Array.from(perLearner[0]!, (_, i) => sigmoid(perLearner.reduce((sum, z) => sum + z[i]!, 0) / perLearner.length)),
+              ),
+            },
           };
         },
         dispose(): void {},

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { crossValidate } from '../../../src/training/crossValidate/index.js';
-import { cellScoresEstimator, logisticInstanceLearner } from '../../../src/training/cellScores/index.js';
+import { cellScoresEstimator, gbdtInstanceLearner, logisticInstanceLearner } from '../../../src/training/cellScores/index.js';
 import { balancedAccuracy } from '../../../src/training/metrics/index.js';
 import type { PatientBag } from '../../../src/models/index.js';
 import { plantedBags } from './plantedBags.js';
@@ -13,7 +13,7 @@ describe('cellScoresEstimator', () => {
 
   it('learns a planted per-cell signal, and the cells point at the planted cells', async () => {
     for (const pooling of ['mean', 'quantiles', 'topk'] as const) {
-      const model = await cellScoresEstimator({ pooling }).fit(train, { seed: 0 });
+      const model = await cellScoresEstimator({ learner: logisticInstanceLearner({ c: 0.1 }), pooling }).fit(train, { seed: 0 });
       const pred = await model.predict(test);
       expect(balancedAccuracy(yTest, pred.probability), pooling).toBeGreaterThan(0.85);
       expect(balancedAccuracy(yTest, pred.experts.cells), pooling).toBeGreaterThan(0.85);
@@ -32,6 +32,33 @@ describe('cellScoresEstimator', () => {
       model.dispose();
       model.dispose(); // harmless twice
     }
+  });
+
+  it('learns it with the default learner (boosted trees), whose attention ranks planted cells high', async () => {
+    const pred = await (await cellScoresEstimator().fit(train, { seed: 0 })).predict(test);
+    expect(balancedAccuracy(yTest, pred.probability)).toBeGreaterThan(0.85);
+    const b = test.findIndex((x) => x.label === 1);
+    const h = test[b]!.handmade!;
+    const att = pred.attention.handmade[b]!;
+    const planted: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < h.rows; i++) (h.data[i * h.cols]! > 2 ? planted : plain).push(att[i]!);
+    const mean = (xs: number[]): number => xs.reduce((x, y) => x + y, 0) / xs.length;
+    expect(planted.length).toBeGreaterThan(0);
+    expect(mean(planted)).toBeGreaterThan(mean(plain) + 0.2);
+  });
+
+  it('stacks the pooled scores of several learners', async () => {
+    const events: string[] = [];
+    const est = cellScoresEstimator({ learner: [logisticInstanceLearner({ c: 0.1 }), gbdtInstanceLearner({ rounds: 20 })], innerFolds: 3 });
+    const model = await est.fit(train, { seed: 0, onProgress: (e) => events.push(String(e.detail.step)) });
+    expect(events).toHaveLength(8);
+    expect(events[7]).toBe('gbdt(20, depth 3, η 0.1): final');
+    const pred = await model.predict(test);
+    expect(balancedAccuracy(yTest, pred.probability)).toBeGreaterThan(0.85);
+    // one learner alone is a different model
+    const single = await (await cellScoresEstimator({ learner: logisticInstanceLearner({ c: 0.1 }), innerFolds: 3 }).fit(train, { seed: 0 })).predict(test);
+    expect(Array.from(single.probability)).not.toEqual(Array.from(pred.probability));
   });
 
   it('is deterministic given the seed, and the inner folds depend on it', async () => {
@@ -53,7 +80,7 @@ describe('cellScoresEstimator', () => {
   });
 
   it('repeating every cell of a training patient changes nothing (patients count equally)', async () => {
-    const est = cellScoresEstimator({ pooling: 'mean', finalModel: 'innerAverage' });
+    const est = cellScoresEstimator({ learner: logisticInstanceLearner({ c: 0.1 }), pooling: 'mean', finalModel: 'innerAverage' });
     const a = await (await est.fit(train, { seed: 3 })).predict(test);
     const doubled = train.map((b, i): PatientBag => {
       if (i !== 4) return b;
@@ -82,7 +109,9 @@ describe('cellScoresEstimator', () => {
     await expect(model.predict([narrow])).rejects.toThrow(/predict.*P0.*4 columns/);
     expect(() => cellScoresEstimator({ pooling: 'median' as never })).toThrow(/options\.pooling/);
     expect(() => cellScoresEstimator({ innerFolds: 1 })).toThrow(/options\.innerFolds/);
-    expect(est.name).toBe('cell-scores(logistic(C=0.01), quantiles)');
+    expect(est.name).toBe('cell-scores(gbdt(100, depth 3, η 0.1), mean)');
+    expect(cellScoresEstimator({ learner: [logisticInstanceLearner({ c: 1 }), logisticInstanceLearner({ c: 2 })] }).name).toBe('cell-scores(logistic(C=1) + logistic(C=2), mean)');
+    expect(() => cellScoresEstimator({ learner: [] })).toThrow(/options\.learner/);
   });
 
   it('cross-validates through crossValidate, with out-of-fold experts and attention, and makes no tensor', async () => {
