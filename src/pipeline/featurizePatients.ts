@@ -115,7 +115,7 @@ export async function featurizePatients(
         let cell: CellFeatures;
         const source = nameOf(image);
         try {
-          cell = extract(image);
+          cell = extract(image, { texture: config.features.texture });
         } catch (error) {
           records[i]![j] = { source, status: 'error', features: null, error: error instanceof Error ? error.message : String(error), cached: false, embedding: null };
           return;
@@ -129,6 +129,7 @@ export async function featurizePatients(
       encoded.map((e) => e.source),
       {
         decode: { decoder: config.features.decoder },
+        ...(config.features.texture ? { cell: { texture: true } } : {}),
         ...(module === null ? {} : { extractorModule: module }),
         ...(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir }),
         ...(options.workers === undefined ? {} : { workers: options.workers }),

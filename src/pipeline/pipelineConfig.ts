@@ -1,5 +1,5 @@
 import { ArgumentError, checkArray, checkNumber, checkOneOf, checkString } from '../core/index.js';
-import { FEATURE_NAMES } from '../features/index.js';
+import { FEATURE_NAMES, TEXTURE_FEATURE_NAMES } from '../features/index.js';
 import type { BackboneSpec } from '../models/backbones/index.js';
 
 /** Version of {@link PipelineConfig}; a saved pipeline records it and loading refuses a newer one. */
@@ -18,13 +18,18 @@ export interface PipelineFeaturesConfig {
   /** The image decoder: `'auto'` is sharp in Node when installed (the reference's pixels), the canvas in browsers. Defaults to `'auto'`. */
   readonly decoder?: (typeof PIPELINE_DECODERS)[number];
   /**
+   * Also the 17 texture descriptors of each nucleus (area in pixels, GLCM, uniform LBP; `TEXTURE_FEATURE_NAMES`),
+   * after the 51 handmade features. Defaults to `false`.
+   */
+  readonly texture?: boolean;
+  /**
    * Your own per-image steps: the path or URL of an ES module exporting `extractCellFeatures(image)` (and/or
    * `decodeImageBytes`), as `extractFeaturesBatch`'s `extractorModule`; `null` for the library's. Defaults to `null`.
    */
   readonly extractorModule?: string | null;
   /**
    * The per-image feature names the model takes, in column order (an extractor module may compute others). Defaults
-   * to the library's 51 `FEATURE_NAMES`.
+   * to the library's 51 `FEATURE_NAMES`, followed by `TEXTURE_FEATURE_NAMES` with `texture`.
    */
   readonly names?: readonly string[];
 }
@@ -59,7 +64,13 @@ export interface PipelineConfig {
 /** A {@link PipelineConfig} with every default filled in. */
 export interface ResolvedPipelineConfig {
   readonly version: number;
-  readonly features: { readonly handmade: boolean; readonly decoder: (typeof PIPELINE_DECODERS)[number]; readonly extractorModule: string | null; readonly names: readonly string[] };
+  readonly features: {
+    readonly handmade: boolean;
+    readonly texture: boolean;
+    readonly decoder: (typeof PIPELINE_DECODERS)[number];
+    readonly extractorModule: string | null;
+    readonly names: readonly string[];
+  };
   readonly backbone: BackboneSpec | null;
   readonly model: Required<PipelineModelConfig>;
   readonly threshold: number;
@@ -126,6 +137,15 @@ export type PipelinePresetName = keyof typeof PIPELINE_PRESETS;
 /** The preset names, for CLIs and messages. */
 export const PIPELINE_PRESET_NAMES = Object.keys(PIPELINE_PRESETS) as PipelinePresetName[];
 
+/**
+ * The feature columns the library's own extractor gives: the 51 handmade features, then the texture descriptors.
+ * @param texture - Whether the texture descriptors are computed.
+ * @returns The names, in column order.
+ */
+export function builtinFeatureNames(texture: boolean): string[] {
+  return texture ? [...FEATURE_NAMES, ...TEXTURE_FEATURE_NAMES] : [...FEATURE_NAMES];
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -168,7 +188,9 @@ export function resolvePipelineConfig(config: PipelineConfig | PipelinePresetNam
   } else cfg = config;
   if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) throw new ArgumentError(fn, 'config', `a configuration object or one of ${PIPELINE_PRESET_NAMES.join(', ')}`, config);
   const base = PIPELINE_PRESETS.default;
-  const features = { extractorModule: null, names: [...FEATURE_NAMES], ...base.features, ...cfg.features };
+  const texture = cfg.features?.texture ?? false;
+  if (typeof texture !== 'boolean') throw new ArgumentError(fn, 'config.features.texture', 'a boolean', texture);
+  const features = { extractorModule: null, names: builtinFeatureNames(texture), ...base.features, texture, ...cfg.features };
   if (typeof features.handmade !== 'boolean') throw new ArgumentError(fn, 'config.features.handmade', 'a boolean', features.handmade);
   checkOneOf(fn, 'config.features.decoder', features.decoder, PIPELINE_DECODERS);
   if (features.extractorModule !== null) checkString(fn, 'config.features.extractorModule', features.extractorModule);

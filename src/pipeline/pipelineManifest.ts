@@ -1,7 +1,6 @@
-import { FEATURE_NAMES } from '../features/index.js';
 import { atomicWriteFile } from '../io/bytes/index.js';
 import { LIBRARY_VERSION } from '../version.js';
-import { resolvePipelineConfig, PIPELINE_CONFIG_VERSION, type ResolvedPipelineConfig } from './pipelineConfig.js';
+import { builtinFeatureNames, resolvePipelineConfig, PIPELINE_CONFIG_VERSION, type ResolvedPipelineConfig } from './pipelineConfig.js';
 import { PipelineManifestError } from './pipelineManifestError.js';
 
 /** The manifest file of a saved pipeline folder. */
@@ -122,9 +121,9 @@ export async function readPipelineManifest(dir: string): Promise<PipelineManifes
   const names = manifest.featureNames;
   if (!Array.isArray(names)) throw new PipelineManifestError(file, 'has no featureNames');
   const builtin = config.features.extractorModule === null;
-  const expected = builtin ? FEATURE_NAMES : config.features.names;
+  const expected = builtin ? builtinFeatureNames(config.features.texture) : config.features.names;
   const differs = names.findIndex((n, i) => n !== expected[i]);
-  if (differs >= 0 || names.length !== expected.length || (builtin && config.features.names.some((n, i) => n !== FEATURE_NAMES[i]))) {
+  if (differs >= 0 || names.length !== expected.length || (builtin && config.features.names.some((n, i) => n !== expected[i]))) {
     const at = differs >= 0 ? differs : Math.min(names.length, expected.length);
     throw new PipelineManifestError(
       file,

@@ -192,6 +192,7 @@ describe('LymphocytosisPipeline', () => {
   it.each([
     ['metadata-only', 'metadata-only' as const],
     ['logistic regression on mean features + metadata', { model: { kind: 'logistic-regression', options: { c: 0.5 } } }],
+    ['logistic regression with the texture descriptors', { features: { texture: true }, model: { kind: 'logistic-regression', options: { c: 0.5 } } }],
   ])('the built-in %s kind cross-validates, saves and loads to identical predictions', async (_name, config) => {
     const pipeline = new LymphocytosisPipeline(config, { workers: 0 });
     const events: ProgressEvent[] = [];
@@ -200,7 +201,7 @@ describe('LymphocytosisPipeline', () => {
     // Without handmade features nothing is segmented.
     expect(events.some((e) => e.stage === 'features')).toBe(config !== 'metadata-only');
     await pipeline.fit(patients);
-    const dir = join(root, `model-${pipeline.config.model.kind}-${pipeline.config.features.handmade}`);
+    const dir = join(root, `model-${pipeline.config.model.kind}-${pipeline.config.features.handmade}-${pipeline.config.features.names.length}`);
     await pipeline.save(dir);
     const loaded = await LymphocytosisPipeline.load(dir, { workers: 0 });
     expect(await loaded.predict(patients)).toEqual(await pipeline.predict(patients));

@@ -15,7 +15,8 @@ describe('resolvePipelineConfig', () => {
     const config = resolvePipelineConfig({ threshold: 0.3 });
     expect(config.threshold).toBe(0.3);
     expect(config.model).toEqual(resolvePipelineConfig('default').model);
-    expect(config.features).toEqual({ handmade: true, decoder: 'auto', extractorModule: null, names: [...FEATURE_NAMES] });
+    expect(config.features).toEqual({ handmade: true, texture: false, decoder: 'auto', extractorModule: null, names: [...FEATURE_NAMES] });
+    expect(resolvePipelineConfig({ features: { texture: true } }).features.names).toHaveLength(FEATURE_NAMES.length + 17);
     expect(config.backbone).toBeNull();
   });
   it("the report's preset has a frozen backbone, both experts, the gate, mean aggregation and the multitask head", () => {

@@ -1,4 +1,5 @@
-import { checkNumber, checkOneOf, checkOptions, checkThat } from '../../core/index.js';
+import { checkBoolean, checkNumber, checkOneOf, checkOptions, checkThat } from '../../core/index.js';
+import { extractTextureFeatures } from '../texture/extractTextureFeatures.js';
 import type { RgbImage } from '../../io/image/rgbImage.js';
 import { balancedSource, segmentNucleusWith } from '../../segmentation/nucleus/segmentNucleus.js';
 import type { NucleusSegmentation, NucleusStatus, SegmentNucleusOptions } from '../../segmentation/nucleus/index.js';
@@ -14,6 +15,12 @@ export interface CellFeatureOptions extends SegmentNucleusOptions {
    * Defaults to 1.
    */
   undefinedRatio?: number;
+  /**
+   * Also compute the 17 texture descriptors of the nucleus (`extractTextureFeatures`: area in pixels, GLCM
+   * properties, uniform LBP histogram; names in `TEXTURE_FEATURE_NAMES`), added to `features` after the 51. Defaults
+   * to `false`.
+   */
+  texture?: boolean;
 }
 
 /** The handmade features of one cell image. */
@@ -48,9 +55,13 @@ export function extractCellFeatures(image: RgbImage, options: CellFeatureOptions
   const fn = 'extractCellFeatures';
   checkOptions(fn, options);
   const undefinedRatio = checkNumber(fn, 'options.undefinedRatio', options.undefinedRatio ?? 1);
-  const { undefinedRatio: _u, ...segOptions } = options;
+  const texture = options.texture === undefined ? false : checkBoolean(fn, 'options.texture', options.texture);
+  const { undefinedRatio: _u, texture: _t, ...segOptions } = options;
   // the segmentation stays here and is done with before returning: no private copy of the pixels
-  return cellFeaturesFromSegmentation(segmentNucleusWith(image, segOptions, false, fn), { undefinedRatio });
+  const seg = segmentNucleusWith(image, segOptions, false, fn);
+  const cell = cellFeaturesFromSegmentation(seg, { undefinedRatio });
+  if (!texture || cell.features === null) return cell;
+  return { ...cell, features: { ...cell.features, ...extractTextureFeatures(image, seg.nucleus.data) } };
 }
 
 /** Options of {@link cellFeaturesFromSegmentation}. */

@@ -172,3 +172,20 @@ describe('extractCellFeatures', () => {
     );
   });
 });
+
+describe('extractCellFeatures with texture', () => {
+  it('adds the 17 texture descriptors of the segmented nucleus after the 51 features, the 51 unchanged', async () => {
+    const { TEXTURE_FEATURE_NAMES, extractTextureFeatures } = await import('../../../src/features/texture/index.js');
+    const cell = syntheticCell({ size: 128, radius: 30, notch: 10, noise: 6 });
+    const plain = extractCellFeatures(cell.image);
+    const withTexture = extractCellFeatures(cell.image, { texture: true });
+    expect(plain.status).toBe('ok');
+    expect(Object.keys(withTexture.features!)).toEqual([...FEATURE_NAMES, ...TEXTURE_FEATURE_NAMES]);
+    for (const name of FEATURE_NAMES) expect(withTexture.features![name]).toBe(plain.features![name]);
+    const expected = extractTextureFeatures(cell.image, segmentNucleus(cell.image).nucleus.data);
+    for (const name of TEXTURE_FEATURE_NAMES) expect((withTexture.features as Record<string, number>)[name]).toBe(expected[name]);
+  });
+  it('names a texture option that is not a boolean', () => {
+    expect(() => extractCellFeatures(ndarray(new Uint8Array(12), [2, 2, 3]), { texture: 'yes' as unknown as boolean })).toThrow(/options\.texture/);
+  });
+});
