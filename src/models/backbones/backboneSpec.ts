@@ -10,6 +10,8 @@ import type { ImageEmbedder } from './imageEmbedder.js';
 import { loadBackbone } from './loadBackbone.js';
 import { loadModelBackbone, SAVED_MODEL_KINDS } from './loadModelBackbone.js';
 import type { SavedModelKind } from './loadModelBackbone.js';
+import { checkOnnxEmbedderOptions } from './onnx/onnxEmbedder.js';
+import type { OnnxEmbedderOptions } from './onnx/onnxEmbedder.js';
 
 /** A built-in architecture by name, with its options and PyTorch weights (the first form of {@link BackboneSpec}). */
 export interface NamedBackboneSpec {
@@ -41,19 +43,41 @@ export interface ModelBackboneSpec {
   options?: FrozenModelBackboneOptions;
 }
 
+/** An ONNX model on onnxruntime used as a frozen backbone (the third form of {@link BackboneSpec}). */
+export interface OnnxBackboneSpec {
+  /**
+   * The `.onnx` file: `url` is a path (Node; relative paths resolve against the working directory), a `file:` /
+   * http(s) URL string, or the file bytes (copied to each thread). Each thread loads it itself (`loadOnnxEmbedder`).
+   */
+  onnx: { url: string | Uint8Array };
+  /**
+   * Input size, mean/std, layout, input/output names, pooling, runtime, execution providers, threads: see
+   * `OnnxEmbedderOptions`. In `embedImagesPool`'s threads `threads` defaults to 1. Defaults to `{}`.
+   */
+  options?: OnnxEmbedderOptions;
+}
+
 /**
  * A backbone described by value, so that another thread can rebuild it. Everything in it is
- * structured-cloneable (it is sent to worker threads). Two forms:
+ * structured-cloneable (it is sent to worker threads). Three forms:
  *
  * - {@link NamedBackboneSpec} `{ name, options?, weights? }`: a built-in architecture and its checkpoint;
- * - {@link ModelBackboneSpec} `{ model: { url, kind }, options? }`: any saved tfjs layers or graph model.
+ * - {@link ModelBackboneSpec} `{ model: { url, kind }, options? }`: any saved tfjs layers or graph model;
+ * - {@link OnnxBackboneSpec} `{ onnx: { url }, options? }`: any ONNX model, on onnxruntime (optional peer
+ *   dependency: onnxruntime-node or onnxruntime-web).
  */
-export type BackboneSpec = NamedBackboneSpec | ModelBackboneSpec;
+export type BackboneSpec = NamedBackboneSpec | ModelBackboneSpec | OnnxBackboneSpec;
 
 /** Whether the spec is the `{ model: { url, kind } }` form. */
 export function isModelBackboneSpec(spec: BackboneSpec): spec is ModelBackboneSpec {
-  const s = spec as { model?: unknown; name?: unknown };
-  return s.model !== undefined && s.name === undefined;
+  const s = spec as { model?: unknown; name?: unknown; onnx?: unknown };
+  return s.model !== undefined && s.name === undefined && s.onnx === undefined;
+}
+
+/** Whether the spec is the `{ onnx: { url } }` form. */
+export function isOnnxBackboneSpec(spec: BackboneSpec): spec is OnnxBackboneSpec {
+  const s = spec as { model?: unknown; name?: unknown; onnx?: unknown };
+  return s.onnx !== undefined && s.name === undefined && s.model === undefined;
 }
 
 /**
@@ -63,6 +87,10 @@ export function isModelBackboneSpec(spec: BackboneSpec): spec is ModelBackboneSp
  * @returns e.g. `'resnet18'` or `'tfjs layers model models/cnn'`
  */
 export function describeBackboneSpec(spec: BackboneSpec): string {
+  if (isOnnxBackboneSpec(spec)) {
+    const url = spec.onnx.url;
+    return `ONNX model ${typeof url === 'string' ? url : `<${url.byteLength} bytes>`}`;
+  }
   return isModelBackboneSpec(spec) ? `tfjs ${spec.model.kind} model ${spec.model.url}` : spec.name;
 }
 
@@ -75,14 +103,24 @@ export function describeBackboneSpec(spec: BackboneSpec): string {
  *   `weights` that are neither a string, bytes nor null, or a `model` without a non-empty `url` string (a
  *   `URL` object is named as such), a relative `file:` URL, a `kind` other than `'layers'` / `'graph'`, bad
  *   `options` (the checks of `FrozenModelBackbone`: not an object, `inputSize`, `inputRange`, `mean`, `std`,
- *   `outputNode` with kind `'layers'`), or with both `name` and `model`
+ *   `outputNode` with kind `'layers'`), or with both `name` and `model`; an `onnx` without a non-empty `url` string
+ *   or bytes, or bad ONNX `options` (`checkOnnxEmbedderOptions`), or `onnx` together with `name` or `model`
  */
 export function checkBackboneSpec(spec: BackboneSpec, fnName: string): void {
-  const kinds = 'a backbone spec { name, options?, weights? } or { model: { url, kind }, options? }';
+  const kinds = 'a backbone spec { name, options?, weights? }, { model: { url, kind }, options? } or { onnx: { url }, options? }';
   checkThat(spec !== null && typeof spec === 'object', fnName, 'spec', kinds, spec);
-  const both = spec as { model?: unknown; name?: unknown };
-  if (both.model !== undefined && both.name !== undefined) {
-    throw new ArgumentError(fnName, 'spec', `${kinds}: either name (built-in architecture) or model (saved tfjs model), not both`, spec);
+  const both = spec as { model?: unknown; name?: unknown; onnx?: unknown };
+  if ([both.model, both.name, both.onnx].filter((x) => x !== undefined).length > 1) {
+    throw new ArgumentError(fnName, 'spec', `${kinds}: one of name (built-in architecture), model (saved tfjs model) or onnx (ONNX model)`, spec);
+  }
+  if (isOnnxBackboneSpec(spec)) {
+    const o = spec.onnx as { url?: unknown } | null;
+    const url = o !== null && typeof o === 'object' ? o.url : o;
+    if (!(url instanceof Uint8Array) && (typeof url !== 'string' || url.length === 0)) {
+      throw new ArgumentError(fnName, 'spec.onnx.url', 'a non-empty path or URL string of an .onnx file, or its bytes', url);
+    }
+    checkOnnxEmbedderOptions(spec.options, fnName, 'spec.options');
+    return;
   }
   if (isModelBackboneSpec(spec)) {
     const m = spec.model as { url?: unknown; kind?: unknown } | null;
@@ -113,8 +151,8 @@ export function checkBackboneSpec(spec: BackboneSpec, fnName: string): void {
  * weights or `loadBackbone` with the checkpoint (named form), or `loadModelBackbone` (model form).
  *
  * @param spec - the spec
- * @returns the backbone (a `Backbone` for the named form, a `FrozenModelBackbone` for the model form); the
- *   caller disposes it
+ * @returns the backbone (a `Backbone` for the named form, a `FrozenModelBackbone` for the model form, an
+ *   `OnnxEmbedder` for the onnx form: `loadOnnxEmbedder`, imported only then); the caller disposes it
  * @throws the errors of `createBackbone` / `loadBackbone` (unknown name, unreadable checkpoint, weight
  *   mismatch) or `loadModelBackbone` (unreadable model, not an image model)
  * @example
@@ -125,6 +163,10 @@ export async function buildBackbone(spec: NamedBackboneSpec): Promise<Backbone>;
 export async function buildBackbone(spec: BackboneSpec): Promise<ImageEmbedder>;
 export async function buildBackbone(spec: BackboneSpec): Promise<ImageEmbedder> {
   if (isModelBackboneSpec(spec)) return loadModelBackbone(spec.model.url, spec.model.kind, spec.options ?? {});
+  if (isOnnxBackboneSpec(spec)) {
+    const { loadOnnxEmbedder } = await import('./onnx/loadOnnxEmbedder.js');
+    return loadOnnxEmbedder(spec.onnx.url, spec.options ?? {}, 'buildBackbone');
+  }
   const options = spec.options ?? {};
   const weights = spec.weights ?? null;
   if (weights === null) {

@@ -181,7 +181,10 @@ export async function embedImagesAs(
   options: EmbedImagesOptions,
 ): Promise<EmbedImagesResult> {
   checkThat(
-    backbone !== null && typeof backbone === 'object' && typeof backbone.embed === 'function' && Number.isSafeInteger(backbone.embeddingSize),
+    backbone !== null &&
+      typeof backbone === 'object' &&
+      (typeof backbone.embed === 'function' || typeof backbone.embedPixels === 'function') &&
+      Number.isSafeInteger(backbone.embeddingSize),
     fn,
     'backbone',
     'an ImageEmbedder (a Backbone or a loaded model backbone)',

@@ -7,7 +7,7 @@ import type { BatchItem, BatchOutcome, BatchProgressDetail } from '../../io/cach
 import { resolveDecoder } from '../../io/image/decodeImageBytes.js';
 import type { RgbImage } from '../../io/image/rgbImage.js';
 import { toContiguousRgb } from '../../io/image/rgbImage.js';
-import { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackboneSpec } from './backboneSpec.js';
+import { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackboneSpec, isOnnxBackboneSpec } from './backboneSpec.js';
 import type { BackboneSpec } from './backboneSpec.js';
 import { checkEmbedOptions, embedImagesAs, embeddingResults, openEmbeddingCache } from './embedImages.js';
 import type { EmbedImagesResult } from './embedImages.js';
@@ -92,7 +92,8 @@ const FN = 'embedImagesPool';
  * On wasm the embeddings equal `embedImages`'s with the same backbone (same steps, same kernels).
  *
  * @param spec - the backbone by value, see {@link BackboneSpec}: a built-in architecture `{ name, options?, weights? }`
- *   or a saved tfjs layers / graph model `{ model: { url, kind }, options? }` that each thread loads itself
+ *   or a saved tfjs layers / graph model `{ model: { url, kind }, options? }` or an ONNX model `{ onnx: { url }, options? }`
+ *   (on onnxruntime, one intra-op thread per worker unless `options.threads` says otherwise) that each thread loads itself
  * @param images - the image sources (paths, URLs, bytes, blobs); caller-owned bytes are copied, never detached
  * @param options - see {@link EmbedImagesPoolOptions}
  * @returns `{ results, failures, embeddingSize, backboneId, decoder, invalidCacheEntries }`, as `embedImages`
@@ -207,7 +208,7 @@ export async function embedImagesPool(
       if (reply.backboneId !== backboneId) {
         throw new Error(
           `${FN}: worker threads built different backbones (${reply.backboneId} vs ${backboneId})` +
-            (!isModelBackboneSpec(spec) && (spec.weights ?? null) === null
+            (!isModelBackboneSpec(spec) && !isOnnxBackboneSpec(spec) && (spec.weights ?? null) === null
               ? '; random weights are not reproducible with seed 0 (tfjs initialisers take seed 0 for no seed): ' +
                 'pass a checkpoint or options.seed ≥ 1'
               : ''),

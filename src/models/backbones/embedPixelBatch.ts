@@ -5,7 +5,8 @@ import type { ImageEmbedder } from './imageEmbedder.js';
 /**
  * Embed decoded images in one forward pass, with the steps of `embedImages`: resize to the backbone's
  * `inputSize` (bilinear, half-pixel centres) when needed, normalise with the backbone's `mean`/`std` for
- * `inputRange: 'normalized'` backbones, `backbone.embed`.
+ * `inputRange: 'normalized'` backbones, `backbone.embed`; or, for a backbone with `embedPixels` (an ONNX model),
+ * the resized [0, 255] pixels to `embedPixels` (which normalises itself).
  *
  * @param backbone - the backbone (its weights are not changed): a built-in `Backbone` or any {@link ImageEmbedder}
  * @param images - contiguous {@link RgbImage}s [H, W, 3], uint8, any sizes; may be empty
@@ -19,6 +20,10 @@ export async function embedPixelBatch(backbone: ImageEmbedder, images: readonly 
   const d = backbone.embeddingSize;
   const pixels = new Float32Array(images.length * size * size * 3);
   images.forEach((image, i) => pixels.set(resizeToSquare(image, size), i * size * size * 3));
+  if (typeof backbone.embedPixels === 'function') {
+    const values = await backbone.embedPixels(pixels, images.length); // [N, D]
+    return images.map((_, i) => values.slice(i * d, (i + 1) * d));
+  }
   const z = tf.tidy(() => {
     const x = tf.tensor4d(pixels, [images.length, size, size, 3]); // [N, S, S, 3] in [0, 255]
     return backbone.embed(backbone.inputRange === 'uint8' ? x : normalizeFor(backbone, x)); // [N, D]

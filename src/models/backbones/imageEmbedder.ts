@@ -5,7 +5,8 @@ import type { BackboneInputRange } from './backbone.js';
  * What the frozen embedding path (`embedImages`, `embedPixelBatch`, `embedImagesPool`, `backboneFingerprint`)
  * needs of a backbone: a function images [N, H, W, 3] → embeddings [N, D] with its input conventions and the
  * bytes that identify it. The built-in architectures ({@link Backbone}: ResNet, ConvNeXt, ViT) and any saved
- * tfjs layers or graph model wrapped in a `FrozenModelBackbone` implement it.
+ * tfjs layers or graph model wrapped in a `FrozenModelBackbone` implement it, and so does an ONNX model on
+ * onnxruntime (`OnnxEmbedder`, through the asynchronous `embedPixels`).
  *
  * Shape key: N images, H = W = `inputSize`, D = `embeddingSize`.
  *
@@ -36,6 +37,16 @@ export interface ImageEmbedder {
    * @returns [N, D] float32, a new tensor the caller disposes
    */
   embed(images: tf.Tensor): tf.Tensor2D;
+  /**
+   * Embed a batch of images outside tfjs, asynchronously (e.g. an `OnnxEmbedder` on onnxruntime). When present,
+   * the embedding functions (`embedPixelBatch`, `embedImages`, `embedImagesPool`) use it instead of `embed`, and
+   * give it RGB in [0, 255] whatever `inputRange` says (it normalises itself).
+   *
+   * @param pixels - [N, S, S, 3] RGB in [0, 255], row-major (S = `inputSize`)
+   * @param n - N
+   * @returns [N, D] float32, row-major
+   */
+  embedPixels?(pixels: Float32Array, n: number): Promise<Float32Array>;
   /**
    * The bytes that identify the function computed (configuration and every weight value, no tfjs object
    * names that vary between runs), in a fixed order; `backboneFingerprint` hashes their concatenation.

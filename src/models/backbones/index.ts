@@ -1,7 +1,7 @@
 /**
  * Image backbones in tfjs with PyTorch-compatible weights: ResNet18 (torchvision), ConvNeXt atto … tiny and
  * ViT-S/16 (timm) returning pooled instance embeddings [N, D]; loading of `.safetensors` checkpoints; LoRA
- * adapters for the ViT; any saved tfjs layers or graph model as a frozen backbone; frozen-mode embedding of a
+ * adapters for the ViT; any saved tfjs layers or graph model, or any ONNX model on onnxruntime, as a frozen backbone; frozen-mode embedding of a
  * cohort with an on-disk cache.
  * @module
  */
@@ -29,12 +29,31 @@ export { embedImages, EMBEDDING_CACHE_VERSION } from './embedImages.js';
 export type { EmbedImagesOptions, EmbedImagesResult, EmbeddedImage } from './embedImages.js';
 export { embedImagesPool } from './embedImagesPool.js';
 export type { EmbedImagesPoolOptions } from './embedImagesPool.js';
-export { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackboneSpec } from './backboneSpec.js';
-export type { BackboneSpec, ModelBackboneSpec, NamedBackboneSpec } from './backboneSpec.js';
+export { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackboneSpec, isOnnxBackboneSpec } from './backboneSpec.js';
+export type { BackboneSpec, ModelBackboneSpec, NamedBackboneSpec, OnnxBackboneSpec } from './backboneSpec.js';
 export type { ImageEmbedder } from './imageEmbedder.js';
 export { checkFrozenModelBackboneOptions, FrozenModelBackbone } from './frozenModelBackbone.js';
 export type { CheckedFrozenModelBackboneOptions, FrozenModelBackboneOptions } from './frozenModelBackbone.js';
 export { loadModelBackbone, SAVED_MODEL_KINDS } from './loadModelBackbone.js';
 export type { LoadModelBackboneOptions, SavedModelKind } from './loadModelBackbone.js';
 export { embedPixelBatch } from './embedPixelBatch.js';
+export {
+  checkOnnxEmbedderOptions,
+  loadOnnxEmbedder,
+  loadOnnxRuntime,
+  missingOnnxRuntimeMessage,
+  OnnxEmbedder,
+  ONNX_WEB_FALLBACK_WARNING,
+} from './onnx/index.js';
+export type {
+  CheckedOnnxEmbedderOptions,
+  LoadedOnnxRuntime,
+  LoadOnnxEmbedderOptions,
+  OnnxEmbedderConfig,
+  OnnxEmbedderOptions,
+  OnnxLayout,
+  OnnxPooling,
+  OnnxRuntime,
+  OnnxRuntimeChoice,
+} from './onnx/index.js';
 export { resolveEmbeddingWorkerUrl } from './resolveEmbeddingWorkerUrl.js';

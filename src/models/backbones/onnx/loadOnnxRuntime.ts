@@ -1,0 +1,104 @@
+import type * as OrtNode from 'onnxruntime-node';
+import { isNode } from '../../../io/bytes/isNode.js';
+
+/** The part of onnxruntime's API the ONNX embedder uses (the same in onnxruntime-node and onnxruntime-web). */
+export type OnnxRuntime = Pick<typeof OrtNode, 'InferenceSession' | 'Tensor'> & {
+  env?: { wasm?: { numThreads?: number } };
+};
+
+/** Which onnxruntime package runs the models: `'node'` (native), `'web'` (wasm / WebGPU), `'auto'` (node in Node, else web). */
+export type OnnxRuntimeChoice = 'auto' | 'node' | 'web';
+
+/** A loaded runtime and the package it came from. */
+export interface LoadedOnnxRuntime {
+  /** The package: `'onnxruntime-node'` or `'onnxruntime-web'`. */
+  name: 'onnxruntime-node' | 'onnxruntime-web';
+  /** Its module. */
+  ort: OnnxRuntime;
+}
+
+/** Imports a package by name (replaceable in tests to simulate a missing package). @internal */
+export type OnnxModuleImporter = (name: 'onnxruntime-node' | 'onnxruntime-web') => Promise<unknown>;
+
+/** The one line printed once when Node falls back from onnxruntime-node to onnxruntime-web. */
+export const ONNX_WEB_FALLBACK_WARNING =
+  'lymphomix: onnxruntime-node is not installed, so ONNX models run on onnxruntime-web (wasm, about 3x slower per core): ' +
+  'npm install onnxruntime-node for native CPU speed';
+
+/**
+ * The one-line error when no onnxruntime package can be imported: what to install, and the fallback.
+ *
+ * @param fn - the public function the user called
+ * @returns the message
+ */
+export function missingOnnxRuntimeMessage(fn: string): string {
+  return (
+    `${fn}: ONNX models need onnxruntime, which is not installed: npm install onnxruntime-node (Node, native CPU, ~290 MB) ` +
+    'or onnxruntime-web (browsers and Node, wasm/WebGPU, ~150 MB); without it use a tfjs backbone ({ name } or { model }) on tfjs wasm'
+  );
+}
+
+let warned = false;
+const loaded = new Map<string, Promise<LoadedOnnxRuntime | null>>();
+
+function isMissing(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)|Failed to resolve module/i.test(String(e));
+}
+
+async function tryImport(name: 'onnxruntime-node' | 'onnxruntime-web', importer: OnnxModuleImporter): Promise<LoadedOnnxRuntime | null> {
+  try {
+    const m = (await importer(name)) as OnnxRuntime & { default?: OnnxRuntime };
+    const ort = typeof m.InferenceSession === 'function' || typeof m.InferenceSession === 'object' ? m : m.default;
+    if (ort === undefined) return null;
+    return { name, ort };
+  } catch (e) {
+    if (isMissing(e)) return null;
+    throw e;
+  }
+}
+
+const defaultImporter: OnnxModuleImporter = (name) => (name === 'onnxruntime-node' ? import('onnxruntime-node') : import('onnxruntime-web'));
+
+/**
+ * Import onnxruntime, an optional peer dependency: `onnxruntime-node` in Node (native CPU, CUDA where installed),
+ * `onnxruntime-web` in browsers (WebGPU, wasm). In Node without onnxruntime-node it falls back to onnxruntime-web
+ * and prints {@link ONNX_WEB_FALLBACK_WARNING} once.
+ *
+ * @param fn - the public function named in the error
+ * @param choice - which package; defaults to `'auto'`
+ * @param importer - imports a package (tests); defaults to dynamic `import()`
+ * @returns the runtime
+ * @throws Error with {@link missingOnnxRuntimeMessage} (one line) when no usable package is installed
+ * @example
+ * const { name, ort } = await loadOnnxRuntime('loadOnnxEmbedder');
+ */
+export async function loadOnnxRuntime(
+  fn: string,
+  choice: OnnxRuntimeChoice = 'auto',
+  importer: OnnxModuleImporter = defaultImporter,
+): Promise<LoadedOnnxRuntime> {
+  const cacheable = importer === defaultImporter;
+  const key = choice;
+  let pending = cacheable ? loaded.get(key) : undefined;
+  if (pending === undefined) {
+    pending = (async () => {
+      if (choice === 'web' || (choice === 'auto' && !isNode())) return tryImport('onnxruntime-web', importer);
+      const native = await tryImport('onnxruntime-node', importer);
+      if (native !== null || choice === 'node') return native;
+      const web = await tryImport('onnxruntime-web', importer);
+      if (web !== null && !warned) {
+        warned = true;
+        console.warn(ONNX_WEB_FALLBACK_WARNING);
+      }
+      return web;
+    })();
+    if (cacheable) loaded.set(key, pending);
+  }
+  const runtime = await pending;
+  if (runtime === null) {
+    if (cacheable) loaded.delete(key);
+    throw new Error(missingOnnxRuntimeMessage(fn));
+  }
+  return runtime;
+}
