@@ -3,34 +3,27 @@ import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { atomicWriteFile } from '../../io/bytes/index.js';
-import { LymphocytosisPipeline } from '../../pipeline/index.js';
 import { parseIntegerOption } from '../cliError.js';
 import type { CommandContext } from '../commandContext.js';
 import { loadCohortArg } from '../loadCohortArg.js';
-import { loadConfigArg } from '../loadConfigArg.js';
+import { addPipelineOptions, pipelineFromOptions, type PipelineCommandOptions } from '../pipelineOptions.js';
 import { formatTable } from '../summaryTable.js';
 
 /** Registers `lymphomix cv`: repeated stratified K-fold cross-validation of a configuration on a labelled cohort. */
 export function registerCv(program: Command, ctx: CommandContext): void {
-  program
-    .command('cv')
+  addPipelineOptions(program.command('cv'))
     .description('cross-validate a configuration on a labelled cohort: per-fold metrics, out-of-fold predictions, cv-summary.json')
     .requiredOption('--data <dir>', 'labelled cohort folder in the challenge layout')
-    .option('--config <preset|file.json>', 'a preset (default, challenge-report, metadata-only) or a configuration file', 'default')
     .option('--folds <k>', 'folds', '5')
     .option('--repeats <r>', 'reshuffles of the folds', '1')
     .option('--seed <s>', 'seed of the folds and models', '0')
     .option('--out <dir>', 'where to write cv-summary.json and cv-predictions.csv', 'lymphomix-cv')
-    .option('--cache <dir>', 'content-keyed feature cache', '.lymphomix-cache')
-    .option('--workers <n>', 'feature-extraction worker threads (default: all cores)')
-    .action(async (opts: { data: string; config: string; folds: string; repeats: string; seed: string; out: string; cache: string; workers?: string }) => {
+    .action(async (opts: PipelineCommandOptions & { data: string; folds: string; repeats: string; seed: string; out: string }) => {
       const folds = parseIntegerOption('--folds', opts.folds, 2);
       const repeats = parseIntegerOption('--repeats', opts.repeats, 1);
       const seed = parseIntegerOption('--seed', opts.seed, 0);
-      const workers = opts.workers === undefined ? undefined : parseIntegerOption('--workers', opts.workers, 0);
-      const config = await loadConfigArg(opts.config);
+      const pipeline = await pipelineFromOptions(opts);
       const cohort = await loadCohortArg(opts.data);
-      const pipeline = new LymphocytosisPipeline(config, { cacheDir: opts.cache, ...(workers === undefined ? {} : { workers }) });
       const bars = ctx.progressBars();
       const started = performance.now();
       let cv;

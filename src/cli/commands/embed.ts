@@ -12,6 +12,7 @@ interface EmbedCommandOptions {
   backbone?: string;
   weights?: string;
   tfjsModel?: string;
+  onnx?: string;
   kind: string;
   inputSize?: string;
   cache: string;
@@ -23,10 +24,11 @@ interface EmbedCommandOptions {
 }
 
 function backboneSpec(opts: EmbedCommandOptions): BackboneSpec {
-  if ((opts.backbone === undefined) === (opts.tfjsModel === undefined)) {
-    throw new CliError('give one of --backbone <name> (a built-in architecture) or --tfjs-model <model.json>', 'usage');
+  if ([opts.backbone, opts.tfjsModel, opts.onnx].filter((x) => x !== undefined).length !== 1) {
+    throw new CliError('give one of --backbone <name> (a built-in architecture), --tfjs-model <model.json> or --onnx <model.onnx>', 'usage');
   }
   const inputSize = opts.inputSize === undefined ? undefined : parseIntegerOption('--input-size', opts.inputSize, 16);
+  if (opts.onnx !== undefined) return { onnx: { url: opts.onnx }, ...(inputSize === undefined ? {} : { options: { inputSize } }) };
   if (opts.tfjsModel !== undefined) {
     if (opts.kind !== 'layers' && opts.kind !== 'graph') throw new CliError(`--kind must be layers or graph, got '${opts.kind}'`, 'usage');
     return { model: { url: opts.tfjsModel, kind: opts.kind }, ...(inputSize === undefined ? {} : { options: { inputSize } }) };
@@ -50,6 +52,7 @@ export function registerEmbed(program: Command, ctx: CommandContext): void {
     .option('--backbone <name>', `a built-in architecture (${BACKBONE_NAMES.join(', ')})`)
     .option('--weights <file.safetensors>', 'its timm/torchvision weights (default: seeded random weights)')
     .option('--tfjs-model <model.json>', 'any saved tfjs model as the backbone instead')
+    .option('--onnx <model.onnx>', 'any ONNX vision model as the backbone instead (ImageNet mean/std; needs onnxruntime-node)')
     .option('--kind <layers|graph>', 'the saved tfjs model kind', 'layers')
     .option('--input-size <px>', 'input side in pixels (default: the backbone\'s)')
     .option('--cache <dir>', 'content-keyed cache', '.lymphomix-cache')

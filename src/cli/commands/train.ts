@@ -1,27 +1,20 @@
 import type { Command } from 'commander';
-import { LymphocytosisPipeline } from '../../pipeline/index.js';
 import { parseIntegerOption } from '../cliError.js';
 import type { CommandContext } from '../commandContext.js';
 import { loadCohortArg } from '../loadCohortArg.js';
-import { loadConfigArg } from '../loadConfigArg.js';
+import { addPipelineOptions, pipelineFromOptions, type PipelineCommandOptions } from '../pipelineOptions.js';
 
 /** Registers `lymphomix train`: fit a configuration on a labelled cohort and save the model folder. */
 export function registerTrain(program: Command, ctx: CommandContext): void {
-  program
-    .command('train')
+  addPipelineOptions(program.command('train'))
     .description('train a configuration on a labelled cohort and save one model folder (manifest + weights)')
     .requiredOption('--data <dir>', 'labelled cohort folder in the challenge layout')
     .requiredOption('--out <dir>', 'the model folder to write')
-    .option('--config <preset|file.json>', 'a preset (default, challenge-report, metadata-only) or a configuration file', 'default')
     .option('--seed <s>', 'seed of the model', '0')
-    .option('--cache <dir>', 'content-keyed feature cache', '.lymphomix-cache')
-    .option('--workers <n>', 'feature-extraction worker threads (default: all cores)')
-    .action(async (opts: { data: string; out: string; config: string; seed: string; cache: string; workers?: string }) => {
+    .action(async (opts: PipelineCommandOptions & { data: string; out: string; seed: string }) => {
       const seed = parseIntegerOption('--seed', opts.seed, 0);
-      const workers = opts.workers === undefined ? undefined : parseIntegerOption('--workers', opts.workers, 0);
-      const config = await loadConfigArg(opts.config);
+      const pipeline = await pipelineFromOptions(opts);
       const cohort = await loadCohortArg(opts.data);
-      const pipeline = new LymphocytosisPipeline(config, { cacheDir: opts.cache, ...(workers === undefined ? {} : { workers }) });
       const bars = ctx.progressBars();
       const started = performance.now();
       try {
