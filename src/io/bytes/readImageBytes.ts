@@ -3,6 +3,7 @@ import { ImageDecodeError, errorMessage } from '../image/imageDecodeError.js';
 import { describeImageSource, isUrlString } from './imageSource.js';
 import type { ImageSource } from './imageSource.js';
 import { isNode } from './isNode.js';
+import { FileReadError, readRegularFile } from './readRegularFile.js';
 
 /** Options of {@link readImageBytes}. */
 export interface ReadImageBytesOptions {
@@ -19,13 +20,15 @@ export interface ReadImageBytesOptions {
  * - `Blob` / `File`: read with `blob.arrayBuffer()`.
  * - `http:`, `https:`, `data:`, `blob:` URLs (strings or `URL`s): read with the global `fetch`
  *   (browsers; Node ≥ 18 for http(s) and data URLs). A non-2xx status is an error.
- * - `file:` URLs and other strings (file paths): read with `node:fs/promises`, which is imported
- *   lazily so that this module also loads in browsers; in a browser they are an error.
+ * - `file:` URLs and other strings (file paths): read with {@link readRegularFile} (`node:fs/promises`, imported
+ *   lazily so that this module also loads in browsers; in a browser they are an error). Anything but a regular file
+ *   (a named pipe, a device, a socket, a folder) is refused before it is read, so such a path never blocks.
  *
  * @param source - where the image comes from (see {@link ImageSource})
  * @param options - see {@link ReadImageBytesOptions}
  * @returns the file bytes, length ≥ 0 (an empty file gives an empty array: {@link decodeImageBytes} rejects it)
- * @throws {@link ImageDecodeError} naming the source when it cannot be read (missing file, HTTP error, …)
+ * @throws {@link ImageDecodeError} naming the source when it cannot be read (missing file, not a regular file, HTTP
+ *   error, …, or aborted by `options.signal`: then `cause` is the signal's reason)
  * @throws ArgumentError (a TypeError) naming `readImageBytes` when `source` is not an {@link ImageSource}
  * @example
  * const bytes = await readImageBytes('data/P0/000001.jpg');
@@ -80,14 +83,9 @@ async function readFileBytes(path: string | URL, name: string, signal: AbortSign
   if (!isNode()) {
     throw new ImageDecodeError(name, 'file paths can only be read in Node; pass a URL, Blob or the bytes in a browser');
   }
-  // Lazy, so that bundlers for the browser never need node:fs.
-  const fs = await import('node:fs/promises');
   try {
-    const buf = await fs.readFile(path, signal === undefined ? undefined : { signal });
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    return await readRegularFile(path, { signal });
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : errorMessage(e);
-    throw new ImageDecodeError(name, reason, { cause: e });
+    throw new ImageDecodeError(name, e instanceof FileReadError ? e.message : errorMessage(e), { cause: e });
   }
 }

@@ -7,9 +7,13 @@
 import { ArgumentError, checkFunction, checkInteger, checkString } from '../../core/index.js';
 import { atomicWriteFile } from '../bytes/atomicWriteFile.js';
 import { isNode } from '../bytes/isNode.js';
+import { FileReadError, readRegularFile } from '../bytes/readRegularFile.js';
 
 /** Version of the entry layout (the JSON envelope around a value); entries of another layout are never served. */
 export const CONTENT_CACHE_FORMAT = 1;
+
+/** Largest entry file read (64 MiB); a larger one is counted invalid and recomputed, never parsed. */
+export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 
 /** Options of {@link openContentCache}. */
 export interface ContentCacheOptions<V> {
@@ -35,7 +39,10 @@ export interface ContentCacheOptions<V> {
 export interface ContentCacheStats {
   /** Entries served. */
   hits: number;
-  /** Entries found but not served: unreadable JSON, another key, settings or version, or a value `decode` rejected. */
+  /**
+   * Entries found but not served: not a regular file, larger than {@link MAX_ENTRY_BYTES}, unreadable JSON, another
+   * key, settings or version, or a value `decode` rejected.
+   */
   invalid: number;
   /** Entries written. */
   written: number;
@@ -127,15 +134,18 @@ export async function openContentCache<V>(dir: string, options: ContentCacheOpti
     stats,
     async get(hash) {
       const file = fileOf(hash);
-      let text: string;
+      let bytes: Uint8Array;
       try {
-        text = await fs.readFile(file, 'utf8');
-      } catch {
-        return undefined; // absent (or unreadable: recomputed and rewritten like an absent one)
+        // A regular file only (a named pipe in its place would block a plain read), and bounded.
+        bytes = await readRegularFile(file, { maxBytes: MAX_ENTRY_BYTES });
+      } catch (e) {
+        if (e instanceof FileReadError && e.code === 'ENOENT') return undefined; // absent
+        stats.invalid++; // not a file, too large or unreadable: recomputed and (when possible) replaced
+        return undefined;
       }
       let value: V | undefined;
       try {
-        const entry = JSON.parse(text) as Record<string, unknown>;
+        const entry = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as Record<string, unknown>;
         const ok =
           entry.format === CONTENT_CACHE_FORMAT &&
           entry.kind === kind &&

@@ -91,13 +91,30 @@ function text(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Waits for `work`, or rejects with the signal's reason as soon as it aborts (whichever comes first). */
+export async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  signal.throwIfAborted();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+  }
+}
+
 /**
  * Runs a per-image batch: see the module. Progress is reported after each image (cache hits and failures too).
  *
  * @param sources - the images
  * @param options - see {@link CachedBatchOptions}
  * @returns the values and failures; every source is in exactly one of them
- * @throws the signal's reason when aborted; the first error of `compute`, of writing the cache, or of `onProgress`
+ * @throws the signal's reason as soon as the signal aborts (even while an image is still being read or computed);
+ *   the first error of `compute`, of writing the cache, or of `onProgress`
  */
 export async function runCachedBatch<V>(sources: readonly ImageSource[], options: CachedBatchOptions<V>): Promise<CachedBatchResult<V>> {
   const { cache, signal } = options;
@@ -123,7 +140,8 @@ export async function runCachedBatch<V>(sources: readonly ImageSource[], options
       failed++;
     }
     done++;
-    report(done, { source, failed, cached, invalidCacheEntries: (cache?.stats.invalid ?? 0) - invalidBefore, decoder: options.decoder });
+    // After an abort the batch has already rejected: late results are kept in the cache but no longer reported.
+    if (signal?.aborted !== true) report(done, { source, failed, cached, invalidCacheEntries: (cache?.stats.invalid ?? 0) - invalidBefore, decoder: options.decoder });
   };
 
   let next = 0;
@@ -170,7 +188,10 @@ export async function runCachedBatch<V>(sources: readonly ImageSource[], options
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.lanes, Math.ceil(total / options.chunk))) }, () => lane()));
+  const lanes = Promise.all(Array.from({ length: Math.max(1, Math.min(options.lanes, Math.ceil(total / options.chunk))) }, () => lane()));
+  // An abort settles the batch at once, even while a read, a decode or a compute call has not returned yet (their
+  // late results are dropped): a stuck source can never hold the caller.
+  await untilAborted(lanes, signal);
   if (stop !== undefined) throw stop.error;
   signal?.throwIfAborted();
   return {

@@ -135,7 +135,7 @@ describe('extractFeaturesBatch (stand-in extractor)', () => {
     await expect(extractFeaturesBatch([], { workers: -1 })).rejects.toThrow('extractFeaturesBatch: options.workers must be an integer ≥ 0, got -1');
     await expect(extractFeaturesBatch([], { workers: 1.5 })).rejects.toThrow(/got 1\.5/);
     await expect(extractFeaturesBatch([], { cacheDir: '' })).rejects.toThrow(ArgumentError);
-    await expect(extractFeaturesBatch([], { cell: 3 as object })).rejects.toThrow(/^extractFeaturesBatch: options.cell must be an options object, got 3$/);
+    await expect(extractFeaturesBatch([], { cell: 3 as unknown as object })).rejects.toThrow(/^extractFeaturesBatch: options.cell must be an options object, got 3$/);
     await expect(extractFeaturesBatch([], { extractorModule: '' })).rejects.toThrow(/^extractFeaturesBatch: options.extractorModule must be a non-empty string/);
     const decoder = { name: 'custom', decode: () => Promise.reject(new Error('unused')) };
     await expect(extractFeaturesBatch([image(1)], { workers: 2, decode: { decoder } })).rejects.toThrow(
