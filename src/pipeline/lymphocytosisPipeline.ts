@@ -1,3 +1,4 @@
+import { ensureBackend } from '../backend/index.js';
 import { ArgumentError, checkArray, checkInteger, checkOptions, type ProgressListener } from '../core/index.js';
 import { buildPatientBags, type PatientBag } from '../models/index.js';
 import { crossValidate, type BagPrediction, type CrossValidationResult } from '../training/index.js';
@@ -233,6 +234,7 @@ export class LymphocytosisPipeline {
     this.labelled(patients, fn);
     const images = await this.featurize(patients, options);
     const { bags, kept } = this.bagsOf(patients, images, fn);
+    await ensureBackend();
     const estimator = getEstimatorKind(this.config.model.kind, fn).create(this.config.model.options);
     const result = await crossValidate(estimator, bags, {
       folds: options.folds ?? 5,
@@ -258,6 +260,7 @@ export class LymphocytosisPipeline {
     this.labelled(patients, fn);
     const images = await this.featurize(patients, options);
     const { bags } = this.bagsOf(patients, images, fn);
+    await ensureBackend();
     const estimator = getEstimatorKind(this.config.model.kind, fn).create(this.config.model.options);
     const model = await estimator.fit(bags, {
       seed: options.seed ?? 0,
@@ -354,6 +357,7 @@ export class LymphocytosisPipeline {
    */
   static async load(dir: string, options: PipelineOptions = {}): Promise<LymphocytosisPipeline> {
     const manifest = await readPipelineManifest(dir);
+    await ensureBackend();
     const pipeline = new LymphocytosisPipeline(manifest.config, options);
     const modelDir = /^[a-z]+:/i.test(dir) ? new URL('model/', dir.endsWith('/') ? dir : `${dir}/`).href : `${dir.replace(/[\\/]+$/, '')}/model`;
     pipeline.model = await getEstimatorKind(manifest.config.model.kind, 'LymphocytosisPipeline.load').load(modelDir, manifest.config.model.options);

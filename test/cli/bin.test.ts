@@ -88,6 +88,8 @@ describe('the lymphomix command, built as dist/ (end to end on a tiny synthetic 
 
     const train = await lymphomix('train', '--data', 'cohort', '--out', 'model', '--cache', 'single');
     expect(train.code, train.stderr).toBe(0);
+    // Training runs on the library's default backend (wasm in Node), never on tfjs's slow cpu fallback with its banner.
+    for (const run of [cv, train]) expect(run.stderr).not.toMatch(/looks like you are running TensorFlow\.js in Node/);
 
     // predict never reads labels: the same folder with every label flipped, and with no LABEL column, gives the same files.
     const csvFile = join(work, 'cohort', 'trainset_true.csv');
