@@ -7,6 +7,7 @@ import { registerCv } from './commands/cv.js';
 import { registerEmbed } from './commands/embed.js';
 import { registerFeatures } from './commands/features.js';
 import { registerPredict } from './commands/predict.js';
+import { registerReport } from './commands/report.js';
 import { registerSegment } from './commands/segment.js';
 import { registerSynth } from './commands/synth.js';
 import { registerTrain } from './commands/train.js';
@@ -54,6 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { out: process
   registerCv(program, ctx);
   registerTrain(program, ctx);
   registerPredict(program, ctx);
+  registerReport(program, ctx);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });

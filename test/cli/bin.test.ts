@@ -86,6 +86,13 @@ describe('the lymphomix command, built as dist/ (end to end on a tiny synthetic 
     expect(summary.perFold).toHaveLength(2);
     for (const f of summary.perFold) expect(f.balancedAccuracy).toBeGreaterThanOrEqual(0);
 
+    const report = await lymphomix('report', '--cv', 'cv');
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toMatch(/balancedAccuracy [0-9.]+ ± [0-9.]+, auc/);
+    const noReport = await lymphomix('report', '--cv', 'segmented');
+    expect(noReport.code).toBe(1);
+    expect(noReport.stderr).toMatch(/cv-summary\.json: cannot read \(ENOENT\)/);
+
     const train = await lymphomix('train', '--data', 'cohort', '--out', 'model', '--cache', 'single');
     expect(train.code, train.stderr).toBe(0);
     // Training runs on the library's default backend (wasm in Node), never on tfjs's slow cpu fallback with its banner.
@@ -134,7 +141,7 @@ describe('the lymphomix command, built as dist/ (end to end on a tiny synthetic 
     expect(usage.stderr).toMatch(/--folds/);
     expect((await lymphomix('frobnicate')).code).toBe(2);
     expect((await lymphomix('--help')).code).toBe(0);
-    for (const command of ['synth', 'segment', 'features', 'embed', 'cv', 'train', 'predict']) {
+    for (const command of ['synth', 'segment', 'features', 'embed', 'cv', 'train', 'predict', 'report']) {
       const help = await lymphomix(command, '--help');
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: lymphomix ${command}`);

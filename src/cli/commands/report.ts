@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { CliError } from '../cliError.js';
+import type { CommandContext } from '../commandContext.js';
+import { formatTable } from '../summaryTable.js';
+
+/** The parts of `cv-summary.json` the report reads. */
+interface CvSummary {
+  estimator: string;
+  patients: number;
+  folds: number;
+  repeats: number;
+  seconds: number;
+  mean: Record<string, number>;
+  sdOverRepeats: Record<string, number | null>;
+  sdOverFolds: Record<string, number | null>;
+  perFold: { repeat: number; fold: number; test: number; balancedAccuracy: number; auc: number; sensitivity: number; specificity: number }[];
+}
+
+/** Registers `lymphomix report`: the summary of a cross-validation folder written by `lymphomix cv`. */
+export function registerReport(program: Command, ctx: CommandContext): void {
+  program
+    .command('report')
+    .description('summarise a cross-validation folder written by lymphomix cv (per-fold table, mean ± sd)')
+    .requiredOption('--cv <dir>', 'the --out folder of lymphomix cv (holds cv-summary.json)')
+    .action(async (opts: { cv: string }) => {
+      const file = join(opts.cv, 'cv-summary.json');
+      let summary: CvSummary;
+      try {
+        summary = JSON.parse(await readFile(file, 'utf8')) as CvSummary;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new CliError(`${file}: ${code === undefined ? 'not JSON' : `cannot read (${code})`}; run lymphomix cv --out ${opts.cv} first`);
+      }
+      if (!Array.isArray(summary.perFold) || typeof summary.mean !== 'object' || summary.mean === null) {
+        throw new CliError(`${file}: not a lymphomix cv summary (no perFold or mean)`);
+      }
+      // JSON writes NaN (the sd of one repeat) as null.
+      const sd = (key: string): string => {
+        const v = (summary.repeats > 1 ? summary.sdOverRepeats : summary.sdOverFolds)[key];
+        return typeof v === 'number' ? ` ± ${v.toFixed(3)}` : '';
+      };
+      const metrics = ['balancedAccuracy', 'auc', 'sensitivity', 'specificity'];
+      ctx.result(
+        summary,
+        formatTable(summary.perFold.map((f) => ({ repeat: f.repeat, fold: f.fold, patients: f.test, balancedAccuracy: f.balancedAccuracy, auc: f.auc, sensitivity: f.sensitivity, specificity: f.specificity }))) +
+          `\n${summary.estimator}, ${summary.patients} patients, ${summary.folds} folds × ${summary.repeats} repeat(s), ${summary.seconds.toFixed(1)} s\n` +
+          metrics.map((m) => `${m} ${summary.mean[m]!.toFixed(3)}${sd(m)}`).join(', ') +
+          ` (± sd over ${summary.repeats > 1 ? 'repeats' : 'folds'})\n`,
+      );
+    });
+}
