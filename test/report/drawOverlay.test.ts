@@ -105,7 +105,7 @@ describe('drawOverlay', () => {
       'drawOverlay: expected hull.color to be 3 integers in [0, 255], got [0,256,0]',
     );
     expect(() => drawOverlay(img, {}, { roc: { fillAlpha: -0.1 } })).toThrow('drawOverlay: expected roc.fillAlpha in [0, 1], got -0.1');
-    expect(() => drawOverlay(ndarray(new Uint8Array(4), [2, 2]) as RgbImage, {})).toThrow('drawOverlay: expected 3 dimensions');
+    expect(() => drawOverlay(ndarray(new Uint8Array(4), [2, 2]) as RgbImage, {})).toThrow('drawOverlay: image must be an ndarray of shape [H, W, 3] (3 dimensions)');
     expect(() => drawOverlay(img, null as unknown as object)).toThrow('drawOverlay: expected masks');
   });
 });

@@ -75,9 +75,9 @@ describe('encodePng', () => {
   });
 
   it('rejects other shapes and dtypes with errors naming encodePng', async () => {
-    await expect(encodePng(ndarray(new Uint8Array(8), [2, 1, 4]) as RgbImage)).rejects.toThrow('encodePng: expected last dimension 3, got 4');
+    await expect(encodePng(ndarray(new Uint8Array(8), [2, 1, 4]) as RgbImage)).rejects.toThrow('encodePng: image must be an ndarray of shape [H, W, 3] (last dimension 3), got shape [2, 1, 4] uint8');
     await expect(encodePng(ndarray(new Uint8Array(8), [8]) as RgbImage)).rejects.toThrow('encodePng');
-    await expect(encodePng(ndarray(new Float32Array(4), [2, 2]) as unknown as Mask)).rejects.toThrow('encodePng: expected uint8 data');
+    await expect(encodePng(ndarray(new Float32Array(4), [2, 2]) as unknown as Mask)).rejects.toThrow('encodePng: mask.data must be a Uint8Array, got Float32Array(4)');
     await expect(encodePng(ndarray(new Uint8Array(0), [0, 3]) as Mask)).rejects.toThrow('encodePng: expected a non-empty mask');
     await expect(encodePng(null as unknown as Mask)).rejects.toThrow('encodePng: expected an ndarray');
   });
