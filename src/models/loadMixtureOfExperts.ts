@@ -1,3 +1,4 @@
+import { ensureBackend } from '../backend/index.js';
 import * as tf from '@tensorflow/tfjs';
 import { ModelCheckpointError } from './modelCheckpointError.js';
 import { MIXTURE_FORMAT, MIXTURE_FORMAT_VERSION, MixtureOfExperts } from './mixtureOfExperts.js';
@@ -35,6 +36,7 @@ function joinWeightData(data: tf.io.WeightData | undefined): ArrayBuffer {
  * ```
  */
 export async function loadMixtureOfExperts(source: ModelLocation): Promise<MixtureOfExperts> {
+  await ensureBackend();
   const handler = resolveMixtureHandler(source, 'load', 'loadMixtureOfExperts');
   const artifacts = await (handler.load as NonNullable<tf.io.IOHandler['load']>)();
   const topology = artifacts.modelTopology as Record<string, unknown> | undefined;

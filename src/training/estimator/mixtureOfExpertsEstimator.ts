@@ -1,3 +1,4 @@
+import { ensureBackend } from '../../backend/index.js';
 import { ArgumentError, checkOptions, deriveSeed, optionalInteger, optionalNumber } from '../../core/index.js';
 import { MixtureEnsemble, MixtureOfExperts, resolveMixtureConfig, type EnsemblePrediction, type MixtureOfExpertsConfig, type PatientBag } from '../../models/index.js';
 import { fitMixtureOfExperts, resolveFitOptions, type FitOptions } from '../fit/index.js';
@@ -64,6 +65,7 @@ export function mixtureOfExpertsEstimator(
   return {
     name: 'mixture-of-experts',
     async fit(bags: readonly PatientBag[], fit: EstimatorFitOptions): Promise<MixtureEnsemble> {
+      await ensureBackend(); // the models' weights are made on the library's default backend, not tfjs's cpu fallback
       const seed = fit.seed;
       let train: readonly PatientBag[] = bags;
       let validation: PatientBag[] | undefined;
