@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- embedding [--batch 2] [--reps 2] [--size 224] [--backend cpu,wasm] [--models resnet18,convnext_tiny]
- * [--pool 2] [--images 24] [--profile]` (or `npx tsx bench/suites/embedding.ts [options]`)
+ * [--pool 2] [--images 24] [--profile] [--torch true] [--threads 1,2] [--python /usr/bin/python3]` (or `npx tsx bench/suites/embedding.ts [options]`)
  *
  * Images/s of the frozen backbones' forward pass (`Backbone.embed`) at full size with random weights: one batch
  * of `batch` random [size, size, 3] images in [0, 255], median of `reps` timed runs after one warm-up, on each
@@ -15,6 +15,10 @@
  * fingerprint it); images/s is the steady state: the images finished after every thread's first forward pass,
  * divided by the time from that pass to the last one (from `onProgress` timestamps). It needs
  * `images > 2 · pool · batch`.
+ *
+ * Last (`--torch false` skips it), onnxruntime-node beside PyTorch CPU in the same run (`onnxVsTorch.ts`): the
+ * same full-size ResNet18 / ConvNeXt-tiny exported to ONNX by `python` at bench time, images/s of both at each
+ * of `threads`, and the ratio.
  * @module
  */
 import { cpus, loadavg } from 'node:os';
@@ -29,6 +33,7 @@ import { createRgbImage } from '../../src/io/image/rgbImage.js';
 import { BACKBONE_NAMES, createBackbone, type BackboneName } from '../../src/models/backbones/createBackbone.js';
 import { embedImagesPool } from '../../src/models/backbones/embedImagesPool.js';
 import type { BenchSuite } from '../suite.js';
+import { compareOnnxWithTorch } from './onnxVsTorch.js';
 import { formatTable, intOption, parseOptions } from '../table.js';
 
 function median(xs: number[]): number {
@@ -148,9 +153,18 @@ async function run(args: readonly string[]): Promise<void> {
   for (const p of profiles) console.log(`\n${p}`);
   console.log(
     `\nload ${loadavg()[0]?.toFixed(2)} at the end. cpu/wasm rows: forward pass only; pool rows: decode + hash + forward in ` +
-      'the threads, steady state after every thread\'s first pass (see the module doc).\n' +
-      'Reference (issue 5): PyTorch 1.13 on these machines, both cores: ResNet18 ≈ 10 images/s, ConvNeXt-tiny ≈ 4.7 images/s.',
+      'the threads, steady state after every thread\'s first pass (see the module doc).',
   );
+  if (options.get('torch') !== 'false') {
+    await compareOnnxWithTorch({
+      models,
+      batch,
+      size,
+      reps,
+      threads: (options.get('threads') ?? '1,2').split(',').map(Number),
+      python: options.get('python') ?? '/usr/bin/python3',
+    });
+  }
 }
 
 /** The backbone embedding throughput suite. */
@@ -161,7 +175,10 @@ export const embeddingSuite: BenchSuite = {
     `  --models L    comma-separated backbones (default resnet18,convnext_tiny; any of ${BACKBONE_NAMES.join(', ')})\n` +
     '  --pool N      worker threads of the embedImagesPool rows (default 2; 0: no pool rows)\n' +
     '  --images N    images embedded by the pool (default 24; more than 2 x pool x batch)\n' +
-    '  --profile     also print the per-kernel times (tf.profile) of one forward pass per backend and backbone',
+    '  --profile     also print the per-kernel times (tf.profile) of one forward pass per backend and backbone\n' +
+    '  --torch B     onnxruntime-node vs PyTorch CPU on the same ONNX exports, with the ratio (default true; needs python3-torch)\n' +
+    '  --threads L   thread counts of that comparison (default 1,2)\n' +
+    '  --python P    the python with torch (default /usr/bin/python3)',
   run,
 };
 
