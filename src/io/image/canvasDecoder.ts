@@ -1,5 +1,6 @@
 import { ImageDecodeError } from './imageDecodeError.js';
-import type { ImageDecoder } from './imageDecoder.js';
+import type { DecoderCallOptions, ImageDecoder } from './imageDecoder.js';
+import { checkImageBytes, checkPngComplete } from './imageHeader.js';
 import { isNode } from '../bytes/isNode.js';
 import { createRgbImage } from './rgbImage.js';
 import type { RgbImage } from './rgbImage.js';
@@ -29,10 +30,13 @@ export function isCanvasDecoderAvailable(): boolean {
  */
 export const canvasDecoder: ImageDecoder = {
   name: 'canvas',
-  async decode(bytes: Uint8Array, name: string): Promise<RgbImage> {
+  async decode(bytes: Uint8Array, name: string, options: DecoderCallOptions = {}): Promise<RgbImage> {
     if (!isCanvasDecoderAvailable()) {
       throw new ImageDecodeError(name, 'the canvas decoder needs a browser (createImageBitmap and OffscreenCanvas)');
     }
+    // The library's acceptance policy, the same as jimp's and sharp's (the browser would also render SVG or WebP).
+    const header = checkImageBytes(bytes, name, options.maxPixels);
+    if (header.format === 'png') await checkPngComplete(bytes, name);
     let bitmap: ImageBitmap;
     try {
       bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]));

@@ -7,7 +7,8 @@ import type { RgbImage } from './rgbImage.js';
 import { SHARP_INSTALL_COMMAND, loadSharp, sharpDecoder } from './sharpDecoder.js';
 import { isNode } from '../bytes/isNode.js';
 import { ArgumentError } from '../../core/argumentError.js';
-import { checkOptions } from '../../core/check.js';
+import { checkInteger, checkOptions } from '../../core/check.js';
+import { MAX_IMAGE_PIXELS } from './imageHeader.js';
 
 /**
  * Which decoder to use: `'jimp'` (pure JS, Node), `'sharp'` (Node, optional dependency;
@@ -29,6 +30,11 @@ export interface DecodeImageOptions {
   name?: string;
   /** Aborts reading a URL or file ({@link decodeImage} only). Defaults to none. */
   signal?: AbortSignal;
+  /**
+   * Largest image accepted, in pixels (width × height as the file's header declares it); a larger one is refused
+   * before any pixel memory is allocated. An integer ≥ 1. Defaults to {@link MAX_IMAGE_PIXELS} (50 million).
+   */
+  maxPixels?: number;
 }
 
 /**
@@ -82,7 +88,14 @@ export async function resolveDecoder(choice: DecoderChoice = 'auto'): Promise<Im
  * @param bytes - the encoded file contents, length ≥ 1
  * @param options - see {@link DecodeImageOptions}
  * @returns an {@link RgbImage} [H, W, 3], uint8 in [0, 255], contiguous row-major
- * @throws {@link ImageDecodeError} naming `options.name` for empty, truncated, corrupt or non-image bytes
+ * The built-in decoders (jimp, sharp, canvas) first apply the library's one acceptance policy (`checkImageBytes`): the format
+ * from the magic bytes must be one of `SUPPORTED_IMAGE_FORMATS` (JPEG, PNG, BMP, TIFF, GIF; WebP, SVG and text
+ * are refused), the declared size within `maxPixels`, and a JPEG or BMP must not be cut short (jimp also checks
+ * that a PNG's image data is complete; sharp refuses truncated data itself). So they accept the same files. A custom
+ * {@link ImageDecoder} gets `maxPixels` and applies its own policy.
+ *
+ * @throws {@link ImageDecodeError} naming `options.name` for empty, truncated, corrupt, unsupported, over-large or
+ *   non-image bytes
  * @throws ArgumentError (a TypeError) naming `decodeImageBytes` when `bytes` is not a Uint8Array or `options` not an object
  * @example
  * const img = await decodeImageBytes(pngBytes, { name: 'upload.png' });
@@ -92,7 +105,9 @@ export async function decodeImageBytes(bytes: Uint8Array, options: DecodeImageOp
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError('decodeImageBytes', 'bytes', 'a Uint8Array of encoded image bytes', bytes);
   checkOptions('decodeImageBytes', options);
   const name = options.name ?? describeImageSource(bytes);
+  const maxPixels = options.maxPixels === undefined ? MAX_IMAGE_PIXELS : checkInteger('decodeImageBytes', 'options.maxPixels', options.maxPixels, { min: 1 });
   if (bytes.byteLength === 0) throw new ImageDecodeError(name, 'empty file (0 bytes)');
   const decoder = await resolveDecoder(options.decoder);
-  return decoder.decode(bytes, name);
+  // The built-in decoders apply the one acceptance policy (checkImageBytes) themselves; a custom one gets maxPixels.
+  return decoder.decode(bytes, name, { maxPixels });
 }

@@ -1,5 +1,11 @@
 import type { RgbImage } from './rgbImage.js';
 
+/** Options of one {@link ImageDecoder.decode} call. */
+export interface DecoderCallOptions {
+  /** Largest width × height accepted. Defaults to `MAX_IMAGE_PIXELS`. */
+  readonly maxPixels?: number | undefined;
+}
+
 /**
  * A pluggable image decoder: encoded bytes (JPEG, PNG, …) → {@link RgbImage} [H, W, 3], uint8.
  *
@@ -10,7 +16,10 @@ import type { RgbImage } from './rgbImage.js';
  * - the EXIF orientation tag is applied (an image stored sideways with orientation 6 comes out upright);
  * - CMYK JPEGs are converted with the naive formula R = (255 − C)(255 − K)/255 (likewise G, B),
  *   without ICC colour management;
- * - every failure is an `ImageDecodeError` whose message names `name`.
+ * - every failure is an `ImageDecodeError` whose message names `name`;
+ * - the same files are accepted: `decodeImageBytes` runs `checkImageBytes` (format from the magic bytes, one of
+ *   `SUPPORTED_IMAGE_FORMATS`; declared size within `maxPixels`; JPEG/BMP not cut short) before any decoder, and
+ *   the library's decoders run it themselves when called directly.
  *
  * Implementations: {@link jimpDecoder} (pure JavaScript, everywhere) and {@link sharpDecoder}
  * (libvips, Node only, optional). They agree exactly on PNG and may differ by a few levels on JPEG
@@ -43,7 +52,9 @@ export interface ImageDecoder {
    *
    * @param bytes - the encoded file, length ≥ 1
    * @param name - the source's name, for error messages
+   * @param options - `maxPixels`: the largest width × height to accept (the library's decoders check it, and the
+   *   format policy of `checkImageBytes`, before decoding). Defaults to `MAX_IMAGE_PIXELS`.
    * @returns [H, W, 3] uint8, contiguous row-major
    */
-  decode(bytes: Uint8Array, name: string): Promise<RgbImage>;
+  decode(bytes: Uint8Array, name: string, options?: DecoderCallOptions): Promise<RgbImage>;
 }

@@ -1,6 +1,7 @@
 import { ImageDecodeError, errorMessage } from './imageDecodeError.js';
 import type * as JimpNamespace from 'jimp';
-import type { ImageDecoder } from './imageDecoder.js';
+import type { DecoderCallOptions, ImageDecoder } from './imageDecoder.js';
+import { checkImageBytes, checkPngComplete } from './imageHeader.js';
 import { createRgbImage } from './rgbImage.js';
 import type { RgbImage } from './rgbImage.js';
 
@@ -63,15 +64,21 @@ export function rgbaToRgbImage(rgba: Uint8Array, width: number, height: number):
  *
  * Reads JPEG (baseline, progressive, grayscale, CMYK via jpeg-js' naive conversion), PNG (gray,
  * palette, RGB, RGBA, 16-bit), BMP, GIF (first frame) and TIFF. Applies the EXIF orientation; drops
- * alpha; ignores embedded ICC profiles (pixel values are taken as sRGB).
+ * alpha; ignores embedded ICC profiles (pixel values are taken as sRGB). Before decoding it applies the library's
+ * acceptance policy (`checkImageBytes`: format from the magic bytes, declared size within `maxPixels`, JPEG/BMP not
+ * cut short) and, for PNG, `checkPngComplete` (every chunk within the file, IEND present, the image data inflating
+ * to its full size), so a truncated PNG is refused every time and a decompression bomb never allocates.
  *
  * @example
  * const img = await decodeImageBytes(bytes, { decoder: jimpDecoder }); // same as the default
  */
 export const jimpDecoder: ImageDecoder = {
   name: 'jimp',
-  async decode(bytes: Uint8Array, name: string): Promise<RgbImage> {
+  async decode(bytes: Uint8Array, name: string, options: DecoderCallOptions = {}): Promise<RgbImage> {
+    // The library's acceptance policy first (format, declared size, completeness), then jimp.
     const { Jimp } = await loadJimp();
+    const header = checkImageBytes(bytes, name, options.maxPixels);
+    if (header.format === 'png') await checkPngComplete(bytes, name);
     let image: Awaited<ReturnType<typeof Jimp.fromBuffer>>;
     try {
       image = await Jimp.fromBuffer(toExactArrayBuffer(bytes));

@@ -1,5 +1,7 @@
 import { ImageDecodeError, errorMessage } from './imageDecodeError.js';
-import type { ImageDecoder } from './imageDecoder.js';
+import type { DecoderCallOptions, ImageDecoder } from './imageDecoder.js';
+import { MAX_IMAGE_PIXELS, checkImageBytes, checkPngComplete } from './imageHeader.js';
+import { jimpDecoder } from './jimpDecoder.js';
 import { isNode } from '../bytes/isNode.js';
 import { createRgbImage } from './rgbImage.js';
 import type { RgbImage } from './rgbImage.js';
@@ -79,7 +81,9 @@ function sharpReason(e: unknown): string {
  *
  * Keeps the {@link ImageDecoder} contract: EXIF orientation applied (`rotate()`), alpha dropped,
  * gray/palette/16-bit converted to 8-bit RGB, CMYK converted with the same naive formula as jimp.
- * Fails on truncated or corrupt data (sharp's `failOn: 'warning'`), as jimp does. Differences from
+ * Accepts the same files as jimp: the library's policy (`checkImageBytes`: format from the magic bytes, declared size
+ * within `maxPixels`, also given to sharp as `limitInputPixels`) runs first; BMP, which libvips cannot read, is
+ * decoded by jimp's BMP codec; truncated or corrupt data fails (sharp's `failOn: 'warning'`). Differences from
  * {@link jimpDecoder}: JPEG pixels may differ by a few levels (libjpeg-turbo's IDCT and chroma
  * upsampling vs jpeg-js'), and an embedded ICC profile on an RGB image is converted to sRGB by sharp
  * but ignored by jimp.
@@ -90,7 +94,8 @@ function sharpReason(e: unknown): string {
  */
 export const sharpDecoder: ImageDecoder = {
   name: 'sharp',
-  async decode(bytes: Uint8Array, name: string): Promise<RgbImage> {
+  async decode(bytes: Uint8Array, name: string, options: DecoderCallOptions = {}): Promise<RgbImage> {
+    // The library's acceptance policy first (format, declared size, completeness), the same as jimp's.
     const sharp = await loadSharp();
     if (sharp === null) {
       throw new Error(
@@ -98,11 +103,17 @@ export const sharpDecoder: ImageDecoder = {
           `run \`${SHARP_INSTALL_COMMAND}\` or use the 'jimp' decoder`,
       );
     }
+    const maxPixels = options.maxPixels ?? MAX_IMAGE_PIXELS;
+    const header = checkImageBytes(bytes, name, maxPixels);
+    // libvips has no BMP reader: BMP goes through jimp's BMP codec (pure JS, exact), so both decoders read it.
+    if (header.format === 'bmp') return jimpDecoder.decode(bytes, name, options);
+    // sharp accepts a PNG cut inside its last chunk: the same completeness check as jimp's.
+    if (header.format === 'png') await checkPngComplete(bytes, name);
     try {
-      const options = { failOn: 'warning' as const };
-      const meta = await sharp(bytes, options).metadata();
+      const input = { failOn: 'warning' as const, limitInputPixels: maxPixels };
+      const meta = await sharp(bytes, input).metadata();
       if (meta.space === 'cmyk') {
-        const { data, info } = await sharp(bytes, options)
+        const { data, info } = await sharp(bytes, input)
           .rotate()
           .pipelineColourspace('cmyk')
           .toColourspace('cmyk')
@@ -111,7 +122,7 @@ export const sharpDecoder: ImageDecoder = {
         if (info.channels !== 4) throw new Error(`expected 4 CMYK channels, got ${info.channels}`);
         return cmykToRgb(data, info.width, info.height);
       }
-      const { data, info } = await sharp(bytes, options)
+      const { data, info } = await sharp(bytes, input)
         .rotate()
         .removeAlpha()
         .toColourspace('srgb')
