@@ -6,7 +6,7 @@ import { isNode } from '../../io/bytes/isNode.js';
 import { openContentCache } from '../../io/cache/contentCache.js';
 import type { ContentCache } from '../../io/cache/contentCache.js';
 import type { WorkerPool } from '../../io/workers/workerPool.js';
-import { runCachedBatch } from '../../io/cache/runCachedBatch.js';
+import { cacheWriteWarning, runCachedBatch } from '../../io/cache/runCachedBatch.js';
 import type { BatchFailure, BatchItem, BatchOutcome, BatchProgressDetail } from '../../io/cache/runCachedBatch.js';
 import type { CellFeatureOptions, CellFeatures } from '../cell/index.js';
 import type { FeatureWorkerSetup, FeatureWorkerTask } from './featureWorker.js';
@@ -41,6 +41,12 @@ export interface FeaturesBatchResult {
   decoder: string;
   /** Cache entries that were found invalid (bad status, missing or non-numeric values) and recomputed. */
   invalidCacheEntries: number;
+  /**
+   * Present when `cacheDir` was given but the cache could not be created or written (read-only folder, full disk, a
+   * file in the way): the first error, naming the path. The batch then finished without caching; its results are
+   * complete. Also printed once with `console.warn`.
+   */
+  cacheWarning?: string;
 }
 
 /** Options of {@link extractFeaturesBatch}. */
@@ -65,8 +71,9 @@ export interface ExtractFeaturesBatchOptions {
    * `'features'`): keyed by the SHA-256 of each image's bytes and by `cell`, the decoder actually used,
    * `extractorModule` and {@link FEATURE_CACHE_VERSION}. Entries are written atomically as soon as an image is done,
    * so an interrupted run resumes where it stopped, and validated on read (an entry with a bad status or missing or
-   * non-numeric values is recomputed, counted in `invalidCacheEntries`). Failures are not cached; a failure to
-   * write an entry (e.g. a full disk) stops the batch with that error. Defaults to none (no cache).
+   * non-numeric values is recomputed, counted in `invalidCacheEntries`). Failures are not cached. A cache that cannot
+   * be created or written (a read-only folder, a full disk) never stops the batch: it finishes uncached and says so
+   * once (`cacheWarning` of the result, and `console.warn`). Defaults to none (no cache).
    */
   cacheDir?: string;
   /**
@@ -176,19 +183,26 @@ export async function extractFeaturesBatch(
         : String(options.extractorModule);
   if (total === 0) return { results: [], failures: [], decoder: decoder.name, invalidCacheEntries: 0 };
 
-  const cache: ContentCache<CellFeatures> | undefined =
-    options.cacheDir === undefined
-      ? undefined
-      : await openContentCache<CellFeatures>(
-          options.cacheDir,
-          {
-            kind: 'features',
-            version: FEATURE_CACHE_VERSION,
-            settings: { cell, decode: { ...decode, decoder: decoder.name }, extractorModule: extractorModule ?? null },
-            decode: parseCachedFeatures,
-          },
-          FN,
-        );
+  let cache: ContentCache<CellFeatures> | undefined;
+  let openWarning: string | undefined;
+  if (options.cacheDir !== undefined) {
+    try {
+      cache = await openContentCache<CellFeatures>(
+        options.cacheDir,
+        {
+          kind: 'features',
+          version: FEATURE_CACHE_VERSION,
+          settings: { cell, decode: { ...decode, decoder: decoder.name }, extractorModule: extractorModule ?? null },
+          decode: parseCachedFeatures,
+        },
+        FN,
+      );
+    } catch (e) {
+      // A folder that cannot be created (read-only, a file in the way): the batch runs uncached and says so once.
+      if (typeof (e as { code?: unknown }).code !== 'string' || e instanceof ArgumentError) throw e;
+      openWarning = cacheWriteWarning(FN, e);
+    }
+  }
 
   const setup: FeatureWorkerSetup = { extractorModule, cell, decode: resolvedDecode };
   let compute: (items: BatchItem[], signal: AbortSignal | undefined) => Promise<BatchOutcome<CellFeatures>[]>;
@@ -241,8 +255,9 @@ export async function extractFeaturesBatch(
     };
   }
   try {
-    const { values, failures, invalidCacheEntries } = await runCachedBatch<CellFeatures>(sources, {
+    const { values, failures, invalidCacheEntries, cacheWarning: writeWarning } = await runCachedBatch<CellFeatures>(sources, {
       stage: 'features',
+      fn: FN,
       cache,
       chunk: 1,
       lanes: Math.max(1, workerCount),
@@ -255,7 +270,9 @@ export async function extractFeaturesBatch(
     values.forEach((v, index) => {
       if (v !== undefined) results.push({ index, source: describeImageSource(sources[index] as ImageSource), cached: v.cached, ...v.value });
     });
-    return { results, failures, decoder: decoder.name, invalidCacheEntries };
+    const cacheWarning = openWarning ?? writeWarning;
+    if (cacheWarning !== undefined) console.warn(cacheWarning);
+    return { results, failures, decoder: decoder.name, invalidCacheEntries, ...(cacheWarning === undefined ? {} : { cacheWarning }) };
   } finally {
     await close();
   }

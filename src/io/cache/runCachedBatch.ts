@@ -66,6 +66,8 @@ export interface CachedBatchOptions<V> {
   readonly decoder: string;
   /** Computes the images of one chunk: one outcome per item, in order. A throw stops the batch with that error. */
   readonly compute: (items: BatchItem[], signal: AbortSignal | undefined) => Promise<BatchOutcome<V>[]>;
+  /** The public function named in the cache warning, e.g. `'extractFeaturesBatch'`. Defaults to the stage. */
+  readonly fn?: string | undefined;
   /** The user's listener. */
   readonly onProgress?: ProgressListener<BatchProgressDetail> | undefined;
   /** Stops the batch: no new image starts, the promise rejects with the signal's reason; cached work stays. */
@@ -80,6 +82,17 @@ export interface CachedBatchResult<V> {
   failures: BatchFailure[];
   /** Cache entries found invalid (recomputed). */
   invalidCacheEntries: number;
+  /**
+   * Set when the cache could not be written (a read-only or full disk, a folder in the way): the first such error,
+   * naming the entry. The batch then went on uncached (its results are complete; only the cache is not); said once.
+   */
+  cacheWarning: string | undefined;
+}
+
+/** The warning of a batch whose cache could not be written, from the first write error. */
+export function cacheWriteWarning(fn: string, error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).slice(0, 300);
+  return `${fn}: the cache could not be written (${message}); the batch went on without caching its results`;
 }
 
 /** Prefix a message with the source name unless it already names it. */
@@ -114,7 +127,8 @@ export async function untilAborted<T>(work: Promise<T>, signal: AbortSignal | un
  * @param options - see {@link CachedBatchOptions}
  * @returns the values and failures; every source is in exactly one of them
  * @throws the signal's reason as soon as the signal aborts (even while an image is still being read or computed);
- *   the first error of `compute`, of writing the cache, or of `onProgress`
+ *   the first error of `compute` or of `onProgress` (an error writing the cache does not stop it: see
+ *   {@link CachedBatchResult.cacheWarning})
  */
 export async function runCachedBatch<V>(sources: readonly ImageSource[], options: CachedBatchOptions<V>): Promise<CachedBatchResult<V>> {
   const { cache, signal } = options;
@@ -128,6 +142,7 @@ export async function runCachedBatch<V>(sources: readonly ImageSource[], options
   let failed = 0;
   let cached = 0;
   let stop: { error: unknown } | undefined;
+  let cacheWarning: string | undefined;
   const stopped = (): boolean => stop !== undefined || (signal?.aborted ?? false);
 
   const finish = (index: number, outcome: BatchOutcome<V>, hash: string, hit = false): void => {
@@ -179,7 +194,14 @@ export async function runCachedBatch<V>(sources: readonly ImageSource[], options
         );
         for (const [k, { item, hash }] of todo.entries()) {
           const outcome = outcomes[k] ?? { ok: false as const, message: 'no result' };
-          if (outcome.ok && cache !== undefined) await cache.set(hash, outcome.value);
+          if (outcome.ok && cache !== undefined && cacheWarning === undefined) {
+            try {
+              await cache.set(hash, outcome.value);
+            } catch (error) {
+              // Not the batch's failure: its results are complete, only the cache is not. Said once; no more tries.
+              cacheWarning ??= cacheWriteWarning(options.fn ?? String(options.stage), error);
+            }
+          }
           finish(item.index, outcome, hash);
         }
       } catch (error) {
@@ -198,5 +220,6 @@ export async function runCachedBatch<V>(sources: readonly ImageSource[], options
     values,
     failures: failures.filter((f): f is BatchFailure => f !== undefined),
     invalidCacheEntries: (cache?.stats.invalid ?? 0) - invalidBefore,
+    cacheWarning,
   };
 }
