@@ -44,6 +44,7 @@ export {
   missingOnnxRuntimeMessage,
   OnnxEmbedder,
   ONNX_WEB_FALLBACK_WARNING,
+  provideOnnxRuntime,
 } from './onnx/index.js';
 export type {
   CheckedOnnxEmbedderOptions,

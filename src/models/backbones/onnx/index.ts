@@ -7,5 +7,5 @@ export { OnnxEmbedder, checkOnnxEmbedderOptions } from './onnxEmbedder.js';
 export type { CheckedOnnxEmbedderOptions, OnnxEmbedderConfig, OnnxEmbedderOptions, OnnxLayout, OnnxPooling } from './onnxEmbedder.js';
 export { loadOnnxEmbedder } from './loadOnnxEmbedder.js';
 export type { LoadOnnxEmbedderOptions } from './loadOnnxEmbedder.js';
-export { loadOnnxRuntime, missingOnnxRuntimeMessage, ONNX_WEB_FALLBACK_WARNING } from './loadOnnxRuntime.js';
+export { loadOnnxRuntime, missingOnnxRuntimeMessage, ONNX_WEB_FALLBACK_WARNING, provideOnnxRuntime } from './loadOnnxRuntime.js';
 export type { LoadedOnnxRuntime, OnnxRuntime, OnnxRuntimeChoice } from './loadOnnxRuntime.js';

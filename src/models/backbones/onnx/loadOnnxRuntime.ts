@@ -1,4 +1,5 @@
 import type * as OrtNode from 'onnxruntime-node';
+import { importModule } from '../../../backend/runtime.js';
 import { isNode } from '../../../io/bytes/isNode.js';
 
 /** The part of onnxruntime's API the ONNX embedder uses (the same in onnxruntime-node and onnxruntime-web). */
@@ -58,7 +59,31 @@ async function tryImport(name: 'onnxruntime-node' | 'onnxruntime-web', importer:
   }
 }
 
-const defaultImporter: OnnxModuleImporter = (name) => (name === 'onnxruntime-node' ? import('onnxruntime-node') : import('onnxruntime-web'));
+// A variable specifier (importModule) keeps bundlers from resolving the optional peer dependencies: a browser
+// bundle must not pull onnxruntime-node in. Browser apps hand their bundled onnxruntime-web to provideOnnxRuntime.
+const defaultImporter: OnnxModuleImporter = (name) => importModule(name);
+
+let provided: LoadedOnnxRuntime | undefined;
+
+/**
+ * Hand the library an onnxruntime module you imported yourself (browser apps whose bundler resolves
+ * `onnxruntime-web`, or a custom build): every later ONNX load with runtime `'auto'` (and `'web'` / `'node'` when it
+ * is that package) uses it instead of importing one.
+ *
+ * @param ort - the module (`import * as ort from 'onnxruntime-web'`)
+ * @param name - which package it is. Defaults to `'onnxruntime-web'`.
+ * @example
+ * import * as ort from 'onnxruntime-web';
+ * provideOnnxRuntime(ort);
+ */
+export function provideOnnxRuntime(ort: unknown, name: LoadedOnnxRuntime['name'] = 'onnxruntime-web'): void {
+  const m = ort as (OnnxRuntime & { default?: OnnxRuntime }) | null;
+  const mod = m !== null && typeof m === 'object' && m.InferenceSession === undefined ? m.default : m;
+  if (mod === null || mod === undefined || typeof mod.InferenceSession?.create !== 'function' || typeof mod.Tensor !== 'function') {
+    throw new TypeError('provideOnnxRuntime: ort must be the onnxruntime module (with InferenceSession and Tensor)');
+  }
+  provided = { name, ort: mod };
+}
 
 /**
  * Import onnxruntime, an optional peer dependency: `onnxruntime-node` in Node (native CPU, CUDA where installed),
@@ -78,6 +103,7 @@ export async function loadOnnxRuntime(
   choice: OnnxRuntimeChoice = 'auto',
   importer: OnnxModuleImporter = defaultImporter,
 ): Promise<LoadedOnnxRuntime> {
+  if (provided !== undefined && importer === defaultImporter && (choice === 'auto' || provided.name === `onnxruntime-${choice}`)) return provided;
   const cacheable = importer === defaultImporter;
   const key = choice;
   let pending = cacheable ? loaded.get(key) : undefined;
