@@ -5,8 +5,10 @@
  * ResNet18 and ConvNeXt-tiny with random weights, exports them to ONNX in a temporary folder and times PyTorch's
  * forward pass at each thread count; then this module loads the same ONNX files with `loadOnnxEmbedder`
  * (onnxruntime-node, `threads` intra-op threads) and times `embedPixels` on one random batch of the same size
- * (normalisation and NCHW layout included, which PyTorch's timing leaves out): one warm-up, median of `reps`.
- * It prints images/s of both and their ratio per model and thread count.
+ * (normalisation and NCHW layout included, which PyTorch's timing leaves out): one warm-up, median of `reps`;
+ * and, as `embedImagesPool` runs an `{ onnx }` spec, as many one-thread sessions as the largest thread count, each
+ * on its own batch at once (compared with PyTorch at that thread count). It prints images/s of both and their
+ * ratio per model and thread count.
  * @module
  */
 import { execFile } from 'node:child_process';
@@ -98,6 +100,28 @@ export async function compareOnnxWithTorch(o: OnnxVsTorchOptions): Promise<void>
           rows.push([model, threads, embedder.embeddingSize, pt, ort, ort / pt]);
         } finally {
           await embedder.dispose();
+        }
+      }
+      // What embedImagesPool does with an { onnx } spec: one session of one thread per core, batches in parallel.
+      const parallel = Math.max(...o.threads);
+      if (parallel > 1) {
+        const sessions = await Promise.all(
+          Array.from({ length: parallel }, () => loadOnnxEmbedder(torch.onnx[model]!, { runtime: 'node', threads: 1, inputSize: o.size })),
+        );
+        try {
+          const all = (): Promise<unknown> => Promise.all(sessions.map((s) => s.embedPixels(pixels, o.batch)));
+          await all();
+          const times: number[] = [];
+          for (let r = 0; r < o.reps; r++) {
+            const t0 = performance.now();
+            await all();
+            times.push(performance.now() - t0);
+          }
+          const ort = (1000 * o.batch * parallel) / median(times);
+          const pt = torch.results.find((r) => r.model === model && r.threads === parallel)?.images_per_s ?? NaN;
+          rows.push([model, `${parallel} × 1 (sessions at once)`, sessions[0]!.embeddingSize, pt, ort, ort / pt]);
+        } finally {
+          for (const s of sessions) await s.dispose();
         }
       }
     }
