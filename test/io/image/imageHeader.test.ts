@@ -169,4 +169,16 @@ describe('one acceptance policy: jimp and sharp accept the same generated files'
       else expect(j, file).toBe('ok');
     }
   });
+
+  const TRAIN = new URL('../../../../shared/data/dlmi/trainset/', import.meta.url);
+  it.runIf(existsSync(TRAIN))('refuses none of the real training JPEGs (the policy costs real data nothing)', () => {
+    let n = 0;
+    for (const patient of readdirSync(TRAIN).filter((p) => /^P\d+$/.test(p))) {
+      for (const file of readdirSync(new URL(`${patient}/`, TRAIN))) {
+        checkImageBytes(new Uint8Array(readFileSync(new URL(`${patient}/${file}`, TRAIN))), `${patient}/${file}`);
+        n++;
+      }
+    }
+    expect(n).toBe(9748);
+  }, 120_000);
 });
