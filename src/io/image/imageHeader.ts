@@ -132,22 +132,46 @@ function pngHeader(b: Uint8Array, name: string): ImageHeader {
   return { format: 'png', width: u32be(b, 16), height: u32be(b, 20) };
 }
 
+const TIFF_TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 16: 8 };
+
+/**
+ * The first image directory of a TIFF: its size, after checking that the directory, every value stored outside it
+ * and every strip or tile of image data lie within the file (a TIFF cut short is refused by both decoders).
+ */
 function tiffHeader(b: Uint8Array, name: string): ImageHeader {
   const le = b[0] === 0x49;
   const u16 = (i: number): number => (le ? u16le(b, i) : u16be(b, i));
   const u32 = (i: number): number => (le ? u32le(b, i) : u32be(b, i));
+  const cut = (what: string): ImageDecodeError => new ImageDecodeError(name, `truncated TIFF: ${what} lies past the end of the file (${b.byteLength} bytes)`);
   const ifd = u32(4);
-  if (ifd + 2 > b.byteLength) throw new ImageDecodeError(name, 'truncated TIFF: the first image directory lies past the end');
+  if (ifd + 2 > b.byteLength) throw cut('the first image directory');
   const n = u16(ifd);
-  if (ifd + 2 + 12 * n > b.byteLength) throw new ImageDecodeError(name, 'truncated TIFF: the first image directory is cut short');
+  if (ifd + 2 + 12 * n + 4 > b.byteLength) throw cut('the first image directory');
   let width = 0;
   let height = 0;
+  const arrays = new Map<number, number[]>();
   for (let k = 0; k < n; k++) {
     const e = ifd + 2 + 12 * k;
     const tag = u16(e);
-    const value = u16(e + 2) === 3 ? u16(e + 8) : u32(e + 8);
-    if (tag === 256) width = value;
-    if (tag === 257) height = value;
+    const type = u16(e + 2);
+    const count = u32(e + 4);
+    const bytes = (TIFF_TYPE_SIZE[type] ?? 1) * count;
+    const at = bytes <= 4 ? e + 8 : u32(e + 8);
+    if (at + bytes > b.byteLength) throw cut(`the value of tag ${tag}`);
+    const value = (i: number): number => (type === 3 ? u16(at + 2 * i) : u32(at + 4 * i));
+    if (tag === 256) width = value(0);
+    if (tag === 257) height = value(0);
+    // Strip/tile offsets and byte counts: where the image data is.
+    if ((tag === 273 || tag === 279 || tag === 324 || tag === 325) && (type === 3 || type === 4)) {
+      arrays.set(tag, Array.from({ length: count }, (_, i) => value(i)));
+    }
+  }
+  for (const [offsetsTag, countsTag, what] of [[273, 279, 'strip'], [324, 325, 'tile']] as const) {
+    const offsets = arrays.get(offsetsTag) ?? [];
+    const counts = arrays.get(countsTag) ?? [];
+    offsets.forEach((o, i) => {
+      if (o + (counts[i] ?? 0) > b.byteLength) throw cut(`image data ${what} ${i}`);
+    });
   }
   return { format: 'tiff', width, height };
 }

@@ -85,6 +85,27 @@ describe('truncated data is refused every time, by both decoders', () => {
   });
 });
 
+describe('BMP, TIFF and GIF cut short', () => {
+  it('BMP and TIFF cut at every position are refused by both; GIF gets the same verdict from both', async () => {
+    const raw = Buffer.from(Array.from({ length: 13 * 7 }, (_, p) => [(p * 3) % 256, 255 - p, (p * 7) % 256]).flat());
+    const rgba = Buffer.from(Array.from({ length: 13 * 7 }, (_, p) => [(p * 3) % 256, 255 - p, (p * 7) % 256, 255]).flat());
+    const jimpImage = await Jimp.fromBitmap({ width: 13, height: 7, data: rgba });
+    const files: [string, Uint8Array][] = [
+      ['x.bmp', new Uint8Array(await jimpImage.getBuffer('image/bmp'))],
+      ['x.gif', new Uint8Array(await jimpImage.getBuffer('image/gif'))],
+      ['deflate.tiff', new Uint8Array(await sharp(raw, { raw: { width: 13, height: 7, channels: 3 } }).tiff({ compression: 'deflate' }).toBuffer())],
+      ['none.tiff', new Uint8Array(await sharp(raw, { raw: { width: 13, height: 7, channels: 3 } }).tiff({ compression: 'none' }).toBuffer())],
+    ];
+    for (const [name, bytes] of files) {
+      for (let cut = 1; cut < bytes.length; cut++) {
+        const [j, s] = await Promise.all(decoders.map((d) => outcome(d, bytes.subarray(0, cut), name)));
+        expect(j === 'ok', `${name} cut ${cut}: jimp ${j} / sharp ${s}`).toBe(s === 'ok');
+        if (!name.endsWith('gif')) expect(j, `${name} cut ${cut}`).not.toBe('ok');
+      }
+    }
+  }, 120_000);
+});
+
 describe('declared size is checked against a limit before allocating', () => {
   it('a small PNG declaring 100000 x 100000 pixels is refused at once, naming the limit', async () => {
     const bomb = pngDeclaring(100_000, 100_000, 1);
