@@ -111,7 +111,7 @@ export function checkBackboneSpec(spec: BackboneSpec, fnName: string): void {
   checkThat(spec !== null && typeof spec === 'object', fnName, 'spec', kinds, spec);
   const both = spec as { model?: unknown; name?: unknown; onnx?: unknown };
   if ([both.model, both.name, both.onnx].filter((x) => x !== undefined).length > 1) {
-    throw new ArgumentError(fnName, 'spec', `${kinds}: one of name (built-in architecture), model (saved tfjs model) or onnx (ONNX model)`, spec);
+    throw new ArgumentError(fnName, 'spec', `${kinds}: either name (built-in architecture) or model (saved tfjs model) or onnx (ONNX model), not both`, spec);
   }
   if (isOnnxBackboneSpec(spec)) {
     const o = spec.onnx as { url?: unknown } | null;
