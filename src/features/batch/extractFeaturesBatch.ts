@@ -270,8 +270,8 @@ export async function extractFeaturesBatch(
     values.forEach((v, index) => {
       if (v !== undefined) results.push({ index, source: describeImageSource(sources[index] as ImageSource), cached: v.cached, ...v.value });
     });
+    if (openWarning !== undefined) console.warn(openWarning); // a write warning was printed by runCachedBatch
     const cacheWarning = openWarning ?? writeWarning;
-    if (cacheWarning !== undefined) console.warn(cacheWarning);
     return { results, failures, decoder: decoder.name, invalidCacheEntries, ...(cacheWarning === undefined ? {} : { cacheWarning }) };
   } finally {
     await close();

@@ -84,7 +84,8 @@ export interface CachedBatchResult<V> {
   invalidCacheEntries: number;
   /**
    * Set when the cache could not be written (a read-only or full disk, a folder in the way): the first such error,
-   * naming the entry. The batch then went on uncached (its results are complete; only the cache is not); said once.
+   * naming the entry. The batch then went on uncached (its results are complete; only the cache is not); said once,
+   * here and with `console.warn`.
    */
   cacheWarning: string | undefined;
 }
@@ -200,6 +201,7 @@ export async function runCachedBatch<V>(sources: readonly ImageSource[], options
             } catch (error) {
               // Not the batch's failure: its results are complete, only the cache is not. Said once; no more tries.
               cacheWarning ??= cacheWriteWarning(options.fn ?? String(options.stage), error);
+              console.warn(cacheWarning);
             }
           }
           finish(item.index, outcome, hash);

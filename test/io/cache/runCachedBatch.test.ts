@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProgressEvent } from '../../../src/core/index.js';
 import { openContentCache } from '../../../src/io/cache/contentCache.js';
 import { runCachedBatch } from '../../../src/io/cache/runCachedBatch.js';
@@ -67,7 +67,10 @@ describe('runCachedBatch', () => {
       tries++;
       return Promise.reject(Object.assign(new Error(`EACCES: permission denied, open '${cache.dir}/x.json'`), { code: 'EACCES' }));
     };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const result = await runCachedBatch(sources, { stage: 'test', fn: 'someBatch', cache: { ...cache, get: cache.get, set }, chunk: 1, lanes: 1, decoder: 'none', compute });
+    expect(warn.mock.calls).toEqual([[result.cacheWarning]]);
+    warn.mockRestore();
     expect(result.failures).toEqual([]);
     expect(result.values.map((v) => v?.value)).toEqual([1, 2, 3]);
     expect(result.cacheWarning).toMatch(/^someBatch: the cache could not be written \(EACCES: permission denied, open '.*'\); the batch went on without caching/);
