@@ -5,7 +5,9 @@
  */
 export { checkImageSources, describeImageSource, isImageSource } from './imageSource.js';
 export type { ImageSource } from './imageSource.js';
-export { readImageBytes } from './readImageBytes.js';
+export { MAX_IMAGE_FILE_BYTES, readImageBytes } from './readImageBytes.js';
+export { FileReadError, readRegularFile } from './readRegularFile.js';
+export type { ReadRegularFileOptions } from './readRegularFile.js';
 export type { ReadImageBytesOptions } from './readImageBytes.js';
 export { atomicWriteFile } from './atomicWriteFile.js';
 export { sha256Hex } from './sha256Hex.js';

@@ -11,6 +11,21 @@ export interface ReadImageBytesOptions {
   name?: string;
   /** Aborts a `fetch` or file read. Defaults to none. */
   signal?: AbortSignal;
+  /**
+   * Largest file, `Blob` or response body accepted, in bytes; a larger one is refused (a file before it is read, a
+   * response by its `Content-Length` when it has one). Defaults to {@link MAX_IMAGE_FILE_BYTES} (256 MiB).
+   */
+  maxBytes?: number;
+}
+
+/**
+ * Largest encoded image read by default: 256 MiB, above the 150–200 MB of an uncompressed BMP of `MAX_IMAGE_PIXELS`
+ * pixels. A larger file (a mislabelled video or disk image) is refused before it is read into memory.
+ */
+export const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
+
+function tooLarge(name: string, size: number, maxBytes: number): ImageDecodeError {
+  return new ImageDecodeError(name, `${size} bytes exceed the limit of ${maxBytes} bytes for an image (MAX_IMAGE_FILE_BYTES, or the maxBytes option)`);
 }
 
 /**
@@ -38,7 +53,9 @@ export async function readImageBytes(source: ImageSource, options: ReadImageByte
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   const name = options.name ?? describeImageSource(source);
+  const maxBytes = options.maxBytes ?? MAX_IMAGE_FILE_BYTES;
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    if (source.size > maxBytes) throw tooLarge(name, source.size, maxBytes);
     try {
       return new Uint8Array(await source.arrayBuffer());
     } catch (e) {
@@ -59,11 +76,11 @@ export async function readImageBytes(source: ImageSource, options: ReadImageByte
   } else {
     throw new ArgumentError('readImageBytes', 'source', 'a file path, URL, Uint8Array, ArrayBuffer or Blob', source);
   }
-  if (url !== undefined && url.protocol !== 'file:') return fetchBytes(url, name, options.signal);
-  return readFileBytes(url ?? (source as string), name, options.signal);
+  if (url !== undefined && url.protocol !== 'file:') return fetchBytes(url, name, options.signal, maxBytes);
+  return readFileBytes(url ?? (source as string), name, options.signal, maxBytes);
 }
 
-async function fetchBytes(url: URL, name: string, signal: AbortSignal | undefined): Promise<Uint8Array> {
+async function fetchBytes(url: URL, name: string, signal: AbortSignal | undefined, maxBytes: number): Promise<Uint8Array> {
   if (typeof fetch !== 'function') throw new ImageDecodeError(name, 'no global fetch in this runtime to read a URL');
   let response: Response;
   try {
@@ -72,19 +89,27 @@ async function fetchBytes(url: URL, name: string, signal: AbortSignal | undefine
     throw new ImageDecodeError(name, `fetch failed: ${errorMessage(e)}`, { cause: e });
   }
   if (!response.ok) throw new ImageDecodeError(name, `HTTP ${response.status} ${response.statusText}`.trimEnd());
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(name, declared, maxBytes);
+  }
+  let body: Uint8Array;
   try {
-    return new Uint8Array(await response.arrayBuffer());
+    body = new Uint8Array(await response.arrayBuffer());
   } catch (e) {
     throw new ImageDecodeError(name, `cannot read response body: ${errorMessage(e)}`, { cause: e });
   }
+  if (body.byteLength > maxBytes) throw tooLarge(name, body.byteLength, maxBytes);
+  return body;
 }
 
-async function readFileBytes(path: string | URL, name: string, signal: AbortSignal | undefined): Promise<Uint8Array> {
+async function readFileBytes(path: string | URL, name: string, signal: AbortSignal | undefined, maxBytes: number): Promise<Uint8Array> {
   if (!isNode()) {
     throw new ImageDecodeError(name, 'file paths can only be read in Node; pass a URL, Blob or the bytes in a browser');
   }
   try {
-    return await readRegularFile(path, { signal });
+    return await readRegularFile(path, { signal, maxBytes });
   } catch (e) {
     throw new ImageDecodeError(name, e instanceof FileReadError ? e.message : errorMessage(e), { cause: e });
   }

@@ -79,7 +79,7 @@ export async function readRegularFile(path: string | URL, options: ReadRegularFi
     const stat = await handle.stat();
     if (!stat.isFile()) throw new FileReadError('not-a-file', `is ${kindOf(stat)}, not a regular file: refused without reading`);
     if (maxBytes !== undefined && stat.size > maxBytes) {
-      throw new FileReadError('too-large', `file of ${stat.size} bytes exceeds the limit of ${maxBytes} bytes`);
+      throw new FileReadError('too-large', `file of ${stat.size} bytes exceeds the limit of ${maxBytes} bytes: refused without reading`);
     }
     // Read into a buffer of exactly the stated size (so that it can be transferred whole), then go on in chunks
     // while the file still gives bytes (it grew, or a file system reports size 0).

@@ -1,10 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileReadError, readRegularFile } from '../../../src/io/bytes/readRegularFile.js';
-import { readImageBytes } from '../../../src/io/bytes/readImageBytes.js';
+import { MAX_IMAGE_FILE_BYTES, readImageBytes } from '../../../src/io/bytes/readImageBytes.js';
 import { decodeImage } from '../../../src/io/image/decodeImage.js';
 import { ImageDecodeError } from '../../../src/io/image/imageDecodeError.js';
 import { openContentCache } from '../../../src/io/cache/contentCache.js';
@@ -64,6 +64,21 @@ describe('image reads refuse special files with an error naming the path', () =>
     await expect(readImageBytes(dir)).rejects.toThrow(dir);
     await expect(readImageBytes(new URL(`file://${fifo}`))).rejects.toThrow('named pipe');
     await expect(readImageBytes('/dev/zero')).rejects.toThrow('/dev/zero: is a character device');
+  });
+
+  it('a file, Blob or response over the size limit is refused before it is read (sparse 300 MiB file)', async () => {
+    const huge = join(dir, 'video.jpg');
+    await writeFile(huge, '');
+    await truncate(huge, 300 * 1024 * 1024); // sparse: no disk, but a naive read would allocate 300 MiB
+    const before = process.memoryUsage().rss;
+    const started = Date.now();
+    await expect(readImageBytes(huge)).rejects.toThrow(`cannot decode image ${huge}: file of ${300 * 1024 * 1024} bytes exceeds the limit of ${MAX_IMAGE_FILE_BYTES} bytes`);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
+    await expect(decodeImage(huge, { decoder: 'jimp' })).rejects.toThrow(ImageDecodeError);
+    await expect(readImageBytes(new Blob([new Uint8Array(20)]), { maxBytes: 10 })).rejects.toThrow('20 bytes exceed the limit of 10 bytes');
+    await expect(readImageBytes('data:application/octet-stream;base64,AAAAAAAAAAAAAAAA', { maxBytes: 4 })).rejects.toThrow('exceed the limit of 4 bytes');
+    expect((await readImageBytes(huge.replace('video.jpg', 'ten.bin'), { maxBytes: 10 })).byteLength).toBe(10);
   });
 
   it('a cache entry that is a FIFO is counted invalid and recomputed, never read', async () => {
