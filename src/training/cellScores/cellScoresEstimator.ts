@@ -153,14 +153,15 @@ export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<
       const everyone = [{ train: labels.map((_, i) => i), test: labels.map((_, i) => i) }];
       const scorers: InstanceScorer[] = [];
       const outOfFold: Float64Array[][] = [];
-      learners.forEach((learner, l) => {
-        const crossFit = crossFitScores(cells, labels, folds, learner, l === 0 ? deriveSeed(seed, 2) : deriveSeed(seed, 2, l), (k) => {
+      for (const [l, learner] of learners.entries()) {
+        const crossFit = await crossFitScores(cells, labels, folds, learner, l === 0 ? deriveSeed(seed, 2) : deriveSeed(seed, 2, l), (k) => {
           report(++done, { step: `${learner.name}: inner ${k + 1}/${innerFolds}` });
           checkAbort();
         });
         outOfFold.push(crossFit.scores);
         if (finalModel === 'refit') {
-          scorers.push(crossFitScores(cells, labels, everyone, learner, l === 0 ? deriveSeed(seed, 3) : deriveSeed(seed, 3, l)).scorers[0]!);
+          const final = await crossFitScores(cells, labels, everyone, learner, l === 0 ? deriveSeed(seed, 3) : deriveSeed(seed, 3, l));
+          scorers.push(final.scorers[0]!);
           report(++done, { step: `${learner.name}: final` });
           checkAbort();
         } else {
@@ -176,7 +177,7 @@ export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<
             },
           });
         }
-      });
+      }
       const poolAll = (perLearner: readonly Float64Array[]): number[] => perLearner.flatMap((s) => poolScores(s, pooling, poolOptions));
       const pooled = bags.map((_, i) => poolAll(outOfFold.map((scores) => scores[i]!)));
       const stackRows = bags.map((b, i) => (useMetadata ? [...pooled[i]!, ...metadataOf(b)] : pooled[i]!));

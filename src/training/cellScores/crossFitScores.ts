@@ -21,22 +21,24 @@ export interface CrossFitResult {
  * @param folds - splits whose `test` parts partition 0…P−1 (e.g. from `stratifiedKFold`); each `train` part holds both classes
  * @param learner - the per-cell learner; cells weigh as {@link cellWeights}
  * @param seed - seed of the fits (fold k fits with `deriveSeed(seed, k)`)
- * @param afterFit - called after each fold's fit (progress, abort checks). Defaults to none.
- * @returns the out-of-fold scores per patient and the K models
+ * @param afterFit - called after each fold's fit (progress, abort checks: what it throws rejects the promise).
+ *   Defaults to none.
+ * @returns the out-of-fold scores per patient and the K models. The fits run one after another, and the event
+ *   loop gets a turn after each (so an abort or a progress bar is not held up by the whole cross-fit).
  * @throws {ArgumentError} naming `crossFitScores` when the folds do not cover every patient exactly once
  */
-export function crossFitScores(
+export async function crossFitScores(
   cells: readonly CellMatrix[],
   labels: ArrayLike<number>,
   folds: readonly IndexSplit[],
   learner: InstanceLearner,
   seed: number,
   afterFit?: (fold: number) => void,
-): CrossFitResult {
+): Promise<CrossFitResult> {
   const p = cells.length;
   const scores: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(p);
   const scorers: InstanceScorer[] = [];
-  folds.forEach((fold, k) => {
+  for (const [k, fold] of folds.entries()) {
     const train = fold.train;
     const trainCells = stackCells(train.map((i) => cells[i]!));
     const counts = train.map((i) => cells[i]!.rows);
@@ -53,8 +55,9 @@ export function crossFitScores(
       if (scores[i] !== undefined) throw new ArgumentError('crossFitScores', 'folds', 'test parts that are disjoint', `patient ${i} twice`);
       scores[i] = scorer.score(cells[i]!);
     }
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
     afterFit?.(k);
-  });
+  }
   const missing = scores.findIndex((s) => s === undefined);
   if (missing >= 0) throw new ArgumentError('crossFitScores', 'folds', 'test parts covering every patient', `patient ${missing} missing`);
   return { scores: scores as Float64Array[], scorers };

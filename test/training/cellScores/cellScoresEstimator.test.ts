@@ -93,6 +93,19 @@ describe('cellScoresEstimator', () => {
     for (let i = 0; i < test.length; i++) expect(b.probability[i]).toBeCloseTo(a.probability[i]!, 5);
   });
 
+  it('lets a timer abort it between fits', async () => {
+    const controller = new AbortController();
+    const events: number[] = [];
+    const fitting = cellScoresEstimator({ learner: logisticInstanceLearner({ c: 0.1 }) }).fit(train, {
+      seed: 0,
+      signal: controller.signal,
+      onProgress: (e) => events.push(e.done),
+    });
+    setTimeout(() => controller.abort(new Error('stopped by a timer')), 0);
+    await expect(fitting).rejects.toThrow('stopped by a timer');
+    expect(events.length).toBeLessThan(6);
+  });
+
   it('reports progress, honours an aborted signal and names bad inputs', async () => {
     const events: number[] = [];
     await cellScoresEstimator({ innerFolds: 3 }).fit(train, { seed: 0, onProgress: (e) => events.push(e.done) });

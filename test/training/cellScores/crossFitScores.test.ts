@@ -9,13 +9,13 @@ describe('crossFitScores', () => {
   const labels = bags.map((b) => b.label!);
   const folds = stratifiedKFold(labels, { nSplits: 3, shuffle: true, seed: 2 });
 
-  it("a patient's out-of-fold scores do not depend on its own label", () => {
+  it("a patient's out-of-fold scores do not depend on its own label", async () => {
     const learner = logisticInstanceLearner({ c: 0.1 });
-    const base = crossFitScores(cells, labels, folds, learner, 0);
+    const base = await crossFitScores(cells, labels, folds, learner, 0);
     for (const i of [folds[0]!.test[0]!, folds[2]!.test[1]!]) {
       const flipped: number[] = labels.slice();
       flipped[i] = 1 - flipped[i]!;
-      const other = crossFitScores(cells, flipped, folds, learner, 0);
+      const other = await crossFitScores(cells, flipped, folds, learner, 0);
       expect(Array.from(other.scores[i]!)).toEqual(Array.from(base.scores[i]!));
       // …while the scores of patients of other folds, whose models saw patient i, do change
       const j = folds.findIndex((f) => !f.test.includes(i));
@@ -24,7 +24,7 @@ describe('crossFitScores', () => {
     }
   });
 
-  it('trains each fold on its training patients only, each patient weighing the same within its class', () => {
+  it('trains each fold on its training patients only, each patient weighing the same within its class', async () => {
     const seen: { rows: number; weights: Float64Array; labels: Uint8Array }[] = [];
     const spy: InstanceLearner = {
       name: 'spy',
@@ -33,7 +33,7 @@ describe('crossFitScores', () => {
         return { score: (t) => new Float64Array(t.rows) };
       },
     };
-    const result = crossFitScores(cells, labels, folds, spy, 0);
+    const result = await crossFitScores(cells, labels, folds, spy, 0);
     expect(seen).toHaveLength(3);
     folds.forEach((fold, k) => {
       expect(seen[k]!.rows).toBe(fold.train.reduce((s, i) => s + cells[i]!.rows, 0));
@@ -54,9 +54,9 @@ describe('crossFitScores', () => {
     result.scores.forEach((s, i) => expect(s.length).toBe(cells[i]!.rows));
   });
 
-  it('rejects folds that miss or repeat a patient', () => {
+  it('rejects folds that miss or repeat a patient', async () => {
     const learner = logisticInstanceLearner();
-    expect(() => crossFitScores(cells, labels, folds.slice(0, 2), learner, 0)).toThrow(/crossFitScores.*missing/);
-    expect(() => crossFitScores(cells, labels, [...folds, folds[0]!], learner, 0)).toThrow(/crossFitScores.*twice/);
+    await expect(crossFitScores(cells, labels, folds.slice(0, 2), learner, 0)).rejects.toThrow(/crossFitScores.*missing/);
+    await expect(crossFitScores(cells, labels, [...folds, folds[0]!], learner, 0)).rejects.toThrow(/crossFitScores.*twice/);
   });
 });
