@@ -101,7 +101,9 @@ function sigmoid(z: number): number {
  * per-cell model never saw, as it will at prediction time.
  *
  * Plain JavaScript (no tensors): `dispose` has nothing to free. Uses the bags' `handmade` matrices (any width F,
- * the same for every patient), `age` and `lymphCount`.
+ * the same for every patient), `age` and `lymphCount`. On the dev cohort, with the 51 handmade features and the 17
+ * texture descriptors per cell, the defaults reach 0.927 ± 0.012 balanced accuracy in 5-fold CV over ten reshuffles
+ * not used to choose them (docs/results.md).
  *
  * @param options - see {@link CellScoresOptions}
  * @returns an {@link Estimator} named `cell-scores(<learners>, <pooling>)`
