@@ -8,4 +8,4 @@ export type { CheckedOnnxEmbedderOptions, OnnxEmbedderConfig, OnnxEmbedderOption
 export { loadOnnxEmbedder } from './loadOnnxEmbedder.js';
 export type { LoadOnnxEmbedderOptions } from './loadOnnxEmbedder.js';
 export { loadOnnxRuntime, missingOnnxRuntimeMessage, ONNX_WEB_FALLBACK_WARNING, provideOnnxRuntime } from './loadOnnxRuntime.js';
-export type { LoadedOnnxRuntime, OnnxRuntime, OnnxRuntimeChoice } from './loadOnnxRuntime.js';
+export type { LoadedOnnxRuntime, OnnxRuntime, OnnxRuntimeChoice, OnnxSessionLike, OnnxTensorLike } from './loadOnnxRuntime.js';

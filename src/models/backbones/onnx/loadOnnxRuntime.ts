@@ -1,11 +1,30 @@
-import type * as OrtNode from 'onnxruntime-node';
 import { importModule } from '../../../backend/runtime.js';
 import { isNode } from '../../../io/bytes/isNode.js';
 
-/** The part of onnxruntime's API the ONNX embedder uses (the same in onnxruntime-node and onnxruntime-web). */
-export type OnnxRuntime = Pick<typeof OrtNode, 'InferenceSession' | 'Tensor'> & {
+/** The part of an onnxruntime tensor the ONNX embedder uses. */
+export interface OnnxTensorLike {
+  readonly dims: readonly number[];
+  readonly data: unknown;
+  dispose(): void;
+}
+
+/** The part of an onnxruntime `InferenceSession` the ONNX embedder uses. */
+export interface OnnxSessionLike {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, OnnxTensorLike>, fetches: string[]): Promise<Record<string, OnnxTensorLike>>;
+  release(): Promise<void>;
+}
+
+/**
+ * The part of onnxruntime's API the ONNX embedder uses (the same in onnxruntime-node and onnxruntime-web), typed
+ * here so that the library's declarations do not need either package installed.
+ */
+export interface OnnxRuntime {
+  InferenceSession: { create(model: Uint8Array, options?: Record<string, unknown>): Promise<OnnxSessionLike> };
+  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OnnxTensorLike;
   env?: { wasm?: { numThreads?: number } };
-};
+}
 
 /** Which onnxruntime package runs the models: `'node'` (native), `'web'` (wasm / WebGPU), `'auto'` (node in Node, else web). */
 export type OnnxRuntimeChoice = 'auto' | 'node' | 'web';

@@ -3,7 +3,7 @@ import { ArgumentError, checkInteger, checkOneOf, checkOptions, checkString } fr
 import { IMAGENET_MEAN, IMAGENET_STD } from '../backbone.js';
 import { checkChannelTriple } from '../checkChannelTriple.js';
 import type { ImageEmbedder } from '../imageEmbedder.js';
-import type { LoadedOnnxRuntime, OnnxRuntimeChoice } from './loadOnnxRuntime.js';
+import type { LoadedOnnxRuntime, OnnxRuntimeChoice, OnnxSessionLike } from './loadOnnxRuntime.js';
 
 /** Memory layout of an image tensor: `'NCHW'` (PyTorch, timm, torchvision exports) or `'NHWC'`. */
 export type OnnxLayout = 'NCHW' | 'NHWC';
@@ -113,7 +113,7 @@ export interface OnnxEmbedderConfig {
   outputLayout: OnnxLayout;
 }
 
-type Session = Awaited<ReturnType<LoadedOnnxRuntime['ort']['InferenceSession']['create']>>;
+type Session = OnnxSessionLike;
 
 /**
  * Any ONNX vision model (a timm or torchvision export, a pathology foundation model) as a frozen backbone, run by
