@@ -53,6 +53,11 @@ describe.skipIf(!existsSync(CHROMIUM))('the ONNX embedder in Chromium (onnxrunti
           '</script>',
       ),
     });
+    server.set('/bare.html', {
+      bytes: new TextEncoder().encode(
+        "<!doctype html><meta charset=\"utf-8\"><script type=\"module\">import * as L from './lymphomix.js'; globalThis.L = L; globalThis.lmxReady = true;</script>",
+      ),
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'], timeout: 60_000 });
     page = await browser.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -98,6 +103,27 @@ describe.skipIf(!existsSync(CHROMIUM))('the ONNX embedder in Chromium (onnxrunti
       expect(pageErrors).toEqual([]);
     }, 60_000);
   }
+
+  it('without provideOnnxRuntime: one line saying what to do', async () => {
+    const bare = await browser!.newPage();
+    try {
+      await bare.goto(`${server!.origin}/bare.html`);
+      await bare.waitForFunction(() => (globalThis as unknown as PageGlobals).lmxReady === true, undefined, { timeout: 60_000 });
+      const message = await bare.evaluate(async (url) => {
+        const { L } = globalThis as unknown as PageGlobals;
+        return L.loadOnnxEmbedder(url).then(
+          () => 'loaded',
+          (e: unknown) => (e as Error).message,
+        );
+      }, `${server!.origin}/tiny_cnn.onnx`);
+      expect(message).toBe(
+        "loadOnnxEmbedder: ONNX models need onnxruntime-web: import * as ort from 'onnxruntime-web' and call provideOnnxRuntime(ort) first; " +
+          'without it use a tfjs backbone ({ name } or { model })',
+      );
+    } finally {
+      await bare.close();
+    }
+  }, 60_000);
 
   it("the default providers ['webgpu', 'wasm'] load and agree (WebGPU where Chromium has an adapter, else wasm)", async () => {
     const f = onnxFixture('resnet_small');

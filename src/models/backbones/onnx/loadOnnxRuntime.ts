@@ -52,6 +52,12 @@ export const ONNX_WEB_FALLBACK_WARNING =
  * @returns the message
  */
 export function missingOnnxRuntimeMessage(fn: string): string {
+  if (!isNode()) {
+    return (
+      `${fn}: ONNX models need onnxruntime-web: import * as ort from 'onnxruntime-web' and call provideOnnxRuntime(ort) first; ` +
+      'without it use a tfjs backbone ({ name } or { model })'
+    );
+  }
   return (
     `${fn}: ONNX models need onnxruntime, which is not installed: npm install onnxruntime-node (Node, native CPU, ~290 MB) ` +
     'or onnxruntime-web (browsers and Node, wasm/WebGPU, ~150 MB); without it use a tfjs backbone ({ name } or { model }) on tfjs wasm'
