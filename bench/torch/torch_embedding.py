@@ -7,7 +7,7 @@
 Needs only Debian's python3-torch (no torchvision, no timm, no onnx package). For each model it builds the
 architecture in plain PyTorch (torchvision's ResNet18, timm's ConvNeXt-tiny: same layers and sizes), exports it
 to OUT_DIR/<model>.onnx (input `pixel_values` [N, 3, S, S] NCHW, ImageNet-normalised; output `embedding` [N, D],
-global average pooled; dynamic batch axis, opset 14), then times the forward pass (eval, no_grad) of one random
+global average pooled; dynamic batch axis, opset 17: LayerNormalization as one node), then times the forward pass (eval, no_grad) of one random
 batch at each thread count (`torch.set_num_threads`): one warm-up, the median of `reps` runs. Prints one JSON
 line: {"torch": version, "results": [{"model", "threads", "ms_per_image", "images_per_s", "D"}], "onnx": {model: path}}.
 """
@@ -108,7 +108,7 @@ def main():
         path = os.path.join(a.out, f'{name}.onnx')
         with torch.no_grad():
             torch.onnx.export(model, (x[:1],), path, input_names=['pixel_values'], output_names=['embedding'],
-                              dynamic_axes={'pixel_values': {0: 'batch'}, 'embedding': {0: 'batch'}}, opset_version=14)
+                              dynamic_axes={'pixel_values': {0: 'batch'}, 'embedding': {0: 'batch'}}, opset_version=17)
         paths[name] = path
         for threads in [int(t) for t in a.threads.split(',')]:
             torch.set_num_threads(threads)
