@@ -8,13 +8,14 @@ import {
   optionalNumber,
 } from '../../core/index.js';
 import type { PatientBag } from '../../models/index.js';
-import { fitLogisticRegression, type LogisticRegressionModel } from '../baselines/index.js';
+import { fitLogisticRegression, logisticRegressionModel, type LogisticRegressionModel } from '../baselines/index.js';
 import type { BagPrediction, Estimator, EstimatorFitOptions, FittedModel } from '../estimator/index.js';
 import { stratifiedKFold } from '../splits/index.js';
 import type { CellMatrix } from './cellMatrix.js';
 import { crossFitScores } from './crossFitScores.js';
 import { gbdtInstanceLearner } from './fitGradientBoostedTrees.js';
-import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
+import type { InstanceLearner, InstanceScorer, InstanceScorerState } from './instanceLearner.js';
+import { averageScorer, instanceScorerFromState, scorerState } from './instanceScorerState.js';
 import { CELL_POOLINGS, poolScores, type CellPooling, type PoolScoresOptions } from './poolScores.js';
 
 /** Options of {@link cellScoresEstimator}. */
@@ -29,7 +30,10 @@ export interface CellScoresOptions {
   readonly pooling?: CellPooling;
   /** Quantile levels and top fraction of the pooling. Defaults to {@link poolScores}' defaults. */
   readonly poolOptions?: PoolScoresOptions;
-  /** Inner folds K ≥ 2 of the cross-fitting inside the training patients. Defaults to 5. */
+  /**
+   * Inner folds K ≥ 2 of the cross-fitting inside the training patients; fewer when a class of the training patients
+   * is smaller than K (small cohorts), and at least 2 patients of each class are needed. Defaults to 5.
+   */
   readonly innerFolds?: number;
   /** Inverse L2 strength C of the stacker (and of the two one-expert logistic regressions), balanced classes. Defaults to 1. */
   readonly stackerC?: number;
@@ -113,7 +117,7 @@ function sigmoid(z: number): number {
  * const model = await estimator.fit(trainBags, { seed: 0 });
  * const { probability, experts, attention } = await model.predict(testBags);
  */
-export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<CellScoresPrediction> {
+export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<CellScoresPrediction, CellScoresModel> {
   checkOptions(FN, options);
   const given = options.learner ?? gbdtInstanceLearner();
   const learners: readonly InstanceLearner[] = Array.isArray(given) ? given : [given as InstanceLearner];
@@ -123,7 +127,7 @@ export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<
   const pooling = checkOneOf(FN, 'options.pooling', options.pooling ?? 'mean', CELL_POOLINGS);
   const poolOptions = options.poolOptions ?? {};
   poolScores(Float64Array.of(0), pooling, poolOptions); // checks the pooling options now
-  const innerFolds = optionalInteger(FN, 'options.innerFolds', options.innerFolds, 5, { min: 2 });
+  const maxInnerFolds = optionalInteger(FN, 'options.innerFolds', options.innerFolds, 5, { min: 2 });
   const stackerC = optionalNumber(FN, 'options.stackerC', options.stackerC, 1, { min: 0, minExclusive: true });
   const finalModel = checkOneOf(FN, 'options.finalModel', options.finalModel ?? 'refit', ['refit', 'innerAverage'] as const);
   const useMetadata = options.useMetadata ?? true;
@@ -131,16 +135,18 @@ export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<
 
   return {
     name: `cell-scores(${learners.map((l) => l.name).join(' + ')}, ${pooling}${useMetadata ? '' : ', no metadata'})`,
-    async fit(bags: readonly PatientBag[], fitOptions: EstimatorFitOptions): Promise<FittedModel<CellScoresPrediction>> {
+    async fit(bags: readonly PatientBag[], fitOptions: EstimatorFitOptions): Promise<CellScoresModel> {
       const fn = `${FN}.fit`;
       const seed = fitOptions?.seed;
       if (!Number.isSafeInteger(seed)) throw new ArgumentError(fn, 'options.seed', 'an integer', seed);
       const cols = checkBags(fn, bags, null, true);
       const labels = bags.map((b) => b.label as 0 | 1);
       const positives = labels.reduce<number>((s, y) => s + y, 0);
-      if (Math.min(positives, labels.length - positives) < innerFolds) {
-        throw new ArgumentError(fn, 'bags', `at least ${innerFolds} patients of each class (innerFolds)`, `${positives} malignant of ${labels.length}`);
+      const minority = Math.min(positives, labels.length - positives);
+      if (minority < 2) {
+        throw new ArgumentError(fn, 'bags', 'at least 2 patients of each class (for the inner cross-fitting)', `${positives} malignant of ${labels.length}`);
       }
+      const innerFolds = Math.min(maxInnerFolds, minority);
       const signal = fitOptions.signal;
       const checkAbort = (): void => {
         if (signal?.aborted) throw signal.reason ?? new Error(`${fn}: aborted`);
@@ -167,47 +173,143 @@ export function cellScoresEstimator(options: CellScoresOptions = {}): Estimator<
           report(++done, { step: `${learner.name}: final` });
           checkAbort();
         } else {
-          const inner = crossFit.scorers;
-          scorers.push({
-            score(m: CellMatrix): Float64Array {
-              const out = new Float64Array(m.rows);
-              for (const s of inner) {
-                const z = s.score(m);
-                for (let i = 0; i < m.rows; i++) out[i]! += z[i]! / inner.length;
-              }
-              return out;
-            },
-          });
+          scorers.push(averageScorer(crossFit.scorers));
         }
       }
-      const poolAll = (perLearner: readonly Float64Array[]): number[] => perLearner.flatMap((s) => poolScores(s, pooling, poolOptions));
+      const poolAll = (perLearner: readonly Float64Array[]): number[] => poolLearners(perLearner, pooling, poolOptions);
       const pooled = bags.map((_, i) => poolAll(outOfFold.map((scores) => scores[i]!)));
       const stackRows = bags.map((b, i) => (useMetadata ? [...pooled[i]!, ...metadataOf(b)] : pooled[i]!));
       const stacker = fitLogisticRegression(stackRows, labels, { c: stackerC });
       const cellsOnly: LogisticRegressionModel = useMetadata ? fitLogisticRegression(pooled, labels, { c: stackerC }) : stacker;
       const metadataOnly = fitLogisticRegression(bags.map(metadataOf), labels, { c: stackerC });
 
-      return {
-        async predict(test: readonly PatientBag[]): Promise<CellScoresPrediction> {
-          checkBags(`${FN} model.predict`, test, cols, false);
-          const scores = test.map((b) => scorers.map((scorer) => scorer.score(b.handmade!)));
-          const testPooled = scores.map(poolAll);
-          const rows = test.map((b, i) => (useMetadata ? [...testPooled[i]!, ...metadataOf(b)] : testPooled[i]!));
-          return {
-            probability: Float32Array.from(stacker.predictProbability(rows)),
-            experts: {
-              cells: Float32Array.from(cellsOnly.predictProbability(testPooled)),
-              metadata: Float32Array.from(metadataOnly.predictProbability(test.map(metadataOf))),
-            },
-            attention: {
-              handmade: scores.map((perLearner) =>
-                Float32Array.from(perLearner[0]!, (_, i) => sigmoid(perLearner.reduce((sum, z) => sum + z[i]!, 0) / perLearner.length)),
-              ),
-            },
-          };
-        },
-        dispose(): void {},
-      };
+      return cellScoresModel({ cols, pooling, poolOptions, useMetadata, scorers, stacker, cellsOnly, metadataOnly });
     },
   };
+}
+
+function poolLearners(perLearner: readonly Float64Array[], pooling: CellPooling, poolOptions: PoolScoresOptions): number[] {
+  return perLearner.flatMap((s) => poolScores(s, pooling, poolOptions));
+}
+
+/** What a fitted cell-scores expert is made of. */
+interface CellScoresParts {
+  readonly cols: number;
+  readonly pooling: CellPooling;
+  readonly poolOptions: PoolScoresOptions;
+  readonly useMetadata: boolean;
+  readonly scorers: readonly InstanceScorer[];
+  readonly stacker: LogisticRegressionModel;
+  readonly cellsOnly: LogisticRegressionModel;
+  readonly metadataOnly: LogisticRegressionModel;
+}
+
+/** The parameters of a logistic regression as plain JSON. */
+type LogisticJson = { coefficients: number[]; intercept: number; mean: number[]; scale: number[]; iterations: number; converged: boolean };
+
+/** A fitted cell-scores expert as plain JSON (what a saved model holds); {@link cellScoresModelFromState} restores it. */
+export interface CellScoresState {
+  readonly format: 'lymphomix-cell-scores';
+  readonly version: 1;
+  readonly cols: number;
+  readonly pooling: CellPooling;
+  readonly poolOptions: PoolScoresOptions;
+  readonly useMetadata: boolean;
+  readonly scorers: InstanceScorerState[];
+  readonly stacker: LogisticJson;
+  readonly cellsOnly: LogisticJson;
+  readonly metadataOnly: LogisticJson;
+}
+
+/** A fitted {@link cellScoresEstimator}: predicts bags, and gives its {@link CellScoresState} for saving. */
+export interface CellScoresModel extends FittedModel<CellScoresPrediction> {
+  /** The model as plain JSON. */
+  state(): CellScoresState;
+}
+
+function logisticJson(m: LogisticRegressionModel): LogisticJson {
+  return { coefficients: [...m.coefficients], intercept: m.intercept, mean: [...m.mean], scale: [...m.scale], iterations: m.iterations, converged: m.converged };
+}
+
+function logisticFromJson(fn: string, name: string, j: LogisticJson): LogisticRegressionModel {
+  if (typeof j !== 'object' || j === null) throw new ArgumentError(fn, name, 'logistic-regression parameters', j);
+  const arrays = { coefficients: j.coefficients, mean: j.mean, scale: j.scale };
+  for (const [key, value] of Object.entries(arrays)) {
+    if (!Array.isArray(value)) throw new ArgumentError(fn, `${name}.${key}`, 'an array of numbers', value);
+  }
+  return logisticRegressionModel({
+    coefficients: Float64Array.from(j.coefficients),
+    intercept: j.intercept,
+    mean: Float64Array.from(j.mean),
+    scale: Float64Array.from(j.scale),
+    iterations: j.iterations,
+    converged: j.converged,
+  });
+}
+
+function cellScoresModel(parts: CellScoresParts): CellScoresModel {
+  const { cols, pooling, poolOptions, useMetadata, scorers, stacker, cellsOnly, metadataOnly } = parts;
+  return {
+    async predict(test: readonly PatientBag[]): Promise<CellScoresPrediction> {
+      checkBags(`${FN} model.predict`, test, cols, false);
+      const scores = test.map((b) => scorers.map((scorer) => scorer.score(b.handmade!)));
+      const testPooled = scores.map((perLearner) => poolLearners(perLearner, pooling, poolOptions));
+      const rows = test.map((b, i) => (useMetadata ? [...testPooled[i]!, ...metadataOf(b)] : testPooled[i]!));
+      return {
+        probability: Float32Array.from(stacker.predictProbability(rows)),
+        experts: {
+          cells: Float32Array.from(cellsOnly.predictProbability(testPooled)),
+          metadata: Float32Array.from(metadataOnly.predictProbability(test.map(metadataOf))),
+        },
+        attention: {
+          handmade: scores.map((perLearner) =>
+            Float32Array.from(perLearner[0]!, (_, i) => sigmoid(perLearner.reduce((sum, z) => sum + z[i]!, 0) / perLearner.length)),
+          ),
+        },
+      };
+    },
+    dispose(): void {},
+    state: () => ({
+      format: 'lymphomix-cell-scores',
+      version: 1,
+      cols,
+      pooling,
+      poolOptions,
+      useMetadata,
+      scorers: scorers.map((s) => scorerState(s)),
+      stacker: logisticJson(stacker),
+      cellsOnly: logisticJson(cellsOnly),
+      metadataOnly: logisticJson(metadataOnly),
+    }),
+  };
+}
+
+/**
+ * The fitted cell-scores expert a saved {@link CellScoresState} describes, predicting exactly as the fitted one did.
+ *
+ * @param state - The state (e.g. `JSON.parse` of a saved file).
+ * @returns The model.
+ * @throws {ArgumentError} naming the field of a malformed state.
+ */
+export function cellScoresModelFromState(state: CellScoresState): CellScoresModel {
+  const fn = 'cellScoresModelFromState';
+  if (typeof state !== 'object' || state === null || state.format !== 'lymphomix-cell-scores') {
+    throw new ArgumentError(fn, 'state.format', "'lymphomix-cell-scores'", (state as { format?: unknown } | null)?.format);
+  }
+  if (state.version !== 1) throw new ArgumentError(fn, 'state.version', '1', state.version);
+  if (!Number.isInteger(state.cols) || state.cols < 1) throw new ArgumentError(fn, 'state.cols', 'an integer ≥ 1', state.cols);
+  const pooling = checkOneOf(fn, 'state.pooling', state.pooling, CELL_POOLINGS);
+  poolScores(Float64Array.of(0), pooling, state.poolOptions ?? {});
+  if (typeof state.useMetadata !== 'boolean') throw new ArgumentError(fn, 'state.useMetadata', 'true or false', state.useMetadata);
+  if (!Array.isArray(state.scorers) || state.scorers.length === 0) throw new ArgumentError(fn, 'state.scorers', 'a non-empty array', state.scorers);
+  return cellScoresModel({
+    cols: state.cols,
+    pooling,
+    poolOptions: state.poolOptions ?? {},
+    useMetadata: state.useMetadata,
+    scorers: state.scorers.map((s) => instanceScorerFromState(s)),
+    stacker: logisticFromJson(fn, 'state.stacker', state.stacker),
+    cellsOnly: logisticFromJson(fn, 'state.cellsOnly', state.cellsOnly),
+    metadataOnly: logisticFromJson(fn, 'state.metadataOnly', state.metadataOnly),
+  });
 }

@@ -144,6 +144,24 @@ export function fitCellMlp(
       }
     }
   }
+  return cellMlpScorer(hidden, mean, scale, theta);
+}
+
+/**
+ * The scorer of a per-cell MLP from its parameters (a fit's, or a saved state's).
+ * @param hidden - hidden units H
+ * @param mean - [F] column means
+ * @param scale - [F] column scales (non-zero)
+ * @param theta - [H·F + H + H + 1] weights: first layer (row per unit), its biases, second layer, its bias
+ * @returns the scorer (logits)
+ */
+export function cellMlpScorer(hidden: number, mean: Float64Array, scale: Float64Array, theta: Float64Array): CellMlpModel {
+  const f = mean.length;
+  const o1 = 0;
+  const ob1 = hidden * f;
+  const ow2 = ob1 + hidden;
+  const ob2 = ow2 + hidden;
+  if (theta.length !== ob2 + 1) throw new ArgumentError('cellMlpScorer', 'theta', `${ob2 + 1} weights`, theta.length);
   return {
     hidden,
     score(test: CellMatrix): Float64Array {
@@ -163,6 +181,7 @@ export function fitCellMlp(
       }
       return out;
     },
+    state: () => ({ kind: 'mlp', hidden, mean: [...mean], scale: [...scale], theta: [...theta] }),
   };
 }
 

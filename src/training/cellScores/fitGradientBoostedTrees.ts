@@ -253,8 +253,30 @@ export function fitGradientBoostedTrees(
   const right = Int32Array.from(nodeRight);
   const value = Float64Array.from(nodeValue);
   const treeRoots = Int32Array.from(roots);
+  return gradientBoostedTreesScorer(f, baseScore, { roots: treeRoots, feature, threshold, left, right, value });
+}
+
+/** The node arrays of fitted trees: node k splits on column `feature[k]` at `threshold[k]` (−1: a leaf of `value[k]`). */
+export interface TreeArrays {
+  readonly roots: Int32Array;
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly value: Float64Array;
+}
+
+/**
+ * The scorer of boosted trees from their arrays (a fit's, or a saved state's).
+ * @param f - number of columns F
+ * @param baseScore - the starting logit
+ * @param trees - the node arrays
+ * @returns the scorer (logits)
+ */
+export function gradientBoostedTreesScorer(f: number, baseScore: number, trees: TreeArrays): GradientBoostedTreesModel {
+  const { roots: treeRoots, feature, threshold, left, right, value } = trees;
   return {
-    trees: rounds,
+    trees: treeRoots.length,
     baseScore,
     score(test: CellMatrix): Float64Array {
       if (test.cols !== f) throw new ArgumentError('GradientBoostedTreesModel.score', 'cells', `${f} columns`, test.cols);
@@ -271,6 +293,17 @@ export function fitGradientBoostedTrees(
       }
       return out;
     },
+    state: () => ({
+      kind: 'gbdt',
+      cols: f,
+      baseScore,
+      roots: [...treeRoots],
+      feature: [...feature],
+      threshold: [...threshold],
+      left: [...left],
+      right: [...right],
+      value: [...value],
+    }),
   };
 }
 

@@ -197,12 +197,29 @@ export function fitWeightedLogistic(
   }
   const coefficients = beta.slice(1);
   const intercept = beta[0]!;
+  return { ...weightedLogisticScorer(coefficients, intercept, mean, scale), iterations };
+}
+
+/**
+ * The scorer of a weighted logistic regression from its parameters (a fit's, or a saved state's).
+ * @param coefficients - [F] weights on the standardised columns
+ * @param intercept - the intercept
+ * @param mean - [F] column means
+ * @param scale - [F] column scales (non-zero)
+ * @returns the scorer (logits)
+ */
+export function weightedLogisticScorer(
+  coefficients: Float64Array,
+  intercept: number,
+  mean: Float64Array,
+  scale: Float64Array,
+): Omit<WeightedLogisticModel, 'iterations'> {
+  const f = coefficients.length;
   return {
     coefficients,
     intercept,
     mean,
     scale,
-    iterations,
     score(test: CellMatrix): Float64Array {
       if (test.cols !== f) throw new ArgumentError('WeightedLogisticModel.score', 'cells', `${f} columns`, test.cols);
       const out = new Float64Array(test.rows);
@@ -213,6 +230,7 @@ export function fitWeightedLogistic(
       }
       return out;
     },
+    state: () => ({ kind: 'logistic', coefficients: [...coefficients], intercept, mean: [...mean], scale: [...scale] }),
   };
 }
 

@@ -14,3 +14,11 @@ export { fitGradientBoostedTrees, gbdtInstanceLearner } from './fitGradientBoost
 export type { GradientBoostedTreesModel, GradientBoostedTreesOptions } from './fitGradientBoostedTrees.js';
 export { fitCellMlp, mlpInstanceLearner } from './fitCellMlp.js';
 export type { CellMlpModel, CellMlpOptions } from './fitCellMlp.js';
+export { averageScorer, instanceScorerFromState, scorerState } from './instanceScorerState.js';
+export type { InstanceScorerState } from './instanceLearner.js';
+export { cellScoresModelFromState } from './cellScoresEstimator.js';
+export type { CellScoresModel, CellScoresState } from './cellScoresEstimator.js';
+export { weightedLogisticScorer } from './fitWeightedLogistic.js';
+export { gradientBoostedTreesScorer } from './fitGradientBoostedTrees.js';
+export type { TreeArrays } from './fitGradientBoostedTrees.js';
+export { cellMlpScorer } from './fitCellMlp.js';

@@ -1,6 +1,26 @@
 import type { CellMatrix } from './cellMatrix.js';
 
 /** A fitted per-cell model: one score (a logit: larger = more malignant-looking) per cell. */
+/**
+ * Everything a fitted per-cell model is, as plain JSON (numbers and arrays): what a saved model holds.
+ * `instanceScorerFromState` turns it back into the same scorer.
+ */
+export type InstanceScorerState =
+  | { readonly kind: 'logistic'; readonly coefficients: number[]; readonly intercept: number; readonly mean: number[]; readonly scale: number[] }
+  | {
+      readonly kind: 'gbdt';
+      readonly cols: number;
+      readonly baseScore: number;
+      readonly roots: number[];
+      readonly feature: number[];
+      readonly threshold: number[];
+      readonly left: number[];
+      readonly right: number[];
+      readonly value: number[];
+    }
+  | { readonly kind: 'mlp'; readonly hidden: number; readonly mean: number[]; readonly scale: number[]; readonly theta: number[] }
+  | { readonly kind: 'average'; readonly members: InstanceScorerState[] };
+
 export interface InstanceScorer {
   /**
    * Scores cells.
@@ -8,6 +28,11 @@ export interface InstanceScorer {
    * @returns [n] logits
    */
   score(cells: CellMatrix): Float64Array;
+  /**
+   * The scorer as plain JSON, for saving (`instanceScorerFromState` restores it); the library's learners have it, a
+   * scorer without it cannot be saved.
+   */
+  state?(): InstanceScorerState;
 }
 
 /**

@@ -114,7 +114,11 @@ describe('cellScoresEstimator', () => {
     controller.abort(new Error('stop'));
     await expect(cellScoresEstimator().fit(train, { seed: 0, signal: controller.signal })).rejects.toThrow('stop');
     const est = cellScoresEstimator();
-    await expect(est.fit(train.slice(0, 6), { seed: 0 })).rejects.toThrow(/at least 5 patients of each class/);
+    await expect(est.fit(train.slice(0, 3), { seed: 0 })).rejects.toThrow(/at least 2 patients of each class/);
+    // A small cohort (3 of each class) is cross-fitted on 3 inner folds instead of 5.
+    const steps: string[] = [];
+    await est.fit(train.slice(0, 6), { seed: 0, onProgress: (e) => steps.push(String(e.detail.step)) });
+    expect(steps.filter((s) => s.includes('inner'))).toHaveLength(3);
     const bad = train.map((b, i) => (i === 2 ? { ...b, handmade: undefined } : b));
     await expect(est.fit(bad, { seed: 0 })).rejects.toThrow(/cellScoresEstimator\.fit.*patient P2.*handmade/);
     const model = await est.fit(train, { seed: 0 });
