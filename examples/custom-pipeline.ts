@@ -110,7 +110,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     model: {
       kind: 'mixture-of-experts',
       options: {
-        mixture: { experts: ['image', 'scalar'], imageDim: 16, handmadeDim: 51, imageAggregator: 'attention', multitask: true },
+        mixture: { experts: ['image', 'scalar'], imageDim: 16, imageAggregator: 'attention', multitask: true }, // handmadeDim: the pipeline's 68 columns
         fit: { epochs: 20, batchSize: 4, learningRate: 0.01 },
         validationFraction: 0,
       },

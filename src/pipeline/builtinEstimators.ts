@@ -1,6 +1,16 @@
 import { loadMixtureEnsemble, type MixtureOfExpertsConfig } from '../models/index.js';
+import { ArgumentError } from '../core/index.js';
 import {
+  cellScoresEstimator,
+  cellScoresModelFromState,
   fittedLogisticRegression,
+  gbdtInstanceLearner,
+  logisticInstanceLearner,
+  mlpInstanceLearner,
+  type CellScoresOptions,
+  type CellScoresState,
+  type FittedModel,
+  type InstanceLearner,
   logisticRegressionEstimator,
   logisticRegressionModel,
   mixtureOfExpertsEstimator,
@@ -13,18 +23,62 @@ import type { EstimatorKind, SavableModel } from './estimatorRegistry.js';
 
 const LOGISTIC_FILE = 'logistic-regression.json';
 
-/** A fitted logistic regression that saves its parameters as JSON. */
-function savableLogistic(model: FittedLogisticRegression): SavableModel & FittedLogisticRegression {
+/** A fitted model that saves itself as one JSON file in its folder. */
+function savedAsJson<M extends FittedModel>(model: M, file: string, json: () => unknown): SavableModel & M {
   return {
     ...model,
+    predict: model.predict.bind(model),
+    dispose: model.dispose.bind(model),
     async save(dir: string): Promise<void> {
       const [{ mkdir }, { join }, { atomicWriteFile }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('../io/bytes/index.js')]);
       await mkdir(dir, { recursive: true });
-      const r = model.regression;
-      const json = { inputs: model.inputs, coefficients: [...r.coefficients], intercept: r.intercept, mean: [...r.mean], scale: [...r.scale], iterations: r.iterations, converged: r.converged };
-      await atomicWriteFile(join(dir, LOGISTIC_FILE), `${JSON.stringify(json)}\n`);
+      await atomicWriteFile(join(dir, file), `${JSON.stringify(json())}\n`);
     },
   };
+}
+
+/** A fitted logistic regression that saves its parameters as JSON. */
+function savableLogistic(model: FittedLogisticRegression): SavableModel & FittedLogisticRegression {
+  const r = model.regression;
+  return savedAsJson(model, LOGISTIC_FILE, () => ({
+    inputs: model.inputs,
+    coefficients: [...r.coefficients],
+    intercept: r.intercept,
+    mean: [...r.mean],
+    scale: [...r.scale],
+    iterations: r.iterations,
+    converged: r.converged,
+  }));
+}
+
+const CELL_SCORES_FILE = 'cell-scores.json';
+
+/** A per-cell model of the `'cell-scores'` kind's options (JSON). */
+export interface CellLearnerConfig {
+  /** `'gbdt'` (boosted trees), `'logistic'` (weighted logistic regression) or `'mlp'` (one hidden layer). */
+  readonly kind: 'gbdt' | 'logistic' | 'mlp';
+  /** The learner's options (`GradientBoostedTreesOptions`, `WeightedLogisticOptions`, `CellMlpOptions`). Defaults to `{}`. */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+/** The options of the `'cell-scores'` kind in a pipeline configuration (JSON): `cellScoresEstimator`'s, with learners by name. */
+export interface CellScoresKindOptions extends Omit<CellScoresOptions, 'learner'> {
+  /** The per-cell models, side by side. Defaults to `[{ kind: 'gbdt' }]`. */
+  readonly learners?: readonly CellLearnerConfig[];
+}
+
+function cellLearner(config: CellLearnerConfig, i: number): InstanceLearner {
+  const options = config?.options ?? {};
+  switch (config?.kind) {
+    case 'gbdt':
+      return gbdtInstanceLearner(options);
+    case 'logistic':
+      return logisticInstanceLearner(options);
+    case 'mlp':
+      return mlpInstanceLearner(options);
+    default:
+      throw new ArgumentError('LymphocytosisPipeline', `config.model.options.learners[${i}].kind`, "'gbdt', 'logistic' or 'mlp'", config?.kind);
+  }
 }
 
 async function readJson(dir: string, file: string): Promise<unknown> {
@@ -36,7 +90,7 @@ async function readJson(dir: string, file: string): Promise<unknown> {
 
 /** The options of the `'mixture-of-experts'` kind in a pipeline configuration (JSON). */
 export interface MixtureKindOptions {
-  /** The model's configuration. Defaults to `{}`. */
+  /** The model's configuration; `handmadeDim` defaults to the pipeline's number of feature columns. Defaults to `{}`. */
   readonly mixture?: MixtureOfExpertsConfig;
   /** Training options (epochs, batch size, learning rate, l2, …). Defaults to `fitMixtureOfExperts`' defaults. */
   readonly fit?: Omit<MixtureOfExpertsEstimatorOptions, 'validationFraction' | 'modelsPerFold'>;
@@ -49,9 +103,11 @@ export interface MixtureKindOptions {
 /** The model kinds every pipeline knows, by name (the registry starts with them; `registerEstimator` adds more). */
 export const BUILTIN_ESTIMATORS: Readonly<Record<string, EstimatorKind>> = {
   'mixture-of-experts': {
-    create: (options) => {
+    create: (options, context) => {
       const o = options as MixtureKindOptions;
-      return mixtureOfExpertsEstimator(o.mixture ?? {}, {
+      // The handmade branch takes the pipeline's feature columns unless the configuration says otherwise.
+      const mixture = { ...(context.featureNames.length > 0 ? { handmadeDim: context.featureNames.length } : {}), ...o.mixture };
+      return mixtureOfExpertsEstimator(mixture, {
         ...o.fit,
         ...(o.validationFraction === undefined ? {} : { validationFraction: o.validationFraction }),
         ...(o.modelsPerFold === undefined ? {} : { modelsPerFold: o.modelsPerFold }),
@@ -83,6 +139,26 @@ export const BUILTIN_ESTIMATORS: Readonly<Record<string, EstimatorKind>> = {
         converged: p.converged,
       });
       return savableLogistic(fittedLogisticRegression(regression, p.inputs));
+    },
+  },
+  'cell-scores': {
+    create: (options) => {
+      const { learners = [{ kind: 'gbdt' }], ...rest } = options as CellScoresKindOptions;
+      if (!Array.isArray(learners) || learners.length === 0) {
+        throw new ArgumentError('LymphocytosisPipeline', 'config.model.options.learners', 'a non-empty array of { kind, options }', learners);
+      }
+      const estimator = cellScoresEstimator({ ...rest, learner: learners.map(cellLearner) });
+      return {
+        name: estimator.name,
+        fit: async (bags, fit) => {
+          const model = await estimator.fit(bags, fit);
+          return savedAsJson(model, CELL_SCORES_FILE, () => model.state());
+        },
+      };
+    },
+    load: async (dir) => {
+      const model = cellScoresModelFromState((await readJson(dir, CELL_SCORES_FILE)) as CellScoresState);
+      return savedAsJson(model, CELL_SCORES_FILE, () => model.state());
     },
   },
 };

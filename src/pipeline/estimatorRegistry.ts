@@ -19,9 +19,11 @@ export interface EstimatorKind {
   /**
    * Builds an estimator from the configuration's options.
    * @param options - `config.model.options` (JSON).
+   * @param context - What the pipeline feeds the model: the per-image feature names (the width of each bag's
+   *   `handmade` matrix; empty without handmade features).
    * @returns The estimator; its fitted models must be {@link SavableModel}s.
    */
-  create(options: Readonly<Record<string, unknown>>): Estimator<BagPrediction, SavableModel>;
+  create(options: Readonly<Record<string, unknown>>, context: EstimatorContext): Estimator<BagPrediction, SavableModel>;
   /**
    * Restores a model that `save` wrote.
    * @param dir - The folder (a Node path or a URL of the folder in browsers).
@@ -32,6 +34,12 @@ export interface EstimatorKind {
 }
 
 // Built in from the start (not through a side-effect import, which `sideEffects: false` lets bundlers drop).
+/** What a pipeline tells a model kind about its inputs. */
+export interface EstimatorContext {
+  /** The columns of every bag's `handmade` matrix, in order (empty when the pipeline computes no handmade features). */
+  readonly featureNames: readonly string[];
+}
+
 const registry = new Map<string, EstimatorKind>(Object.entries(BUILTIN_ESTIMATORS));
 
 /**

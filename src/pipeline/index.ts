@@ -30,7 +30,8 @@ export type {
   PipelineRunOptions,
 } from './lymphocytosisPipeline.js';
 export { estimatorKinds, registerEstimator } from './estimatorRegistry.js';
-export type { EstimatorKind, SavableModel } from './estimatorRegistry.js';
+export type { EstimatorContext, EstimatorKind, SavableModel } from './estimatorRegistry.js';
+export type { CellLearnerConfig, CellScoresKindOptions, MixtureKindOptions } from './builtinEstimators.js';
 export { PIPELINE_FORMAT, PIPELINE_FORMAT_VERSION, PIPELINE_MANIFEST_FILE, readPipelineManifest } from './pipelineManifest.js';
 export type { PipelineManifest } from './pipelineManifest.js';
 export { PipelineManifestError } from './pipelineManifestError.js';

@@ -2,7 +2,7 @@ import { ensureBackend } from '../backend/index.js';
 import { ArgumentError, checkArray, checkInteger, checkOptions, type ProgressListener } from '../core/index.js';
 import { buildPatientBags, type PatientBag } from '../models/index.js';
 import { crossValidate, type BagPrediction, type CrossValidationResult } from '../training/index.js';
-import { getEstimatorKind, type SavableModel } from './estimatorRegistry.js';
+import { getEstimatorKind, type EstimatorContext, type SavableModel } from './estimatorRegistry.js';
 import { featurizePatients, type ImageRecord, type PipelinePatient } from './featurizePatients.js';
 import { readPipelineManifest, writePipelineManifest, type PipelineManifest } from './pipelineManifest.js';
 import { resolvePipelineConfig, type PipelineConfig, type PipelinePresetName, type ResolvedPipelineConfig } from './pipelineConfig.js';
@@ -129,6 +129,10 @@ export class LymphocytosisPipeline {
     this.options = options;
   }
 
+  private estimatorContext(): EstimatorContext {
+    return { featureNames: this.config.features.handmade ? this.config.features.names : [] };
+  }
+
   /** Whether the pipeline holds a trained model (after `fit` or `load`). */
   get fitted(): boolean {
     return this.model !== null;
@@ -235,7 +239,7 @@ export class LymphocytosisPipeline {
     const images = await this.featurize(patients, options);
     const { bags, kept } = this.bagsOf(patients, images, fn);
     await ensureBackend();
-    const estimator = getEstimatorKind(this.config.model.kind, fn).create(this.config.model.options);
+    const estimator = getEstimatorKind(this.config.model.kind, fn).create(this.config.model.options, this.estimatorContext());
     const result = await crossValidate(estimator, bags, {
       folds: options.folds ?? 5,
       repeats: options.repeats ?? 1,
@@ -261,7 +265,7 @@ export class LymphocytosisPipeline {
     const images = await this.featurize(patients, options);
     const { bags } = this.bagsOf(patients, images, fn);
     await ensureBackend();
-    const estimator = getEstimatorKind(this.config.model.kind, fn).create(this.config.model.options);
+    const estimator = getEstimatorKind(this.config.model.kind, fn).create(this.config.model.options, this.estimatorContext());
     const model = await estimator.fit(bags, {
       seed: options.seed ?? 0,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),

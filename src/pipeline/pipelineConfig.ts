@@ -51,7 +51,10 @@ export interface PipelineModelConfig {
  * none), which model, and the decision threshold. Saved in every model folder's manifest.
  */
 export interface PipelineConfig {
-  /** The per-image features. Defaults to `{ handmade: true, decoder: 'auto' }`. */
+  /**
+   * The per-image features. Defaults to the default preset's `{ handmade: true, texture: true, decoder: 'auto' }`;
+   * given, each field left out defaults to `handmade: true`, `texture: false`, `decoder: 'auto'`.
+   */
   readonly features?: PipelineFeaturesConfig;
   /** A frozen image backbone whose embeddings feed the image expert, or `null` for none. Defaults to `null`. */
   readonly backbone?: BackboneSpec | null;
@@ -77,13 +80,20 @@ export interface ResolvedPipelineConfig {
 }
 
 /**
- * The linear scalar expert on per-patient means of the handmade features plus age and log count: the best
- * configuration measured on the real development cohort so far (docs/real-data-study.md).
+ * The per-cell expert (boosted trees on each cell's 51 handmade features and 17 texture descriptors, cross-fitted,
+ * scores pooled by their mean and stacked with age and log count): the best configuration of the accuracy study on
+ * a CPU, confirmed on reshuffles not used to choose it (docs/results.md).
  */
 const DEFAULT_MODEL: Required<PipelineModelConfig> = {
+  kind: 'cell-scores',
+  options: { learners: [{ kind: 'gbdt' }], pooling: 'mean' },
+};
+
+/** The linear scalar expert on per-patient means of the handmade features plus age and log count (docs/real-data-study.md). */
+const MEAN_FEATURES_MIXTURE: Required<PipelineModelConfig> = {
   kind: 'mixture-of-experts',
   options: {
-    mixture: { experts: ['scalar'], handmadeDim: 51, handmadeUnits: 0, scalarUnits: 0 },
+    mixture: { experts: ['scalar'], handmadeUnits: 0, scalarUnits: 0 },
     fit: { epochs: 100, batchSize: 8, learningRate: 0.01, weightDecay: 0, l2: 1 / 96 },
     modelsPerFold: 1,
     validationFraction: 0,
@@ -92,16 +102,20 @@ const DEFAULT_MODEL: Required<PipelineModelConfig> = {
 
 /**
  * Named configurations:
- * - `'default'`: the best configuration measured on a CPU so far (see docs/real-data-study.md);
+ * - `'default'`: the best configuration measured on a CPU so far: the per-cell expert on 68 descriptors per cell
+ *   (docs/results.md);
+ * - `'mean-features'`: the mixture's linear scalar expert on the per-patient means of the 51 handmade features, age
+ *   and count (docs/real-data-study.md);
  * - `'challenge-report'`: the report's design: a frozen ConvNeXt backbone (random weights unless the spec is given
  *   weights), the image expert with the multitask head and an intermediate layer, the handmade branch, the sigmoid
  *   gate and mean aggregation;
  * - `'metadata-only'`: a logistic regression on age and log lymphocyte count (the reference point the images must beat).
  */
 export const PIPELINE_PRESETS = {
-  default: { features: { handmade: true, decoder: 'auto' }, backbone: null, model: DEFAULT_MODEL, threshold: 0.5 },
+  default: { features: { handmade: true, texture: true, decoder: 'auto' }, backbone: null, model: DEFAULT_MODEL, threshold: 0.5 },
+  'mean-features': { features: { handmade: true, texture: false, decoder: 'auto' }, backbone: null, model: MEAN_FEATURES_MIXTURE, threshold: 0.5 },
   'challenge-report': {
-    features: { handmade: true, decoder: 'auto' },
+    features: { handmade: true, texture: false, decoder: 'auto' },
     backbone: { name: 'convnext_tiny' },
     model: {
       kind: 'mixture-of-experts',
@@ -110,7 +124,6 @@ export const PIPELINE_PRESETS = {
           experts: ['image', 'scalar'],
           combination: 'sigmoid',
           imageDim: 768,
-          handmadeDim: 51,
           imageAggregator: 'mean',
           handmadeAggregator: 'mean',
           imageHiddenUnits: 64,
@@ -124,7 +137,7 @@ export const PIPELINE_PRESETS = {
     threshold: 0.5,
   },
   'metadata-only': {
-    features: { handmade: false, decoder: 'auto' },
+    features: { handmade: false, texture: false, decoder: 'auto' },
     backbone: null,
     model: { kind: 'logistic-regression', options: { inputs: ['metadata'] } },
     threshold: 0.5,
@@ -188,9 +201,11 @@ export function resolvePipelineConfig(config: PipelineConfig | PipelinePresetNam
   } else cfg = config;
   if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) throw new ArgumentError(fn, 'config', `a configuration object or one of ${PIPELINE_PRESET_NAMES.join(', ')}`, config);
   const base = PIPELINE_PRESETS.default;
-  const texture = cfg.features?.texture ?? false;
+  // Left out, the features are the default preset's; given, they are what they say (texture off unless asked).
+  const given: PipelineFeaturesConfig = cfg.features ?? base.features;
+  const texture = given.texture ?? false;
   if (typeof texture !== 'boolean') throw new ArgumentError(fn, 'config.features.texture', 'a boolean', texture);
-  const features = { extractorModule: null, names: builtinFeatureNames(texture), ...base.features, texture, ...cfg.features };
+  const features = { handmade: true, decoder: 'auto' as const, extractorModule: null, names: builtinFeatureNames(texture), ...given, texture };
   if (typeof features.handmade !== 'boolean') throw new ArgumentError(fn, 'config.features.handmade', 'a boolean', features.handmade);
   checkOneOf(fn, 'config.features.decoder', features.decoder, PIPELINE_DECODERS);
   if (features.extractorModule !== null) checkString(fn, 'config.features.extractorModule', features.extractorModule);

@@ -46,9 +46,9 @@ describe('the lymphomix command, built as dist/ (end to end on a tiny synthetic 
   });
 
   it('runs every subcommand, with exit codes 0 / 1 / 2', async () => {
-    const synth = await lymphomix('synth', '--out', 'cohort', '--patients', '10', '--images', '3-5', '--seed', '2');
+    const synth = await lymphomix('synth', '--out', 'cohort', '--patients', '12', '--malignant', '0.5', '--images', '3-5', '--seed', '2');
     expect(synth.code, synth.stderr).toBe(0);
-    expect(synth.stdout).toMatch(/wrote 10 patients/);
+    expect(synth.stdout).toMatch(/wrote 12 patients/);
 
     const segment = await lymphomix('--quiet', 'segment', '--data', 'cohort', '--out', 'segmented');
     expect(segment.code, segment.stderr).toBe(0);

@@ -15,14 +15,14 @@ describe('examples/main (npm start)', () => {
     const out = await mkdtemp(join(tmpdir(), 'lymphomix-main-'));
     dirs.push(out);
     const run = captureIo();
-    expect(await main(['--out', out, '--patients', '10', '--seed', '5', '--folds', '2', '--workers', '0'], run.io)).toBe(0);
+    expect(await main(['--out', out, '--patients', '12', '--seed', '5', '--folds', '2', '--workers', '0'], run.io)).toBe(0);
     const text = run.out();
     expect(text).toMatch(/repeat\s+fold\s+patients\s+balancedAccuracy\s+auc/);
     expect(text.match(/^\s+0\s+[01]\s+\d+\s+[0-9.]+\s+[0-9.]+/gm)).toHaveLength(2);
     expect(text).toMatch(/balanced accuracy [0-9.]+ ± [0-9.]+, AUC/);
     const summary = JSON.parse(await readFile(join(out, 'cv', 'cv-summary.json'), 'utf8')) as { perFold: unknown[]; patients: number };
     expect(summary.perFold).toHaveLength(2);
-    expect(summary.patients).toBe(10);
+    expect(summary.patients).toBe(12);
     const dice = /median Dice ([0-9.]+)/.exec(text);
     expect(Number(dice?.[1])).toBeGreaterThan(0.9);
   });

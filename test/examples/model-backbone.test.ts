@@ -43,7 +43,7 @@ describe('examples/model-backbone', () => {
     const lines = (await readFile(out, 'utf8')).trim().split('\n');
     expect(lines[0]).toBe('image,error,z0,z1,z2,z3');
     expect(lines.map((l) => l.split(',')[0])).toEqual(['image', 'a.png', 'broken.png', 'p1/b.png']);
-    expect(lines[2]).toMatch(/^broken\.png,cannot decode .*,,,,$/);
+    expect(lines[2]).toMatch(/^broken\.png,"?cannot decode [^\n]*,,,,$/); // the message may hold a comma (then quoted)
     const backbone = await loadModelBackbone(join(root, 'cnn'), 'layers', { mean: [0, 0, 0], std: [1, 1, 1] });
     const { results } = await embedImages(backbone, [join(root, 'images', 'a.png'), join(root, 'images', 'p1', 'b.png')]);
     backbone.dispose();

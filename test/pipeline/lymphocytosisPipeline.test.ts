@@ -159,7 +159,7 @@ describe('LymphocytosisPipeline', () => {
       model: {
         kind: 'mixture-of-experts',
         options: {
-          mixture: { experts: ['image', 'scalar'], imageDim: 16, handmadeDim: 51, multitask: true, imageAggregator: 'attention' },
+          mixture: { experts: ['image', 'scalar'], imageDim: 16, multitask: true, imageAggregator: 'attention' },
           fit: { epochs: 3, batchSize: 4 },
           validationFraction: 0,
         },
@@ -205,6 +205,23 @@ describe('LymphocytosisPipeline', () => {
     await pipeline.save(dir);
     const loaded = await LymphocytosisPipeline.load(dir, { workers: 0 });
     expect(await loaded.predict(patients)).toEqual(await pipeline.predict(patients));
+    pipeline.dispose();
+    loaded.dispose();
+  });
+
+  it('the default (per-cell boosted trees on 68 descriptors per cell) fits, predicts every cell\'s score, saves and loads to identical predictions', async () => {
+    const pipeline = await new LymphocytosisPipeline('default', { workers: 0, cacheDir: join(root, 'cache-default') }).fit(patients);
+    const predicted = await pipeline.predict(patients);
+    for (const p of predicted) {
+      expect(Object.keys(p.experts).sort()).toEqual(['cells', 'metadata']);
+      for (const image of p.images) if (image.status === 'ok') expect(image.attention).toBeGreaterThan(0);
+    }
+    const dir = join(root, 'model-default');
+    await pipeline.save(dir);
+    const loaded = await LymphocytosisPipeline.load(dir, { workers: 0 });
+    expect(await loaded.predict(patients)).toEqual(predicted);
+    const manifest = JSON.parse(await readFile(join(dir, PIPELINE_MANIFEST_FILE), 'utf8')) as { featureNames: string[] };
+    expect(manifest.featureNames).toHaveLength(68);
     pipeline.dispose();
     loaded.dispose();
   });

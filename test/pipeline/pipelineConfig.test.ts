@@ -15,9 +15,22 @@ describe('resolvePipelineConfig', () => {
     const config = resolvePipelineConfig({ threshold: 0.3 });
     expect(config.threshold).toBe(0.3);
     expect(config.model).toEqual(resolvePipelineConfig('default').model);
-    expect(config.features).toEqual({ handmade: true, texture: false, decoder: 'auto', extractorModule: null, names: [...FEATURE_NAMES] });
-    expect(resolvePipelineConfig({ features: { texture: true } }).features.names).toHaveLength(FEATURE_NAMES.length + 17);
+    expect(config.features).toEqual(resolvePipelineConfig('default').features);
+    expect(config.features.names).toHaveLength(FEATURE_NAMES.length + 17); // the default: 51 handmade + 17 texture
+    // Features given are what they say: texture off unless asked.
+    expect(resolvePipelineConfig({ features: { decoder: 'sharp' } }).features).toEqual({
+      handmade: true,
+      texture: false,
+      decoder: 'sharp',
+      extractorModule: null,
+      names: [...FEATURE_NAMES],
+    });
     expect(config.backbone).toBeNull();
+  });
+  it('the default is the per-cell expert on 68 descriptors per cell (the accuracy study\'s choice)', () => {
+    const config = resolvePipelineConfig('default');
+    expect(config.model).toEqual({ kind: 'cell-scores', options: { learners: [{ kind: 'gbdt' }], pooling: 'mean' } });
+    expect(config.features.texture).toBe(true);
   });
   it("the report's preset has a frozen backbone, both experts, the gate, mean aggregation and the multitask head", () => {
     const config = resolvePipelineConfig('challenge-report');
