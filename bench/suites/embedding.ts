@@ -163,6 +163,7 @@ async function run(args: readonly string[]): Promise<void> {
       reps,
       threads: (options.get('threads') ?? '1,2').split(',').map(Number),
       python: options.get('python') ?? '/usr/bin/python3',
+      profile,
     });
   }
 }
@@ -175,7 +176,8 @@ export const embeddingSuite: BenchSuite = {
     `  --models L    comma-separated backbones (default resnet18,convnext_tiny; any of ${BACKBONE_NAMES.join(', ')})\n` +
     '  --pool N      worker threads of the embedImagesPool rows (default 2; 0: no pool rows)\n' +
     '  --images N    images embedded by the pool (default 24; more than 2 x pool x batch)\n' +
-    '  --profile     also print the per-kernel times (tf.profile) of one forward pass per backend and backbone\n' +
+    '  --profile     also print the per-kernel times (tf.profile) of one forward pass per backend and backbone, and\n' +
+    '                onnxruntime\'s per-operator times (enableProfiling, 1 thread) of the ONNX exports\n' +
     '  --torch B     onnxruntime-node vs PyTorch CPU on the same ONNX exports, with the ratio (default true; needs python3-torch)\n' +
     '  --threads L   thread counts of that comparison (default 1,2)\n' +
     '  --python P    the python with torch (default /usr/bin/python3)',

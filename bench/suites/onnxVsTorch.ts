@@ -12,7 +12,7 @@
  * @module
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,6 +28,36 @@ export interface OnnxVsTorchOptions {
   reps: number;
   threads: number[];
   python: string;
+  /** Also print onnxruntime's per-operator times (one thread, one timed batch) per model. */
+  profile: boolean;
+}
+
+/** onnxruntime-node's own profile of one forward pass (after a warm-up) at one thread: ms and share per operator type. */
+async function profileOnnx(path: string, batch: number, size: number, dir: string): Promise<string> {
+  const ort = await import('onnxruntime-node');
+  const prefix = join(dir, `profile-${Date.now()}`);
+  const x = new ort.Tensor('float32', new Float32Array(batch * 3 * size * size).fill(0.5), [batch, 3, size, size]);
+  const warm = await ort.InferenceSession.create(path, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  await warm.run({ [warm.inputNames[0]!]: x });
+  await warm.release();
+  const session = await ort.InferenceSession.create(path, {
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    enableProfiling: true,
+    profileFilePrefix: prefix,
+  });
+  await session.run({ [session.inputNames[0]!]: x });
+  session.endProfiling();
+  await session.release();
+  const file = (await readdir(dir)).find((f) => join(dir, f).startsWith(prefix));
+  const events = JSON.parse(await readFile(join(dir, file!), 'utf8')) as { cat: string; name: string; dur: number; args?: { op_name?: string } }[];
+  const byOp = new Map<string, number>();
+  for (const e of events) {
+    if (e.cat === 'Node' && e.name.endsWith('_kernel_time')) byOp.set(e.args?.op_name ?? '?', (byOp.get(e.args?.op_name ?? '?') ?? 0) + e.dur / 1000);
+  }
+  const total = [...byOp.values()].reduce((a, b) => a + b, 0);
+  return formatTable(['operator', 'ms', 'share %'], [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => [k, v, (100 * v) / total]));
 }
 
 interface TorchResult {
@@ -124,6 +154,9 @@ export async function compareOnnxWithTorch(o: OnnxVsTorchOptions): Promise<void>
           for (const s of sessions) await s.dispose();
         }
       }
+    }
+    if (o.profile) {
+      for (const model of models) console.log(`\nonnxruntime-node profile, ${model}, 1 thread, batch ${o.batch}:\n${await profileOnnx(torch.onnx[model]!, o.batch, o.size, dir)}`);
     }
     console.log(
       `\nonnxruntime-node vs PyTorch ${torch.torch} CPU, same run, same ONNX export, batch ${o.batch} × ${o.size}x${o.size}, median of ${o.reps}:\n` +
