@@ -150,6 +150,17 @@ async function loadArtifacts(path: string): Promise<tf.io.ModelArtifacts> {
           throw new ModelIoError(file, `weight path ${JSON.stringify(shard)} leaves the model folder`);
         }
         const shardPath = pathLib.join(dir, shard);
+        // A shard that is a link leading outside the model folder is refused, as a path with '..' is.
+        let real: string;
+        let realDir: string;
+        try {
+          [real, realDir] = await Promise.all([fs.realpath(shardPath), fs.realpath(dir)]);
+        } catch (e) {
+          throw new ModelIoError(shardPath, readReason(e, 'weight shard'), { cause: e });
+        }
+        if (real !== realDir && !real.startsWith(realDir.endsWith(pathLib.sep) ? realDir : realDir + pathLib.sep)) {
+          throw new ModelIoError(file, `weight path ${JSON.stringify(shard)} is a link that leaves the model folder (to ${real})`);
+        }
         try {
           const buf = await fs.readFile(shardPath);
           buffers.push(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer);

@@ -1,3 +1,4 @@
+import { duplicateJsonKey } from './duplicateJsonKey.js';
 import { isSafetensorsDtype, SAFETENSORS_ITEM_SIZE } from './safetensorsDtype.js';
 import { SafetensorsError } from './safetensorsError.js';
 import { SafetensorsFile } from './safetensorsFile.js';
@@ -37,7 +38,7 @@ const OPEN_BRACE = 0x7b;
  * with begin ≤ end; end − begin = product(shape) · item size; the tensors, sorted by offset, tile the data
  * section exactly (no overlap, no gap, last end = data length). Nothing is allocated from an unchecked size,
  * so a hostile or truncated file costs at most its header in memory. Unknown fields inside a tensor entry
- * are ignored; a duplicated JSON key keeps its last value (as `JSON.parse`).
+ * are ignored; a key that appears twice in the header (a tensor or `__metadata__`) is refused.
  *
  * @param bytes - the whole file; kept (not copied) by the result, so do not modify it afterwards
  * @param options - see {@link ParseSafetensorsOptions}
@@ -89,6 +90,10 @@ export function parseSafetensors(bytes: Uint8Array, options: ParseSafetensorsOpt
     });
   }
   if (!isPlainObject(json)) throw fail('must be a JSON object', undefined, 'header');
+  const duplicate = duplicateJsonKey(text);
+  if (duplicate !== null) {
+    throw new SafetensorsError(source, `names ${JSON.stringify(duplicate)} twice in its header (a weights file must be unambiguous)`, { field: 'header' });
+  }
 
   const dataStart = 8 + headerLength;
   const dataLength = bytes.length - dataStart;

@@ -165,3 +165,28 @@ describe('fileSystemIO', () => {
     expect(() => fileSystemIO('x', { shardBytes: 0 })).toThrow(/^fileSystemIO: options\.shardBytes must be a positive integer, got 0$/);
   });
 });
+
+describe('fileSystemIO: shards that are links', () => {
+  it('refuses a shard that is a symlink leading outside the model folder, and accepts one inside it', async () => {
+    const { rename, symlink } = await import('node:fs/promises');
+    const model = tinyLayersModel();
+    const outside = freshDir();
+    const dir = freshDir();
+    await model.save(fileSystemIO(dir));
+    const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as tf.io.ModelJSON;
+    const shard = json.weightsManifest[0]!.paths[0]!;
+    await mkdir(outside, { recursive: true });
+    await rename(join(dir, shard), join(outside, shard));
+    await symlink(join(outside, shard), join(dir, shard));
+    await expectModelIoError(tf.loadLayersModel(fileSystemIO(dir)), /is a link that leaves the model folder/);
+    // A link that stays inside the folder is fine.
+    await mkdir(join(dir, 'weights'));
+    await rm(join(dir, shard));
+    await rename(join(outside, shard), join(dir, 'weights', shard));
+    await symlink(join(dir, 'weights', shard), join(dir, shard));
+    const loaded = await tf.loadLayersModel(fileSystemIO(dir));
+    expect(await predictions(loaded)).toEqual(await predictions(model));
+    model.dispose();
+    loaded.dispose();
+  });
+});

@@ -150,8 +150,8 @@ describe('parseSafetensors', () => {
       expectError(rawSafetensors({ a }, new Uint8Array(12)), /the tensors cover 8 bytes but the data section has 12/, undefined, 'data section');
       expectError(rawSafetensors({ a, b: a }, new Uint8Array(8)), /\[0, 8\) overlaps tensor "a"/, 'b');
       const dup = JSON.stringify(a);
-      // a duplicated key keeps its last value (JSON.parse), so only one tensor covers the data
-      expectError(rawSafetensors(`{"a":${dup},"a":${dup}}`, new Uint8Array(16)), /tensors cover 8 bytes/);
+      // a duplicated key is refused (JSON.parse would keep its last value)
+      expectError(rawSafetensors(`{"a":${dup},"a":${dup}}`, new Uint8Array(16)), /names "a" twice/);
     });
   });
 
@@ -250,5 +250,22 @@ describe('parseSafetensors', () => {
         { numRuns: 1000 },
       );
     });
+  });
+});
+
+describe('parseSafetensors: duplicate header keys', () => {
+  const tensor = { dtype: 'F32', shape: [1], data_offsets: [0, 4] };
+  it.each([
+    ['a tensor', `{"w":${JSON.stringify(tensor)},"w":${JSON.stringify(tensor)}}`, '"w"'],
+    ['__metadata__', `{"__metadata__":{"a":"1"},"w":${JSON.stringify(tensor)},"__metadata__":{"a":"2"}}`, '"__metadata__"'],
+  ])('refuses %s named twice (JSON.parse would keep the last)', (_what, header, name) => {
+    const e = thrown(() => parseSafetensors(rawSafetensors(header, f32Bytes([1])), { name: 'dup.safetensors' }));
+    expect(e).toBeInstanceOf(SafetensorsError);
+    expect((e as Error).message).toContain(`dup.safetensors`);
+    expect((e as Error).message).toContain(`names ${name} twice`);
+  });
+  it('accepts the same key in nested objects and in strings', () => {
+    const header = `{"__metadata__":{"w":"w"},"w":${JSON.stringify(tensor)}}`;
+    expect(parseSafetensors(rawSafetensors(header, f32Bytes([1]))).metadata).toEqual({ w: 'w' });
   });
 });
