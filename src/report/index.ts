@@ -1,5 +1,8 @@
 /**
- * report: what a person looks at: segmentation overlays.
+ * report: what a person looks at: segmentation overlays, the cross-validation report (HTML).
  * @module
  */
 export * from './drawOverlay.js';
+export * from './cvReportData.js';
+export * from './vegaLiteToSvg.js';
+export * from './htmlReport.js';
