@@ -13,7 +13,9 @@ export interface HtmlReportOptions {
 export type HtmlReportPlot = 'roc' | 'confusion' | 'gate' | 'count' | 'experts';
 
 const CLASS = ['reactive', 'malignant'] as const;
-const COLORS = { range: ['#4c78a8', '#e45756'] };
+/** The same colour for a class in every plot: reactive blue, malignant red. */
+const COLORS = { domain: [...CLASS], range: ['#4c78a8', '#e45756'] };
+const TABLEAU10 = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
 const METRICS = ['balancedAccuracy', 'auc', 'sensitivity', 'specificity'] as const;
 
 function escapeHtml(s: string): string {
@@ -50,10 +52,12 @@ function bothClasses(labels: readonly number[]): boolean {
 
 function rocSpec(oof: CvOutOfFold): { spec: TopLevelSpec; skipped: number } | null {
   const rows: { curve: string; order: number; fpr: number; tpr: number }[] = [];
+  const names: string[] = [];
   let skipped = 0;
   const add = (curve: string, labels: number[], scores: number[]): void => {
     const c = rocCurve(labels, scores);
     const name = `${curve} (AUC ${rocAuc(labels, scores).toFixed(3)})`;
+    names.push(name);
     c.fpr.forEach((fpr, order) => rows.push({ curve: name, order, fpr, tpr: c.tpr[order]! }));
   };
   for (const r of oof.repeats) {
@@ -73,7 +77,6 @@ function rocSpec(oof: CvOutOfFold): { spec: TopLevelSpec; skipped: number } | nu
   add('pooled', all.labels, all.scores);
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'ROC curves: each fold, and pooled out-of-fold',
     width: 360,
     height: 360,
     layer: [
@@ -89,7 +92,13 @@ function rocSpec(oof: CvOutOfFold): { spec: TopLevelSpec; skipped: number } | nu
           x: { field: 'fpr', type: 'quantitative', title: 'false-positive rate (1 − specificity)', scale: { domain: [0, 1] } },
           y: { field: 'tpr', type: 'quantitative', title: 'true-positive rate (sensitivity)', scale: { domain: [0, 1] } },
           order: { field: 'order', type: 'quantitative' },
-          color: { field: 'curve', type: 'nominal', title: 'curve', sort: { field: 'order', op: 'count', order: 'ascending' } },
+          // The folds in order, in Tableau colours; the pooled curve last, in black.
+          color: {
+            field: 'curve',
+            type: 'nominal',
+            title: 'curve',
+            scale: { domain: names, range: [...names.slice(1).map((_, i) => TABLEAU10[i % TABLEAU10.length]!), '#222'] },
+          },
           strokeWidth: { condition: { test: "indexof(datum.curve, 'pooled') === 0", value: 3.5 }, value: 1.3 },
         },
       },
@@ -111,7 +120,6 @@ function confusionSpec(oof: CvOutOfFold, threshold: number): TopLevelSpec | null
   const order = ['malignant', 'reactive'];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `Confusion matrix, out-of-fold, threshold ${threshold}${oof.repeats.length > 1 ? ` (summed over ${oof.repeats.length} repeats)` : ''}`,
     width: 240,
     height: 240,
     data: { values },
@@ -142,7 +150,6 @@ function gateSpec(oof: CvOutOfFold): TopLevelSpec | null {
   if (values.length === 0) return null;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: "The gate's π (weight of the image expert) per class, out-of-fold",
     width: 420,
     height: { step: 70 },
     data: { values },
@@ -180,7 +187,6 @@ function countSpec(oof: CvOutOfFold): TopLevelSpec | null {
   const axis = (title: string): Record<string, unknown> => ({ type: 'quantitative', title, scale: { type: 'log', domain: [lo, hi], nice: true } });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: 'Lymphocyte count (10⁹/L): multitask head, out-of-fold, vs true',
     width: 360,
     height: 360,
     layer: [
@@ -214,7 +220,6 @@ function expertsSpec(oof: CvOutOfFold): TopLevelSpec | null {
   if (values.length === 0) return null;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: "Each expert's probability of malignancy alone, per class, out-of-fold",
     width: 420,
     height: { step: 60 },
     data: { values },
@@ -244,13 +249,14 @@ function keyValueTable(entries: [string, string][]): string {
   return `<table class="kv">${entries.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
 }
 
-function figure(plot: HtmlReportPlot, svg: string, caption: string): string {
-  return `<figure data-plot="${plot}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+// The titles are HTML, not Vega's: without a canvas, Vega over-estimates text widths and would pad the SVG.
+function figure(plot: HtmlReportPlot, title: string, svg: string, caption: string): string {
+  return `<figure data-plot="${plot}"><h3>${escapeHtml(title)}</h3>${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; padding: 0 1rem; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+h1 { font-size: 1.5rem; } h3 { font-size: 0.95rem; margin: 0 0 0.3rem; max-width: 480px; } h2 { font-size: 1.15rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: 0.5rem 0; } th, td { padding: 0.2rem 0.7rem; border-bottom: 1px solid #eee; text-align: right; }
 table.kv th { text-align: left; } table.kv td { text-align: left; }
 tr.mean td { font-weight: 600; border-top: 2px solid #999; }
@@ -289,18 +295,19 @@ export async function htmlReport(data: CvReportData, options: HtmlReportOptions 
     if (roc === null) missing.push('ROC curves: the out-of-fold predictions do not hold both classes');
     else {
       const note = roc.skipped > 0 ? ` ${roc.skipped} fold(s) with one class have no curve.` : '';
-      figures.push(figure('roc', await vegaLiteToSvg(roc.spec), `Thin lines: each held-out fold; thick line: every out-of-fold prediction pooled.${note}`));
+      figures.push(figure('roc', 'ROC curves: each fold, and pooled out-of-fold', await vegaLiteToSvg(roc.spec), `Thin lines: each held-out fold; thick line: every out-of-fold prediction pooled.${note}`));
     }
     const confusion = confusionSpec(oof, threshold);
-    if (confusion !== null) figures.push(figure('confusion', await vegaLiteToSvg(confusion), `Malignant when the probability ≥ ${threshold} (the configuration's threshold).`));
-    const plots: [HtmlReportPlot, TopLevelSpec | null, string, string][] = [
-      ['gate', gateSpec(oof), 'Each point is a patient; the box spans min, quartiles and max.', "the gate's π: the model has no gate"],
-      ['count', countSpec(oof), 'Log scales; the dashed line is predicted = true.', 'predicted vs true lymphocyte count: the model has no multitask head (or no true counts)'],
-      ['experts', expertsSpec(oof), 'Each tick is a patient.', 'per-expert probabilities: the model has no experts'],
+    const summed = oof.repeats.length > 1 ? ` (summed over ${oof.repeats.length} repeats)` : '';
+    if (confusion !== null) figures.push(figure('confusion', `Confusion matrix, out-of-fold, threshold ${threshold}${summed}`, await vegaLiteToSvg(confusion), `Malignant when the probability ≥ ${threshold} (the configuration's threshold).`));
+    const plots: [HtmlReportPlot, string, TopLevelSpec | null, string, string][] = [
+      ['gate', "The gate's π (weight of the image expert) per class", gateSpec(oof), 'Each point is a patient; the box spans min, quartiles and max.', "the gate's π: the model has no gate"],
+      ['count', 'Lymphocyte count (10⁹/L): multitask head vs true', countSpec(oof), 'Log scales; the dashed line is predicted = true.', 'predicted vs true lymphocyte count: the model has no multitask head (or no true counts)'],
+      ['experts', "Each expert's probability of malignancy alone, per class", expertsSpec(oof), 'Each tick is a patient.', 'per-expert probabilities: the model has no experts'],
     ];
-    for (const [plot, spec, caption, absent] of plots) {
+    for (const [plot, heading, spec, caption, absent] of plots) {
       if (spec === null) missing.push(absent);
-      else figures.push(figure(plot, await vegaLiteToSvg(spec), caption));
+      else figures.push(figure(plot, heading, await vegaLiteToSvg(spec), caption));
     }
   }
   missing.push('training and validation loss curves: not available yet (the summary does not record them)');
@@ -337,7 +344,7 @@ export async function htmlReport(data: CvReportData, options: HtmlReportOptions 
 <h1>${escapeHtml(title)}</h1>
 <section id="run"><h2>Run</h2>${keyValueTable(run)}</section>
 <section id="metrics"><h2>Metrics per fold</h2>${metricsTable(data)}</section>
-<section id="plots"><h2>Out-of-fold predictions</h2><div class="plots">
+<section id="plots"><h2>Out-of-fold predictions</h2><p>Each patient's prediction by the model of the fold that held it out.</p><div class="plots">
 ${figures.join('\n')}
 </div></section>
 <section id="missing"><h2>Not shown</h2><ul class="na">${missing.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></section>

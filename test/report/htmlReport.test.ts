@@ -5,7 +5,7 @@ import { cvReportFixture } from './helpers/cvReportFixture.js';
 
 /** The `data-plot` names of the page's figures, each holding an inline <svg>. */
 function plots(html: string): string[] {
-  return [...html.matchAll(/<figure data-plot="([a-z]+)"><svg [^>]*class="marks"/g)].map((m) => m[1]!);
+  return [...html.matchAll(/<figure data-plot="([a-z]+)"><h3>[^<]*<\/h3><svg [^>]*class="marks"/g)].map((m) => m[1]!);
 }
 
 describe('htmlReport', () => {

@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
+import { arch, cpus, platform, totalmem } from 'node:os';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
+import { describeBackend } from '../../backend/index.js';
 import { atomicWriteFile } from '../../io/bytes/index.js';
+import { cvOutOfFold, htmlReport, type CvReportData, type CvReportHardware } from '../../report/index.js';
 import { parseIntegerOption } from '../cliError.js';
 import type { CommandContext } from '../commandContext.js';
 import { loadCohortArg } from '../loadCohortArg.js';
@@ -12,12 +15,12 @@ import { formatTable } from '../summaryTable.js';
 /** Registers `lymphomix cv`: repeated stratified K-fold cross-validation of a configuration on a labelled cohort. */
 export function registerCv(program: Command, ctx: CommandContext): void {
   addPipelineOptions(program.command('cv'))
-    .description('cross-validate a configuration on a labelled cohort: per-fold metrics, out-of-fold predictions, cv-summary.json')
+    .description('cross-validate a configuration on a labelled cohort: per-fold metrics, out-of-fold predictions, cv-summary.json, report.html')
     .requiredOption('--data <dir>', 'labelled cohort folder in the challenge layout')
     .option('--folds <k>', 'folds', '5')
     .option('--repeats <r>', 'reshuffles of the folds', '1')
     .option('--seed <s>', 'seed of the folds and models', '0')
-    .option('--out <dir>', 'where to write cv-summary.json and cv-predictions.csv', 'lymphomix-cv')
+    .option('--out <dir>', 'where to write cv-summary.json, cv-predictions.csv and report.html', 'lymphomix-cv')
     .action(async (opts: PipelineCommandOptions & { data: string; folds: string; repeats: string; seed: string; out: string }) => {
       const folds = parseIntegerOption('--folds', opts.folds, 2);
       const repeats = parseIntegerOption('--repeats', opts.repeats, 1);
@@ -36,6 +39,20 @@ export function registerCv(program: Command, ctx: CommandContext): void {
       const seconds = (performance.now() - started) / 1000;
       const { result } = cv;
       await mkdir(opts.out, { recursive: true });
+      const byId = new Map(cohort.patients.map((p) => [p.id, p]));
+      const cores = cpus();
+      const hardware: CvReportHardware = {
+        platform: platform(),
+        arch: arch(),
+        cpu: cores[0]?.model.trim() ?? 'unknown',
+        cores: cores.length,
+        memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+        node: process.version,
+        ...(await describeBackend().then(
+          (b) => ({ backend: b.name }),
+          () => ({}),
+        )),
+      };
       const summary = {
         command: 'cv',
         data: opts.data,
@@ -49,9 +66,17 @@ export function registerCv(program: Command, ctx: CommandContext): void {
         mean: result.mean,
         sdOverRepeats: result.sdOverRepeats,
         sdOverFolds: result.sdOverFolds,
+        hardware,
         perFold: result.folds.map((f) => ({ repeat: f.repeat, fold: f.fold, test: f.test.length, ...f.metrics })),
+        outOfFold: cvOutOfFold(result, {
+          patients: cv.patients,
+          labels: cv.patients.map((id) => byId.get(id)?.label ?? 0),
+          lymphCount: cv.patients.map((id) => byId.get(id)?.lymphCount ?? null),
+        }),
       };
       await atomicWriteFile(join(opts.out, 'cv-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+      // Through JSON, as `lymphomix report` reads it back (NaN becomes null).
+      await atomicWriteFile(join(opts.out, 'report.html'), await htmlReport(JSON.parse(JSON.stringify(summary)) as CvReportData));
       const oofRows = result.repeats.flatMap((r) =>
         cv.patients.map((id, i) => [
           r.repeat,
@@ -81,7 +106,7 @@ export function registerCv(program: Command, ctx: CommandContext): void {
           `balanced accuracy ${fmt(result.mean.balancedAccuracy, repeats > 1 ? result.sdOverRepeats.balancedAccuracy : result.sdOverFolds.balancedAccuracy)}, ` +
           `AUC ${fmt(result.mean.auc, repeats > 1 ? result.sdOverRepeats.auc : result.sdOverFolds.auc)} ` +
           `(± sd over ${repeats > 1 ? 'repeats' : 'folds'})\n` +
-          `wrote ${join(opts.out, 'cv-summary.json')} and cv-predictions.csv\n`,
+          `wrote ${join(opts.out, 'cv-summary.json')}, cv-predictions.csv and report.html\n`,
       );
     });
 }

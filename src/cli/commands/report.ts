@@ -1,28 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { atomicWriteFile } from '../../io/bytes/index.js';
+import { htmlReport, type CvReportData } from '../../report/index.js';
 import { CliError } from '../cliError.js';
 import type { CommandContext } from '../commandContext.js';
 import { formatTable } from '../summaryTable.js';
 
-/** The parts of `cv-summary.json` the report reads. */
-interface CvSummary {
-  estimator: string;
-  patients: number;
-  folds: number;
-  repeats: number;
+/** The parts of `cv-summary.json` the summary table reads (the HTML report reads the rest). */
+interface CvSummary extends CvReportData {
   seconds: number;
   mean: Record<string, number>;
   sdOverRepeats: Record<string, number | null>;
   sdOverFolds: Record<string, number | null>;
-  perFold: { repeat: number; fold: number; test: number; balancedAccuracy: number; auc: number; sensitivity: number; specificity: number }[];
 }
 
-/** Registers `lymphomix report`: the summary of a cross-validation folder written by `lymphomix cv`. */
+/** Registers `lymphomix report`: the summary of a cross-validation folder written by `lymphomix cv`, and its report.html. */
 export function registerReport(program: Command, ctx: CommandContext): void {
   program
     .command('report')
-    .description('summarise a cross-validation folder written by lymphomix cv (per-fold table, mean ± sd)')
+    .description('summarise a cross-validation folder written by lymphomix cv (per-fold table, mean ± sd) and (re)write its report.html')
     .requiredOption('--cv <dir>', 'the --out folder of lymphomix cv (holds cv-summary.json)')
     .action(async (opts: { cv: string }) => {
       const file = join(opts.cv, 'cv-summary.json');
@@ -41,13 +38,16 @@ export function registerReport(program: Command, ctx: CommandContext): void {
         const v = (summary.repeats > 1 ? summary.sdOverRepeats : summary.sdOverFolds)[key];
         return typeof v === 'number' ? ` ± ${v.toFixed(3)}` : '';
       };
-      const metrics = ['balancedAccuracy', 'auc', 'sensitivity', 'specificity'];
+      const metrics = ['balancedAccuracy', 'auc', 'sensitivity', 'specificity'] as const;
+      const html = join(opts.cv, 'report.html');
+      await atomicWriteFile(html, await htmlReport(summary));
       ctx.result(
         summary,
         formatTable(summary.perFold.map((f) => ({ repeat: f.repeat, fold: f.fold, patients: f.test, balancedAccuracy: f.balancedAccuracy, auc: f.auc, sensitivity: f.sensitivity, specificity: f.specificity }))) +
           `\n${summary.estimator}, ${summary.patients} patients, ${summary.folds} folds × ${summary.repeats} repeat(s), ${summary.seconds.toFixed(1)} s\n` +
           metrics.map((m) => `${m} ${summary.mean[m]!.toFixed(3)}${sd(m)}`).join(', ') +
-          ` (± sd over ${summary.repeats > 1 ? 'repeats' : 'folds'})\n`,
+          ` (± sd over ${summary.repeats > 1 ? 'repeats' : 'folds'})\n` +
+          `wrote ${html}\n`,
       );
     });
 }

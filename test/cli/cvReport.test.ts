@@ -1,0 +1,135 @@
+/**
+ * `lymphomix cv` writes report.html beside cv-summary.json, `lymphomix report --cv` rewrites it from the saved JSON,
+ * and the page renders in headless Chromium (playwright-core) with every plot and no console error; the test writes
+ * docs/report-screenshot.png. A tiny synthetic cohort and a tiny random ResNet backbone feeding the mixture of
+ * experts (gate, two experts, multitask head), so that every plot has data.
+ *
+ * The browser part is skipped when no Chromium executable exists (`CHROMIUM_PATH`, default `/usr/bin/chromium`).
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/runCli.js';
+import type { CvReportData } from '../../src/report/index.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = fileURLToPath(new URL('../../docs/report-screenshot.png', import.meta.url));
+const PLOTS = ['roc', 'confusion', 'gate', 'count', 'experts'];
+
+/** Runs the CLI in this process; stdout and stderr as strings. */
+async function lymphomix(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  out.on('data', (c: Buffer) => chunks.out.push(c));
+  err.on('data', (c: Buffer) => chunks.err.push(c));
+  const code = await runCli(argv, { out, err });
+  return { code, out: Buffer.concat(chunks.out).toString(), err: Buffer.concat(chunks.err).toString() };
+}
+
+/** The `data-plot` names of the page's figures that hold an inline <svg>. */
+function plots(html: string): string[] {
+  return [...html.matchAll(/<figure data-plot="([a-z]+)"><h3>[^<]*<\/h3><svg /g)].map((m) => m[1]!);
+}
+
+describe('lymphomix cv and report write report.html', () => {
+  let root: string;
+  let cvDir: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lymphomix-cv-report-'));
+    cvDir = join(root, 'cv');
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('cv writes the report with every plot; report --cv rewrites it from cv-summary.json', async () => {
+    const synth = await lymphomix('--quiet', 'synth', '--out', join(root, 'cohort'), '--patients', '12', '--malignant', '0.5', '--images', '3-4', '--seed', '4');
+    expect(synth.code, synth.err).toBe(0);
+    const config = {
+      features: { handmade: true },
+      backbone: { name: 'resnet18', options: { inputSize: 32, seed: 1, architecture: { widths: [8, 8, 16, 16], depths: [1, 1, 1, 1] } } },
+      model: {
+        kind: 'mixture-of-experts',
+        options: {
+          mixture: { experts: ['image', 'scalar'], imageDim: 16, multitask: true, imageAggregator: 'attention' },
+          fit: { epochs: 3, batchSize: 4 },
+          validationFraction: 0,
+        },
+      },
+      threshold: 0.4,
+    };
+    await writeFile(join(root, 'config.json'), JSON.stringify(config));
+    const cv = await lymphomix(
+      '--quiet', 'cv', '--data', join(root, 'cohort'), '--config', join(root, 'config.json'), '--cache', join(root, 'cache'),
+      '--workers', '0', '--folds', '2', '--out', cvDir,
+    );
+    expect(cv.code, cv.err).toBe(0);
+    const summary = JSON.parse(await readFile(join(cvDir, 'cv-summary.json'), 'utf8')) as CvReportData;
+    const oof = summary.outOfFold!;
+    expect(oof.patients).toHaveLength(12);
+    expect(oof.labels.filter((l) => l === 1)).toHaveLength(6);
+    expect(oof.repeats[0]!.fold.sort()).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+    expect(Object.keys(oof.repeats[0]!.experts!).sort()).toEqual(['image', 'scalar']);
+    expect(oof.repeats[0]!.gate!.every((g) => g !== null && g > 0 && g < 1)).toBe(true);
+    expect(oof.repeats[0]!.lymphCount!.every((c) => c !== null && c > 0)).toBe(true);
+    expect(oof.lymphCount.every((c) => c !== null && c > 0)).toBe(true);
+    expect(summary.hardware!.cores).toBeGreaterThan(0);
+    expect(summary.hardware!.node).toBe(process.version);
+    expect(summary.config!.threshold).toBe(0.4);
+
+    const written = await readFile(join(cvDir, 'report.html'), 'utf8');
+    expect(plots(written)).toEqual(PLOTS);
+    expect(written).toContain('threshold 0.4');
+    await rm(join(cvDir, 'report.html'));
+    const report = await lymphomix('report', '--cv', cvDir);
+    expect(report.code, report.err).toBe(0);
+    expect(report.out).toContain(`wrote ${join(cvDir, 'report.html')}`);
+    const rewritten = await readFile(join(cvDir, 'report.html'), 'utf8');
+    expect(plots(rewritten)).toEqual(PLOTS);
+    // The same page but for vega's counters of clip-path ids.
+    const unclip = (html: string): string => html.replace(/clip\d+/g, 'clip');
+    expect(unclip(rewritten)).toBe(unclip(written));
+  }, 240_000);
+
+  it.skipIf(!existsSync(CHROMIUM))('the report renders in Chromium with every plot, no console error and no request; writes the screenshot', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'], timeout: 60_000 });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1180, height: 900 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`);
+      });
+      const url = pathToFileURL(join(cvDir, 'report.html')).href;
+      page.on('request', (r) => {
+        if (r.url() !== url) requests.push(r.url());
+      });
+      await page.goto(url, { waitUntil: 'load' });
+      for (const plot of PLOTS) {
+        const box = await page.locator(`figure[data-plot="${plot}"] > svg`).boundingBox();
+        expect(box, plot).not.toBeNull();
+        expect(box!.width, plot).toBeGreaterThan(150);
+        expect(box!.height, plot).toBeGreaterThan(100);
+        // Vega drew marks, not an empty frame.
+        expect(await page.locator(`figure[data-plot="${plot}"] svg path, figure[data-plot="${plot}"] svg text`).count(), plot).toBeGreaterThan(10);
+      }
+      expect(await page.locator('table.metrics tr').count()).toBe(4); // header, 2 folds, mean
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    } finally {
+      await browser.close();
+    }
+    const { size } = await stat(SCREENSHOT);
+    expect(size).toBeGreaterThan(20_000);
+    expect(size).toBeLessThan(600_000);
+  }, 60_000);
+});
