@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { ArgumentError } from '../core/index.js';
 import { confusionMatrix, rocAuc, rocCurve } from '../training/index.js';
 import type { CvOutOfFold, CvReportData } from './cvReportData.js';
 import { vegaLiteToSvg } from './vegaLiteToSvg.js';
@@ -29,6 +30,30 @@ function fmt(v: number | null | undefined, digits = 3): string {
 /** A small deterministic jitter in [-0.5, 0.5) from an index (no randomness in the page). */
 function jitter(i: number): number {
   return ((i * 0.6180339887498949) % 1) - 0.5;
+}
+
+/** Fails, naming the field, unless every per-patient array of the out-of-fold part has one entry per patient. */
+function checkOutOfFold(oof: CvOutOfFold): void {
+  const FN = 'htmlReport';
+  if (!Array.isArray(oof.patients)) throw new ArgumentError(FN, 'data.outOfFold.patients', 'an array of patient ids', oof.patients);
+  const n = oof.patients.length;
+  const check = (name: string, values: unknown, nullable: boolean): void => {
+    if (nullable && values === null) return;
+    if (!Array.isArray(values) || values.length !== n) throw new ArgumentError(FN, `data.outOfFold.${name}`, `an array of ${n} values, one per patient`, values);
+  };
+  check('labels', oof.labels, false);
+  oof.labels.forEach((l, i) => {
+    if (l !== 0 && l !== 1) throw new ArgumentError(FN, `data.outOfFold.labels[${i}] (patient ${oof.patients[i]})`, '0 or 1', l);
+  });
+  check('lymphCount', oof.lymphCount, false);
+  if (!Array.isArray(oof.repeats)) throw new ArgumentError(FN, 'data.outOfFold.repeats', 'an array', oof.repeats);
+  oof.repeats.forEach((r, k) => {
+    check(`repeats[${k}].fold`, r.fold, false);
+    check(`repeats[${k}].probability`, r.probability, false);
+    check(`repeats[${k}].gate`, r.gate ?? null, true);
+    check(`repeats[${k}].lymphCount`, r.lymphCount ?? null, true);
+    for (const [name, values] of Object.entries(r.experts ?? {})) check(`repeats[${k}].experts.${name}`, values, false);
+  });
 }
 
 /** Pooled (repeat, patient) pairs with a probability. */
@@ -276,6 +301,8 @@ pre { background: #f6f6f6; padding: 0.6rem; overflow: auto; font-size: 12px; max
  * @param data - A `cv-summary.json` as `lymphomix cv` writes it (see {@link CvReportData}).
  * @param options - See {@link HtmlReportOptions}.
  * @returns The HTML document.
+ * @throws {ArgumentError} naming `htmlReport` and the field when a per-patient array of `data.outOfFold` has the wrong
+ *   length or a label is not 0 or 1.
  * @example
  * ```ts
  * const html = await htmlReport(JSON.parse(await readFile('lymphomix-cv/cv-summary.json', 'utf8')));
@@ -286,6 +313,7 @@ export async function htmlReport(data: CvReportData, options: HtmlReportOptions 
   const title = options.title ?? 'lymphomix cross-validation report';
   const threshold = typeof data.config?.threshold === 'number' ? data.config.threshold : 0.5;
   const oof = data.outOfFold;
+  if (oof !== undefined) checkOutOfFold(oof);
   const figures: string[] = [];
   const missing: string[] = [];
   if (oof === undefined) {

@@ -7,7 +7,7 @@
  * The browser part is skipped when no Chromium executable exists (`CHROMIUM_PATH`, default `/usr/bin/chromium`).
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -96,6 +96,23 @@ describe('lymphomix cv and report write report.html', () => {
     const unclip = (html: string): string => html.replace(/clip\d+/g, 'clip');
     expect(unclip(rewritten)).toBe(unclip(written));
   }, 240_000);
+
+  it('report --cv names the file and the field of a broken summary, and reads a metric JSON saved as null', async () => {
+    const summary = JSON.parse(await readFile(join(cvDir, 'cv-summary.json'), 'utf8')) as CvReportData & { seconds: number };
+    const broken = join(root, 'broken');
+    await mkdir(broken);
+    const oof = summary.outOfFold!;
+    await writeFile(join(broken, 'cv-summary.json'), JSON.stringify({ ...summary, outOfFold: { ...oof, labels: oof.labels.slice(2) } }));
+    const bad = await lymphomix('report', '--cv', broken);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/cv-summary\.json: htmlReport: .*data\.outOfFold\.labels/);
+    const { outOfFold: _oof, ...old } = summary;
+    await writeFile(join(broken, 'cv-summary.json'), JSON.stringify({ ...old, mean: { ...old.mean, auc: null } }));
+    const metricsOnly = await lymphomix('report', '--cv', broken);
+    expect(metricsOnly.code, metricsOnly.err).toBe(0);
+    expect(metricsOnly.out).toMatch(/auc n\/a/);
+    expect(await readFile(join(broken, 'report.html'), 'utf8')).toMatch(/holds no out-of-fold predictions/);
+  });
 
   it.skipIf(!existsSync(CHROMIUM))('the report renders in Chromium with every plot, no console error and no request; writes the screenshot', async () => {
     const { chromium } = await import('playwright-core');

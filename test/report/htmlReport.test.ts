@@ -67,6 +67,16 @@ describe('htmlReport', () => {
     expect(html).toMatch(/fold 3 \(AUC/);
   });
 
+  it('refuses out-of-fold arrays of the wrong length or labels other than 0/1, naming the field', async () => {
+    const data = cvReportFixture({ repeats: 1 });
+    const oof = data.outOfFold!;
+    await expect(htmlReport({ ...data, outOfFold: { ...oof, labels: oof.labels.slice(1) } })).rejects.toThrow(/htmlReport.*data\.outOfFold\.labels.*40 values/);
+    await expect(htmlReport({ ...data, outOfFold: { ...oof, labels: [2 as 0, ...oof.labels.slice(1)] } })).rejects.toThrow(/htmlReport.*labels\[0\] \(patient P0\)/);
+    const r = oof.repeats[0]!;
+    await expect(htmlReport({ ...data, outOfFold: { ...oof, repeats: [{ ...r, gate: [0.5] }] } })).rejects.toThrow(/htmlReport.*repeats\[0\]\.gate/);
+    await expect(htmlReport({ ...data, outOfFold: { ...oof, repeats: [{ ...r, experts: { image: [] } }] } })).rejects.toThrow(/repeats\[0\]\.experts\.image/);
+  });
+
   it('is exported from the package root', () => {
     expect(lymphomix.htmlReport).toBe(htmlReport);
   });

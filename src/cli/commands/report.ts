@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { ArgumentError } from '../../core/index.js';
 import { atomicWriteFile } from '../../io/bytes/index.js';
 import { htmlReport, type CvReportData } from '../../report/index.js';
 import { CliError } from '../cliError.js';
@@ -40,12 +41,19 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       };
       const metrics = ['balancedAccuracy', 'auc', 'sensitivity', 'specificity'] as const;
       const html = join(opts.cv, 'report.html');
-      await atomicWriteFile(html, await htmlReport(summary));
+      let page: string;
+      try {
+        page = await htmlReport(summary);
+      } catch (error) {
+        if (error instanceof ArgumentError) throw new CliError(`${file}: ${error.message}`);
+        throw error;
+      }
+      await atomicWriteFile(html, page);
       ctx.result(
         summary,
         formatTable(summary.perFold.map((f) => ({ repeat: f.repeat, fold: f.fold, patients: f.test, balancedAccuracy: f.balancedAccuracy, auc: f.auc, sensitivity: f.sensitivity, specificity: f.specificity }))) +
           `\n${summary.estimator}, ${summary.patients} patients, ${summary.folds} folds × ${summary.repeats} repeat(s), ${summary.seconds.toFixed(1)} s\n` +
-          metrics.map((m) => `${m} ${summary.mean[m]!.toFixed(3)}${sd(m)}`).join(', ') +
+          metrics.map((m) => `${m} ${typeof summary.mean[m] === 'number' ? summary.mean[m].toFixed(3) : 'n/a'}${sd(m)}`).join(', ') +
           ` (± sd over ${summary.repeats > 1 ? 'repeats' : 'folds'})\n` +
           `wrote ${html}\n`,
       );
