@@ -153,7 +153,8 @@ function confusionSpec(oof: CvOutOfFold, threshold: number): TopLevelSpec | null
       y: { field: 'truth', type: 'nominal', sort: order, title: 'true' },
     },
     layer: [
-      { mark: 'rect', encoding: { color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues' }, legend: null } } },
+      // From zero, so that the shade is proportional to the count (and the text readable on it).
+      { mark: 'rect', encoding: { color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues', domain: [0, Math.max(1, m.tp, m.fn, m.fp, m.tn)] }, legend: null } } },
       {
         mark: { type: 'text', fontSize: 20 },
         encoding: {

@@ -49,7 +49,7 @@ describe('lymphomix cv and report write report.html', () => {
   });
 
   it('cv writes the report with every plot; report --cv rewrites it from cv-summary.json', async () => {
-    const synth = await lymphomix('--quiet', 'synth', '--out', join(root, 'cohort'), '--patients', '12', '--malignant', '0.5', '--images', '3-4', '--seed', '4');
+    const synth = await lymphomix('--quiet', 'synth', '--out', join(root, 'cohort'), '--patients', '24', '--malignant', '0.5', '--images', '3-4', '--seed', '4');
     expect(synth.code, synth.err).toBe(0);
     const config = {
       features: { handmade: true },
@@ -58,7 +58,7 @@ describe('lymphomix cv and report write report.html', () => {
         kind: 'mixture-of-experts',
         options: {
           mixture: { experts: ['image', 'scalar'], imageDim: 16, multitask: true, imageAggregator: 'attention' },
-          fit: { epochs: 3, batchSize: 4 },
+          fit: { epochs: 15, batchSize: 4 },
           validationFraction: 0,
         },
       },
@@ -67,14 +67,14 @@ describe('lymphomix cv and report write report.html', () => {
     await writeFile(join(root, 'config.json'), JSON.stringify(config));
     const cv = await lymphomix(
       '--quiet', 'cv', '--data', join(root, 'cohort'), '--config', join(root, 'config.json'), '--cache', join(root, 'cache'),
-      '--workers', '0', '--folds', '2', '--out', cvDir,
+      '--workers', '0', '--folds', '3', '--out', cvDir,
     );
     expect(cv.code, cv.err).toBe(0);
     const summary = JSON.parse(await readFile(join(cvDir, 'cv-summary.json'), 'utf8')) as CvReportData;
     const oof = summary.outOfFold!;
-    expect(oof.patients).toHaveLength(12);
-    expect(oof.labels.filter((l) => l === 1)).toHaveLength(6);
-    expect(oof.repeats[0]!.fold.sort()).toEqual([0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]);
+    expect(oof.patients).toHaveLength(24);
+    expect(oof.labels.filter((l) => l === 1)).toHaveLength(12);
+    expect([0, 1, 2].map((f) => oof.repeats[0]!.fold.filter((g) => g === f).length)).toEqual([8, 8, 8]);
     expect(Object.keys(oof.repeats[0]!.experts!).sort()).toEqual(['image', 'scalar']);
     expect(oof.repeats[0]!.gate!.every((g) => g !== null && g > 0 && g < 1)).toBe(true);
     expect(oof.repeats[0]!.lymphCount!.every((c) => c !== null && c > 0)).toBe(true);
@@ -138,7 +138,7 @@ describe('lymphomix cv and report write report.html', () => {
         // Vega drew marks, not an empty frame.
         expect(await page.locator(`figure[data-plot="${plot}"] svg path, figure[data-plot="${plot}"] svg text`).count(), plot).toBeGreaterThan(10);
       }
-      expect(await page.locator('table.metrics tr').count()).toBe(4); // header, 2 folds, mean
+      expect(await page.locator('table.metrics tr').count()).toBe(5); // header, 3 folds, mean
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
