@@ -23,6 +23,8 @@ describe('examples/main (npm start)', () => {
     const summary = JSON.parse(await readFile(join(out, 'cv', 'cv-summary.json'), 'utf8')) as { perFold: unknown[]; patients: number };
     expect(summary.perFold).toHaveLength(2);
     expect(summary.patients).toBe(12);
+    // The self-contained HTML report of the cross-validation is written beside the summary.
+    expect(await readFile(join(out, 'cv', 'report.html'), 'utf8')).toMatch(/<svg/);
     const dice = /median Dice ([0-9.]+)/.exec(text);
     expect(Number(dice?.[1])).toBeGreaterThan(0.9);
   });
