@@ -1,3 +1,4 @@
+import { checkInstanceInputs } from './checkInstanceInputs.js';
 import { ArgumentError, optionalInteger, optionalNumber, seededRandom } from '../../core/index.js';
 import type { CellMatrix } from './cellMatrix.js';
 import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
@@ -52,24 +53,7 @@ export function fitCellMlp(
   const l2 = optionalNumber(fn, 'options.l2', options.l2, 1e-3, { min: 0 });
   if (!Number.isSafeInteger(seed)) throw new ArgumentError(fn, 'seed', 'an integer', seed);
   const { rows: n, cols: f, data } = cells;
-  if (n < 2 || f < 1 || data.length !== n * f) throw new ArgumentError(fn, 'cells', '[n ≥ 2, F ≥ 1] with n·F values', cells);
-  if (labels.length !== n) throw new ArgumentError(fn, 'labels', `${n} labels`, labels);
-  if (weights.length !== n) throw new ArgumentError(fn, 'weights', `${n} weights`, weights);
-  let wSum = 0;
-  let wPos = 0;
-  for (let i = 0; i < n; i++) {
-    const y = labels[i];
-    if (y !== 0 && y !== 1) throw new ArgumentError(fn, `labels[${i}]`, '0 or 1', y);
-    const w = weights[i]!;
-    if (!(w >= 0) || !Number.isFinite(w)) throw new ArgumentError(fn, `weights[${i}]`, 'a finite number ≥ 0', w);
-    wSum += w;
-    if (y === 1) wPos += w;
-  }
-  if (!(wPos > 0) || !(wSum - wPos > 0)) throw new ArgumentError(fn, 'labels', 'both classes present with positive weight', `${wPos} of ${wSum}`);
-  for (let k = 0; k < n * f; k++) {
-    if (!Number.isFinite(data[k])) throw new ArgumentError(fn, `cells row ${Math.floor(k / f)} column ${k % f}`, 'a finite number', data[k]);
-  }
-  const w = Float64Array.from(weights, (v) => (v * n) / wSum);
+  const { weights: w, logOdds } = checkInstanceInputs(fn, cells, labels, weights);
   const mean = new Float64Array(f);
   const scale = new Float64Array(f);
   for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) mean[j]! += (w[i]! * data[i * f + j]!) / n;
@@ -88,7 +72,7 @@ export function fitCellMlp(
   const ob2 = ow2 + hidden;
   for (let k = 0; k < hidden * f; k++) theta[o1 + k] = rng.normal(0, Math.sqrt(2 / f));
   for (let k = 0; k < hidden; k++) theta[ow2 + k] = rng.normal(0, Math.sqrt(1 / hidden));
-  theta[ob2] = Math.log(wPos / (wSum - wPos));
+  theta[ob2] = logOdds;
   const grad = new Float64Array(size);
   const m1 = new Float64Array(size);
   const m2 = new Float64Array(size);

@@ -1,3 +1,4 @@
+import { checkInstanceInputs } from './checkInstanceInputs.js';
 import { ArgumentError, optionalInteger, optionalNumber, seededRandom } from '../../core/index.js';
 import type { CellMatrix } from './cellMatrix.js';
 import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
@@ -67,24 +68,7 @@ export function fitGradientBoostedTrees(
   const maxBins = optionalInteger(fn, 'options.maxBins', options.maxBins, 64, { min: 2, max: 256 });
   if (!Number.isSafeInteger(seed)) throw new ArgumentError(fn, 'seed', 'an integer', seed);
   const { rows: n, cols: f, data } = cells;
-  if (n < 2 || f < 1 || data.length !== n * f) throw new ArgumentError(fn, 'cells', '[n ≥ 2, F ≥ 1] with n·F values', cells);
-  if (labels.length !== n) throw new ArgumentError(fn, 'labels', `${n} labels`, labels);
-  if (weights.length !== n) throw new ArgumentError(fn, 'weights', `${n} weights`, weights);
-  let wSum = 0;
-  let wPos = 0;
-  for (let i = 0; i < n; i++) {
-    const y = labels[i];
-    if (y !== 0 && y !== 1) throw new ArgumentError(fn, `labels[${i}]`, '0 or 1', y);
-    const w = weights[i]!;
-    if (!(w >= 0) || !Number.isFinite(w)) throw new ArgumentError(fn, `weights[${i}]`, 'a finite number ≥ 0', w);
-    wSum += w;
-    if (y === 1) wPos += w;
-  }
-  if (!(wPos > 0) || !(wSum - wPos > 0)) throw new ArgumentError(fn, 'labels', 'both classes present with positive weight', `${wPos} of ${wSum}`);
-  for (let k = 0; k < n * f; k++) {
-    if (!Number.isFinite(data[k])) throw new ArgumentError(fn, `cells row ${Math.floor(k / f)} column ${k % f}`, 'a finite number', data[k]);
-  }
-  const w = Float64Array.from(weights, (v) => (v * n) / wSum);
+  const { weights: w, logOdds } = checkInstanceInputs(fn, cells, labels, weights);
 
   // Bin edges: thresholds t_0 < … at the column's quantiles; bin(x) = #{t < x}, so bin ≤ b ⇔ x ≤ t_b.
   const thresholds: Float64Array[] = [];
@@ -123,7 +107,7 @@ export function fitGradientBoostedTrees(
   const nodeRight: number[] = [];
   const nodeValue: number[] = [];
   const roots: number[] = [];
-  const baseScore = Math.log(wPos / (wSum - wPos));
+  const baseScore = logOdds;
   const margin = new Float64Array(n).fill(baseScore);
   const g = new Float64Array(n);
   const h = new Float64Array(n);
