@@ -12,6 +12,12 @@
  * the bytes of one 224×224 RGB image) shows how much the machine's load inflates CPU time.
  * `--cpu-only` prints just these rows (no decoding or pool timing), e.g. on the 40 lossless
  * reference images: `npm run bench -- segmentation --cpu-only --dir <shared>/reference/golden-png --rounds 20`.
+ *
+ * Last, in the same run and on the same images, the independent OpenCV/NumPy reference
+ * (`<shared>/reference/tavakoli_reference.py`, `referenceSegmentation.ts`) when `--python` (default Debian's
+ * `/usr/bin/python3`, which has python3-opencv) can import cv2: its ms/image (decoding excluded, timed inside
+ * Python, `--rounds` rounds) beside `extractCellFeatures`' (decoding excluded), and the ratio. Without cv2 the
+ * column is skipped with a one-line note; `--reference false` skips it.
  * @module
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -24,9 +30,10 @@ import type { RgbImage } from '../../src/io/index.js';
 import { segmentNucleus } from '../../src/segmentation/index.js';
 import { extractCellFeatures, extractFeaturesBatch } from '../../src/features/index.js';
 import { buildLikeDist } from '../../test/helpers/buildLikeDist.js';
-import { DLMI_DIR } from '../../test/helpers/shared.js';
+import { DLMI_DIR, REFERENCE_DIR } from '../../test/helpers/shared.js';
 import type { BenchSuite } from '../suite.js';
 import { formatTable, intOption, parseOptions } from '../table.js';
+import { timeReferenceSegmentation } from './referenceSegmentation.js';
 
 const WARMUP = 5;
 
@@ -59,21 +66,65 @@ interface CpuTiming {
   median: number;
 }
 
+/** CPU time per call, and the wall time of the same rounds. */
+interface CpuWallTiming extends CpuTiming {
+  wall: CpuTiming;
+}
+
+/** Min and median of `xs` (sorts it). */
+function minMedian(xs: number[]): CpuTiming {
+  xs.sort((a, b) => a - b);
+  return { min: xs[0] ?? NaN, median: xs[Math.floor((xs.length - 1) / 2)] ?? NaN };
+}
+
 /**
  * CPU ms per image of `fn`: `rounds` rounds, each calling it once per image after one untimed
  * warm-up round (JIT); process CPU time (user + system) per round divided by the image count.
  */
-function cpuPerImage<T>(items: readonly T[], rounds: number, fn: (item: T) => unknown): CpuTiming {
+function cpuPerImage<T>(items: readonly T[], rounds: number, fn: (item: T) => unknown): CpuWallTiming {
   for (const item of items) fn(item);
   const perRound: number[] = [];
+  const wall: number[] = [];
   for (let r = 0; r < rounds; r++) {
+    const w0 = performance.now();
     const t0 = process.cpuUsage();
     for (const item of items) fn(item);
     const t = process.cpuUsage(t0);
+    wall.push((performance.now() - w0) / items.length);
     perRound.push((t.user + t.system) / 1000 / items.length);
   }
-  perRound.sort((a, b) => a - b);
-  return { min: perRound[0] ?? NaN, median: perRound[Math.floor((perRound.length - 1) / 2)] ?? NaN };
+  return { ...minMedian(perRound), wall: minMedian(wall) };
+}
+
+/**
+ * Print the reference's ms/image beside the library's `extractCellFeatures` (both without decoding, same images,
+ * same rounds) and the ratio, or the one-line reason it was skipped.
+ */
+async function printReferenceComparison(paths: readonly string[], rounds: number, python: string, library: CpuWallTiming): Promise<void> {
+  const script = join(REFERENCE_DIR, 'tavakoli_reference.py');
+  const ref = await timeReferenceSegmentation(paths, rounds, python, script);
+  if ('skipped' in ref) {
+    console.log(`\n${ref.skipped}`);
+    return;
+  }
+  const pair = (t: CpuTiming) => `${t.min.toFixed(3)} / ${t.median.toFixed(3)}`;
+  console.log(
+    `\nbeside the OpenCV/NumPy reference (${script}, ${python}), same ${ref.images} images, decoding excluded, ` +
+      `${rounds} round(s) after a warm-up round, min / median over the rounds:\n`,
+  );
+  console.log(
+    formatTable(
+      ['implementation', 'wall ms/image', 'CPU ms/image', 'nucleus found'],
+      [
+        ['lymphomix extractCellFeatures (1 thread)', pair(library.wall), pair(library), '-'],
+        ['reference features() (OpenCV/NumPy)', pair(ref.wall), pair(ref.cpu), `${ref.ok}/${ref.images}`],
+      ],
+    ),
+  );
+  console.log(
+    `\nratio reference / library (how many times faster the library is), on the minima: wall ` +
+      `${(ref.wall.min / library.wall.min).toFixed(2)}x, CPU ${(ref.cpu.min / library.min).toFixed(2)}x`,
+  );
 }
 
 /**
@@ -127,13 +178,17 @@ export const segmentationSuite: BenchSuite = {
   usage:
     '  --images N    images to time (default 300)\n  --workers W   worker threads for the pool (default: available cores)\n' +
     '  --dir DIR     image folder (default: the DLMI cohort)\n  --rounds R    rounds of the CPU-time measurement (default 5)\n' +
-    '  --cpu-only    only the single-thread CPU-time rows (no decoding or pool timing)',
+    '  --cpu-only    only the single-thread CPU-time rows (no decoding or pool timing)\n' +
+    '  --reference B the OpenCV/NumPy reference on the same images, with the ratio (default true; needs cv2)\n' +
+    '  --python P    the python with cv2, numpy and scipy for it (default /usr/bin/python3)',
   async run(args) {
     const opts = parseOptions(args);
     const count = intOption(opts, 'images', 300);
     const workers = intOption(opts, 'workers', availableParallelism());
     const rounds = Math.max(1, intOption(opts, 'rounds', 5));
     const cpuOnly = opts.get('cpu-only') === 'true';
+    const withReference = opts.get('reference') !== 'false';
+    const python = opts.get('python') ?? '/usr/bin/python3';
     const dir = opts.get('dir') ?? DLMI_DIR;
     const paths = await pickImages(dir, count);
     const n = paths.length;
@@ -183,6 +238,7 @@ export const segmentationSuite: BenchSuite = {
         ),
       );
       console.log(`\n${hotNote}\n${cpuNote}`);
+      if (withReference) await printReferenceComparison(paths, rounds, python, cpuFeatures);
       return;
     }
     const tSegment = await seconds(() => {
@@ -237,5 +293,6 @@ export const segmentationSuite: BenchSuite = {
         "'w/o start-up' = (total − start-up batch) / (images − threads).\n" +
         `${hotNote}\n${cpuNote}`,
     );
+    if (withReference) await printReferenceComparison(paths, rounds, python, cpuFeatures);
   },
 };
