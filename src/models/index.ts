@@ -4,6 +4,7 @@
  * @module
  */
 export * from './patientBag.js';
+export * from './checkFiniteBags.js';
 export * from './standardize.js';
 export * from './mixtureGate.js';
 export * from './mixtureOfExpertsConfig.js';

@@ -4,6 +4,7 @@ import { createAggregator, type Aggregator, type RaggedBatch } from '../mil/inde
 import { MixtureGate } from './mixtureGate.js';
 import { resolveMixtureHandler, type ModelLocation } from './mixtureIoHandler.js';
 import { resolveMixtureConfig, type MixtureOfExpertsConfig, type ResolvedMixtureConfig } from './mixtureOfExpertsConfig.js';
+import { checkFiniteBags } from './checkFiniteBags.js';
 import { createMixtureBatch, disposeMixtureBatch, type MixtureBatch, type PatientBag } from './patientBag.js';
 import { Standardize } from './standardize.js';
 
@@ -317,6 +318,14 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
   }
 
   /**
+   * Which patient matrices this model reads, for {@link checkFiniteBags}.
+   * @returns `{ images, handmade }`, true for each input of the configuration.
+   */
+  readsInputs(): { images: boolean; handmade: boolean } {
+    return { images: this.config.imageDim > 0, handmade: this.config.handmadeDim > 0 };
+  }
+
+  /**
    * Predicts patients, in batches.
    *
    * @param bags - Patients (labels are ignored); at least one.
@@ -332,6 +341,7 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
     checkOptions('MixtureOfExperts.predict', options);
     const batchSize = optionalInteger('MixtureOfExperts.predict', 'batchSize', options.batchSize, 64, { min: 1 });
     checkArray('MixtureOfExperts.predict', 'bags', bags, { minLength: 1 });
+    checkFiniteBags('MixtureOfExperts.predict', bags, this.readsInputs());
     const logit: number[] = [];
     const gate: number[] = [];
     const count: number[] = [];
@@ -387,11 +397,12 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
    * the training patients of a fold (never the patients being evaluated).
    *
    * @param bags - At least one patient; with `handmadeDim > 0`, each with `handmade` rows.
-   * @throws If there is no patient or a value is not finite.
+   * @throws If there is no patient; an `ArgumentError` naming the patient and field if a value is not finite.
    */
   adaptNormalization(bags: readonly PatientBag[]): void {
     this.checkNotDisposed('adaptNormalization');
     if (bags.length === 0) throw new Error('MixtureOfExperts.adaptNormalization: expected at least one patient');
+    checkFiniteBags('MixtureOfExperts.adaptNormalization', bags, this.readsInputs());
     const meta = new Float32Array(bags.length * 2);
     bags.forEach((b, i) => {
       meta[2 * i] = b.age;

@@ -1,6 +1,7 @@
 import { ArgumentError, checkArray, checkOptions, describeValue, optionalInteger } from '../core/index.js';
 import * as tf from '@tensorflow/tfjs';
 import type { RaggedBatch } from '../mil/index.js';
+import { checkFiniteBags } from './checkFiniteBags.js';
 
 /** A row-major matrix of per-image values of one patient: `rows` images × `cols` values. */
 export interface InstanceMatrix {
@@ -86,8 +87,9 @@ function packRagged(mats: readonly InstanceMatrix[], cols: number): RaggedBatch 
  * @param bags - B ≥ 1 patients; those packed need `images` [N ≥ 1, D] / `handmade` [M ≥ 1, F].
  * @param options - See {@link CreateMixtureBatchOptions}.
  * @returns A batch whose tensors belong to the caller: free them with {@link disposeMixtureBatch}.
- * @throws {ArgumentError} If there is no patient, a metadata value is not finite (or the count is negative), or a
- *   requested matrix is missing, empty or of the wrong width; the message names the patient.
+ * @throws {ArgumentError} If there is no patient, a metadata value or a value of a requested matrix is not finite (or
+ *   the count is negative), or a requested matrix is missing, empty or of the wrong width; the message names the
+ *   patient and the field.
  * @example
  * ```ts
  * const batch = createMixtureBatch(bags.slice(0, 8), { imageDim: 512, handmadeDim: 51 });
@@ -109,6 +111,7 @@ export function createMixtureBatch(bags: readonly PatientBag[], options: CreateM
     metadata[2 * b] = bag.age;
     metadata[2 * b + 1] = Math.log1p(bag.lymphCount);
   });
+  checkFiniteBags(FN, bags, { images: imageDim > 0, handmade: handmadeDim > 0 });
   const images = imageDim > 0 ? bags.map((bag) => checkMatrix(bag.images, imageDim, 'images', bag.id)) : null;
   const handmade = handmadeDim > 0 ? bags.map((bag) => checkMatrix(bag.handmade, handmadeDim, 'handmade features', bag.id)) : null;
   return {

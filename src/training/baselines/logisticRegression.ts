@@ -51,6 +51,7 @@ export interface LogisticRegressionModel {
    * Probability of class 1 for each row.
    * @param rows - [M][F] feature rows (the training columns, in order)
    * @returns [M] probabilities in (0, 1)
+   * @throws {ArgumentError} naming the row and column of a value that is not finite (never a NaN probability)
    */
   predictProbability(rows: readonly ArrayLike<number>[]): Float64Array;
 }
@@ -273,7 +274,11 @@ export function logisticRegressionModel(parameters: LogisticRegressionParameters
           throw new ArgumentError('LogisticRegressionModel.predictProbability', `rows[${i}]`, `a row of ${f} columns (as the training rows)`, row);
         }
         let z = intercept;
-        for (let j = 0; j < f; j++) z += coefficients[j]! * ((row[j]! - mean[j]!) / scale[j]!);
+        for (let j = 0; j < f; j++) {
+          const v = row[j];
+          if (!Number.isFinite(v)) throw new ArgumentError('LogisticRegressionModel.predictProbability', `rows[${i}][${j}]`, 'a finite number', v);
+          z += coefficients[j]! * ((v! - mean[j]!) / scale[j]!);
+        }
         out[i] = sigmoid(z);
       }
       return out;

@@ -1,5 +1,5 @@
 import { ArgumentError, checkArray, checkOptions } from '../../core/index.js';
-import type { PatientBag } from '../../models/index.js';
+import { checkFiniteBags, type PatientBag } from '../../models/index.js';
 import type { BagPrediction, Estimator, FittedModel } from '../estimator/index.js';
 import { fitLogisticRegression, type LogisticRegressionModel, type LogisticRegressionOptions } from './logisticRegression.js';
 
@@ -36,7 +36,7 @@ export function fittedLogisticRegression(regression: LogisticRegressionModel, in
     regression,
     inputs: [...inputs],
     async predict(test: readonly PatientBag[]): Promise<BagPrediction> {
-      return { probability: Float32Array.from(regression.predictProbability(patientRows(test, inputs))) };
+      return { probability: Float32Array.from(regression.predictProbability(patientRows(test, inputs, 'FittedLogisticRegression.predict'))) };
     },
     dispose(): void {},
   };
@@ -50,15 +50,21 @@ const FN = 'logisticRegressionEstimator';
  *
  * @param bags - Patients (with `handmade` when it is an input).
  * @param inputs - See {@link LogisticRegressionEstimatorOptions.inputs}.
+ * @param fn - The public function named in errors. Defaults to `'logisticRegressionEstimator'`.
  * @returns [B][F + 2] rows.
- * @throws {ArgumentError} naming the patient without handmade features.
+ * @throws {ArgumentError} naming the patient without handmade features, or the patient and field of a non-finite value.
  */
-export function patientRows(bags: readonly PatientBag[], inputs: readonly LogisticRegressionInput[] = ['handmade', 'metadata']): number[][] {
+export function patientRows(
+  bags: readonly PatientBag[],
+  inputs: readonly LogisticRegressionInput[] = ['handmade', 'metadata'],
+  fn: string = FN,
+): number[][] {
+  checkFiniteBags(fn, bags, { images: false, handmade: inputs.includes('handmade') });
   return bags.map((b) => {
     const row: number[] = [];
     if (inputs.includes('handmade')) {
       const h = b.handmade;
-      if (h === undefined || h.rows < 1) throw new ArgumentError(FN, `patient ${b.id}`, "handmade features (the 'handmade' input)", h);
+      if (h === undefined || h.rows < 1) throw new ArgumentError(fn, `patient ${b.id}`, "handmade features (the 'handmade' input)", h);
       const mean = new Array<number>(h.cols).fill(0);
       for (let r = 0; r < h.rows; r++) for (let c = 0; c < h.cols; c++) mean[c] = (mean[c] as number) + (h.data[r * h.cols + c] as number) / h.rows;
       row.push(...mean);

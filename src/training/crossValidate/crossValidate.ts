@@ -10,7 +10,7 @@ import {
   optionalNumber,
   type ProgressListener,
 } from '../../core/index.js';
-import type { PatientBag } from '../../models/index.js';
+import { checkFiniteBags, type PatientBag } from '../../models/index.js';
 import type { BagPrediction, Estimator, FittedModel } from '../estimator/index.js';
 import { balancedAccuracy, rocAuc, sensitivity, specificity } from '../metrics/index.js';
 import { stratifiedKFold } from '../splits/index.js';
@@ -164,6 +164,7 @@ export async function crossValidate<P extends BagPrediction, M extends FittedMod
   const keepModels = options.keepModels === undefined ? false : checkBoolean(FN, 'keepModels', options.keepModels);
   const unlabelled = bags.find((b) => b?.label !== 0 && b?.label !== 1);
   if (unlabelled !== undefined) throw new ArgumentError(FN, `the label of patient ${String(unlabelled?.id)}`, '0 or 1', unlabelled?.label);
+  checkFiniteBags(FN, bags); // every matrix the patients have: a NaN would give NaN probabilities or a NaN loss
   const labels = bags.map((b) => b.label as 0 | 1);
   const negatives = labels.filter((l) => l === 0).length;
   const positives = labels.length - negatives;

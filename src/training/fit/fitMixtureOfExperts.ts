@@ -9,7 +9,7 @@ import {
   seededRandom,
   type ProgressListener,
 } from '../../core/index.js';
-import type { MixtureOfExperts, MixtureOutput, PatientBag } from '../../models/index.js';
+import { checkFiniteBags, type MixtureOfExperts, type MixtureOutput, type PatientBag } from '../../models/index.js';
 import { disposeMixtureBatch, disposeMixtureOutput } from '../../models/index.js';
 import { EarlyStopping } from '../callbacks/index.js';
 import { binaryCrossEntropyWithLogits, classWeights, multitaskLoss, nmse, type ClassWeights } from '../losses/index.js';
@@ -235,6 +235,9 @@ export async function fitMixtureOfExperts(
   if (unlabelled !== undefined) {
     throw new ArgumentError(FN, `the label of patient ${unlabelled.id}`, '0 or 1', unlabelled.label);
   }
+  // With adaptNormalization off nothing else would see a NaN: it would train to a NaN loss without an error.
+  checkFiniteBags(FN, train, model.readsInputs());
+  if (options.validation !== undefined) checkFiniteBags(FN, options.validation, model.readsInputs());
   const positives = train.filter((b) => b.label === 1).length;
   if (positives === 0 || positives === train.length) {
     throw new ArgumentError(FN, 'train', 'patients of both classes', `${positives} malignant and ${train.length - positives} reactive`);
