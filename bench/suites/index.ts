@@ -29,4 +29,8 @@ export const SUITES: Readonly<Record<string, BenchSuiteEntry>> = {
     description: 'ms/cell of the nucleus texture descriptors (area, GLCM, uniform LBP) on real cells, with a breakdown',
     load: async () => (await import('./texture.js')).textureSuite,
   },
+  memory: {
+    description: 'peak RSS (child process) and wall time of features with texture + embeddings over the whole cohort (or --images N)',
+    load: async () => (await import('./memory.js')).memorySuite,
+  },
 };
