@@ -1,6 +1,7 @@
-// What a new user meets: packs the built package, installs the tarball in a scratch project in a temp folder,
-// type-checks the README's "30-second example" under a strict tsconfig (strict, exactOptionalPropertyTypes,
-// noUncheckedIndexedAccess; no casts needed), and compiles and runs them on a small synthetic cohort (20 patients).
+// What a new user meets: packs the built package, installs the tarball in a scratch project in a temp folder, runs
+// the guide's walkthrough (docs/guide.md: the lymphomix commands as written, synthetic cohort to a prediction),
+// type-checks the README's "30-second example" and the guide's snippets under a strict tsconfig (strict,
+// exactOptionalPropertyTypes, noUncheckedIndexedAccess; no casts needed), and compiles and runs them on that cohort.
 //
 // Usage: npm run build && node scripts/check-scratch-project.mjs [--keep]
 // Offline: the tarball is installed with `npm install --offline` (dependencies from the npm cache); when the cache
@@ -24,15 +25,15 @@ const fail = (message) => {
   process.exit(1);
 };
 
-/** The ```ts blocks of the README section headed `heading`. */
-function readmeExamples(readme, heading) {
+/** The ```<lang> blocks of the section headed `heading` of a markdown document. */
+function readmeExamples(readme, heading, lang = 'ts', doc = 'README.md') {
   const start = readme.indexOf(`\n## ${heading}\n`);
-  if (start < 0) fail(`README.md has no "## ${heading}" section`);
+  if (start < 0) fail(`${doc} has no "## ${heading}" section`);
   const rest = readme.slice(start + heading.length + 5);
   const end = rest.search(/\n## /);
   const section = end < 0 ? rest : rest.slice(0, end);
-  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
-  if (blocks.length === 0) fail(`README.md's "${heading}" section has no \`\`\`ts block`);
+  const blocks = [...section.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+  if (blocks.length === 0) fail(`${doc}'s "${heading}" section has no \`\`\`${lang} block`);
   return blocks;
 }
 
@@ -105,10 +106,21 @@ try {
 
   // 3. The README's examples as the user's files, plus what "typed for users" means, under a strict tsconfig.
   const readme = await readFile(join(root, 'README.md'), 'utf8');
-  const examples = readmeExamples(readme, '30-second example');
+  const guide = await readFile(join(root, 'docs', 'guide.md'), 'utf8');
+  // The README's 30-second example, then the guide's walkthrough and module snippets.
+  const examples = [
+    ...readmeExamples(readme, '30-second example'),
+    ...readmeExamples(guide, 'Walkthrough: train, save, predict', 'ts', 'docs/guide.md'),
+    ...readmeExamples(guide, 'The modules, one line each', 'ts', 'docs/guide.md'),
+  ];
+  const walkthrough = readmeExamples(guide, 'Walkthrough: train, save, predict', 'sh', 'docs/guide.md')
+    .join('\n')
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter((line) => line.startsWith('npx lymphomix '));
   for (const [i, code] of examples.entries()) {
     const casts = castsIn(code);
-    if (casts.length > 0) fail(`README example ${i + 1} needs casts or non-null assertions: ${casts.join(' | ')}`);
+    if (casts.length > 0) fail(`example ${i + 1} needs casts or non-null assertions: ${casts.join(' | ')}`);
   }
   const compilerOptions = {
     strict: true,
@@ -147,7 +159,21 @@ export const checked = [notAnImage, notAPatient, notFeatures, shape, pixels, row
 `,
   );
 
-  // 4. A runnable variant of each example on a tiny synthetic cohort written with the installed package.
+  // 4. The guide's shell walkthrough, as written, with the installed package's command (synth writes the cohort).
+  const bin = join(project, 'node_modules', 'lymphomix', 'dist', 'cli', 'bin.js');
+  for (const line of walkthrough) {
+    const args = line.split(/\s+/).slice(2);
+    const result = run(process.execPath, [bin, '--quiet', ...args], project, { allowFailure: true, timeout: 600_000 });
+    if (!result.ok) fail(`the guide's walkthrough step \`${line}\` fails in the scratch project:\n${result.output.slice(-4000)}`);
+    log(`guide walkthrough: ${line}`);
+  }
+  if (!existsSync(join(project, 'cv', 'report.html')) || !existsSync(join(project, 'model', 'lymphomix-pipeline.json'))) {
+    fail("the guide's walkthrough did not write cv/report.html and model/lymphomix-pipeline.json");
+  }
+  const submission = (await readFile(join(project, 'predictions.csv'), 'utf8')).trim().split('\n');
+  if (submission[0] !== 'ID,Predicted' || submission.length < 2) fail(`predictions.csv is not a submission: ${submission.slice(0, 3).join(' | ')}`);
+
+  // 5. A runnable variant of each example on the cohort (the guide's synthetic one, a small one without the guide).
   const cohortDir = join(project, 'trainset');
   await writeFile(
     join(project, 'write-cohort.mjs'),
@@ -155,17 +181,19 @@ export const checked = [notAnImage, notAPatient, notFeatures, shape, pixels, row
 await writeSyntheticCohort(${JSON.stringify(cohortDir)}, { seed: 3, patientCount: 20, imagesPerPatient: { min: 2, max: 3 }, masks: false });
 `,
   );
-  run(process.execPath, ['write-cohort.mjs'], project);
+  if (!existsSync(join(cohortDir, 'trainset_true.csv'))) run(process.execPath, ['write-cohort.mjs'], project);
   const patient = (await readdir(cohortDir)).filter((n) => /^P\d+$/.test(n)).sort()[0];
   const image = join(cohortDir, patient, (await readdir(join(cohortDir, patient))).sort()[0]);
   for (const [i, code] of examples.entries()) {
     const runnable = code
-      .replace(/'trainset\/P26\/000001\.jpg'/g, JSON.stringify(image))
+      .replace(/'trainset\/P(26\/000001|0\/000000)\.jpg'/g, JSON.stringify(image))
       .replace(/'trainset'/g, JSON.stringify(cohortDir))
-      .replace(/'\.cache\/features'/g, JSON.stringify(join(project, '.cache', 'features')));
+      .replace(/'\.cache\/features'/g, JSON.stringify(join(project, '.cache', 'features')))
+      .replace(/'\.cache'/g, JSON.stringify(join(project, '.cache')))
+      .replace(/'model'/g, JSON.stringify(join(project, 'model-api')));
     await writeFile(join(project, 'src', `readme-${i + 1}.runnable.ts`), runnable);
   }
-  log(`wrote a synthetic cohort (20 patients) and ${examples.length} README example(s)`);
+  log(`wrote ${examples.length} example(s) of the README and the guide`);
 
   const tsc = run(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], project, {
     allowFailure: true,
@@ -176,11 +204,11 @@ await writeSyntheticCohort(${JSON.stringify(cohortDir)}, { seed: 3, patientCount
   for (const [i] of examples.entries()) {
     const file = join('out', `readme-${i + 1}.runnable.js`);
     const result = run(process.execPath, [file], project, { allowFailure: true, timeout: 300_000 });
-    if (!result.ok) fail(`the README example ${i + 1} fails on the synthetic cohort:\n${result.output}`);
+    if (!result.ok) fail(`the example ${i + 1} fails on the synthetic cohort:\n${result.output}`);
     if (/looks like you are running TensorFlow\.js in Node\.js/.test(result.output)) {
-      fail(`the README example ${i + 1} ran on tfjs's cpu backend (its banner was printed):\n${result.output}`);
+      fail(`the example ${i + 1} ran on tfjs's cpu backend (its banner was printed):\n${result.output}`);
     }
-    log(`README example ${i + 1} runs:\n${result.output.trim().replace(/^/gm, '  | ')}`);
+    log(`example ${i + 1} runs:\n${result.output.trim().replace(/^/gm, '  | ')}`);
   }
   log('ok');
 } finally {
