@@ -8,6 +8,7 @@ export * from './checkFiniteBags.js';
 export * from './standardize.js';
 export * from './mixtureGate.js';
 export * from './mixtureOfExpertsConfig.js';
+export * from './mixtureOfExpertsWeightSpecs.js';
 export * from './mixtureOfExperts.js';
 export * from './modelCheckpointError.js';
 export * from './loadMixtureOfExperts.js';

@@ -163,7 +163,7 @@ describe('MixtureOfExperts', () => {
     const load = (a: tf.io.ModelArtifacts): Promise<MixtureOfExperts> => loadMixtureOfExperts(tf.io.fromMemory(a));
     // another configuration's weights
     const other = { ...artifacts, modelTopology: { ...topology, config: { ...(topology['config'] as object), handmadeDim: 3 } } };
-    await expect(load(other)).rejects.toThrow(/weight handmade.standardize\/mean is float32\[4\], the configuration needs float32\[3\]/);
+    await expect(load(other)).rejects.toThrow(/weight handmade.standardize\/mean in the given IOHandler is float32\[4\], its configuration needs float32\[3\]/);
     const fewer = { ...artifacts, weightSpecs: (artifacts.weightSpecs ?? []).slice(1) };
     await expect(load(fewer)).rejects.toThrow(/missing \[metadata.standardize\/mean\]/);
     // truncated and NaN-filled weight data
@@ -171,7 +171,7 @@ describe('MixtureOfExperts', () => {
     await expect(load({ ...artifacts, weightData: data.slice(0, data.byteLength - 4) })).rejects.toThrow(ModelCheckpointError);
     const nan = new Float32Array(data.slice(0));
     nan[0] = Number.NaN;
-    await expect(load({ ...artifacts, weightData: nan.buffer })).rejects.toThrow(/corrupted weights: metadata.standardize\/mean holds a non-finite value/);
+    await expect(load({ ...artifacts, weightData: nan.buffer })).rejects.toThrow(/corrupted weights in the given IOHandler: metadata.standardize\/mean holds a non-finite value/);
     // not a mixture checkpoint, future version, invalid config
     await expect(load({ ...artifacts, modelTopology: { class_name: 'Sequential' } })).rejects.toThrow(/not a mixture-of-experts checkpoint/);
     await expect(load({ ...artifacts, modelTopology: { ...topology, formatVersion: 99 } })).rejects.toThrow(/unsupported format version 99/);
