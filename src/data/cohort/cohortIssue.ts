@@ -3,7 +3,8 @@
  * - `'invalid-row'`: a CSV row was skipped (`onInvalidRow: 'skip'`): bad field, wrong field count or duplicate ID.
  * - `'folder-without-row'`: a patient folder has no row in the CSV; its patient is left out (no clinical data).
  * - `'row-without-images'`: a CSV row has no folder or an empty one; left out unless `keepPatientsWithoutImages`.
- * - `'ignored-file'`: a file in a patient folder that is not an image (by extension) was not listed.
+ * - `'ignored-file'`: a file in a patient folder that is not an image (by extension) was not listed, or a file or
+ *   folder whose name is not valid UTF-8 was skipped (the message names the folder and the name's bytes in hex).
  */
 export type CohortIssueKind = 'invalid-row' | 'folder-without-row' | 'row-without-images' | 'ignored-file';
 

@@ -23,7 +23,8 @@ function nodeTree(fs: typeof NodeFs, path: typeof NodePath): CohortTree {
     async list(dir: string): Promise<readonly TreeEntry[] | undefined> {
       let dirents;
       try {
-        dirents = await fs.readdir(dir, { withFileTypes: true });
+        // Names as the file system gives them (bytes): a name that is not valid UTF-8 is reported, never mangled.
+        dirents = await fs.readdir(dir, { withFileTypes: true, encoding: 'buffer' });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -32,15 +33,21 @@ function nodeTree(fs: typeof NodeFs, path: typeof NodePath): CohortTree {
       const entries: TreeEntry[] = [];
       const links: Promise<void>[] = [];
       for (const d of dirents) {
+        const raw = d.name as unknown as Buffer;
+        const name = raw.toString('utf8');
+        if (!Buffer.from(name, 'utf8').equals(raw)) {
+          entries.push({ name, kind: d.isDirectory() ? 'directory' : 'file', rawName: new Uint8Array(raw) });
+          continue;
+        }
         if (d.isSymbolicLink()) {
           // Follow links (only these need a stat): a link to a folder is a folder.
           links.push(
-            fs.stat(path.join(dir, d.name)).then(
-              (s) => void entries.push({ name: d.name, kind: s.isDirectory() ? 'directory' : 'file' }),
-              () => void entries.push({ name: d.name, kind: 'file' }),
+            fs.stat(path.join(dir, name)).then(
+              (s) => void entries.push({ name, kind: s.isDirectory() ? 'directory' : 'file' }),
+              () => void entries.push({ name, kind: 'file' }),
             ),
           );
-        } else entries.push({ name: d.name, kind: d.isDirectory() ? 'directory' : 'file' });
+        } else entries.push({ name, kind: d.isDirectory() ? 'directory' : 'file' });
       }
       await Promise.all(links);
       return entries;

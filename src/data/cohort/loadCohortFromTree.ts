@@ -13,6 +13,26 @@ import type { ImageRef } from './patient.js';
 export interface TreeEntry {
   readonly name: string;
   readonly kind: 'file' | 'directory';
+  /** The name's bytes when they are not valid UTF-8 (`name` is then a lossy decoding): such entries are skipped and reported. */
+  readonly rawName?: Uint8Array;
+}
+
+/** The bytes of a name that is not valid UTF-8, for a message: hex, bounded. */
+function describeRawName(raw: Uint8Array): string {
+  const hex = Array.from(raw.subarray(0, 64), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return raw.length > 64 ? `${hex} … (${raw.length} bytes)` : hex;
+}
+
+/** The issue of an entry whose name is not valid UTF-8: it is left out (its path could not be given back). */
+function invalidNameIssue(folder: string, entry: TreeEntry & { rawName: Uint8Array }, id?: string): CohortIssue {
+  return {
+    kind: 'ignored-file',
+    message:
+      `${entry.kind === 'directory' ? 'a folder' : 'a file'} in ${folder} has a name that is not valid UTF-8 ` +
+      `(bytes ${describeRawName(entry.rawName)}); ignored: rename it`,
+    ...(id === undefined ? {} : { id }),
+    file: folder,
+  };
 }
 
 /**
@@ -48,7 +68,7 @@ function sortNatural<T>(items: T[], name: (item: T) => string): T[] {
 }
 
 function visible(entries: readonly TreeEntry[]): TreeEntry[] {
-  return entries.filter((e) => !e.name.startsWith('.') && !e.name.startsWith('__MACOSX'));
+  return entries.filter((e) => e.rawName === undefined && !e.name.startsWith('.') && !e.name.startsWith('__MACOSX'));
 }
 
 /**
@@ -187,6 +207,7 @@ export async function loadCohortFromTree(
   const issues: CohortIssue[] = [];
   for (const root of layout.patientRoots) {
     const rootEntries = root === dir ? entries : ((await tree.list(root)) ?? []);
+    for (const e of rootEntries) if (e.rawName !== undefined) issues.push(invalidNameIssue(root, e as TreeEntry & { rawName: Uint8Array }));
     const patientDirs = sortNatural(
       visible(rootEntries).filter((e) => e.kind === 'directory'),
       (e) => e.name,
@@ -205,6 +226,7 @@ export async function loadCohortFromTree(
         throw new CohortError(`${fnName}: patient ${e.name} has two image folders, ${existing.path} and ${path}`, path);
       }
       const names: string[] = [];
+      for (const f of listed[k] ?? []) if (f.rawName !== undefined) issues.push(invalidNameIssue(path, f as TreeEntry & { rawName: Uint8Array }, e.name));
       for (const f of visible(listed[k] ?? [])) {
         if (f.kind === 'file' && isImageFileName(f.name, imageExtensions)) names.push(f.name);
         else {
