@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLayersModelFrom } from '../../../src/io/modelIo/loadLayersModelFrom.js';
 import { ModelIoError } from '../../../src/io/modelIo/modelIoError.js';
+import { resolveModelHandler } from '../../../src/io/modelIo/resolveModelHandler.js';
 import { saveModelTo } from '../../../src/io/modelIo/saveModelTo.js';
 import { startFileServer } from './modelServer.js';
 import { tinyLayersModel } from './tinyModels.js';
@@ -92,5 +93,35 @@ describe('loadLayersModelFrom', () => {
     expect(await predict(loose)).toEqual(want);
     loose.dispose();
     model.dispose();
+  });
+});
+
+describe('loadLayersModelFrom: a weight whose shape does not match the topology', () => {
+  it('names the file and the weight, not a bare "Shape mismatch"', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lymphomix-shape-'));
+    const model = tinyLayersModel();
+    try {
+      await saveModelTo(model, dir);
+      const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string; shape: number[] }[] }[] };
+      const kernel = json.weightsManifest[0]?.weights.find((w) => w.name.endsWith('/kernel') && w.shape[0] === 3);
+      expect(kernel?.shape).toEqual([3, 4]);
+      (kernel as { shape: number[] }).shape = [4, 3];
+      await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+      // tf.loadLayersModel itself leaves the model it built and the decoded weights behind on this error; naming the
+      // weight adds nothing to that
+      const base = tf.memory().numTensors;
+      await tf.loadLayersModel(resolveModelHandler(dir)).catch(() => undefined);
+      const tfjsLeak = tf.memory().numTensors - base;
+      const before = tf.memory().numTensors;
+      const error = await loadLayersModelFrom(dir).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ModelIoError);
+      expect((error as Error).message).toBe(
+        `model ${dir}: weight ${kernel?.name} is [4, 3] in the weights manifest, the model's topology needs [3, 4]`,
+      );
+      expect(tf.memory().numTensors - before).toBeLessThanOrEqual(Math.max(tfjsLeak, 0));
+    } finally {
+      model.dispose();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
