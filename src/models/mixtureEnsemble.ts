@@ -1,4 +1,5 @@
 import { checkArray } from '../core/index.js';
+import { checkFiniteBags } from './checkFiniteBags.js';
 import { folderPath } from './localFolder.js';
 import type { MixtureOfExperts, MixturePrediction, PredictOptions } from './mixtureOfExperts.js';
 import type { PatientBag } from './patientBag.js';
@@ -80,6 +81,9 @@ export class MixtureEnsemble {
    * @returns See {@link EnsemblePrediction}.
    */
   async predict(bags: readonly PatientBag[], options: PredictOptions = {}): Promise<EnsemblePrediction> {
+    checkArray('MixtureEnsemble.predict', 'bags', bags, { minLength: 1 });
+    const reads = this.members.map((m) => m.readsInputs());
+    checkFiniteBags('MixtureEnsemble.predict', bags, { images: reads.some((r) => r.images), handmade: reads.some((r) => r.handmade) });
     const members: MixturePrediction[] = [];
     for (const m of this.members) members.push(await m.predict(bags, options));
     return {
