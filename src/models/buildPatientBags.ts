@@ -49,12 +49,12 @@ export interface BuildPatientBagsOptions {
 
 const FN = 'buildPatientBags';
 
-function finiteRow(values: ArrayLike<number>, length: number, what: string): Float32Array {
+function finiteRow(values: ArrayLike<number>, length: number, what: string, field: (j: number) => string): Float32Array {
   if (values.length !== length) throw new ArgumentError(FN, what, `${length} values`, values);
   const row = new Float32Array(length);
   for (let j = 0; j < length; j++) {
     const v = values[j];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(FN, `${what}[${j}]`, 'a finite number', v);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(FN, field(j), 'a finite number', v);
     row[j] = v;
   }
   return row;
@@ -113,6 +113,11 @@ export function buildPatientBags(patients: readonly PatientLike[], options: Buil
     const p = patients[owner[index] as number] as PatientLike;
     return `image ${index - (first[owner[index] as number] as number)} of patient ${p.id}`;
   };
+  /** `patient P12, <what> of image 3`: the patient first, then the field, then the image within the patient. */
+  const field = (index: number, what: string): string => {
+    const p = patients[owner[index] as number] as PatientLike;
+    return `patient ${p.id}, ${what} of image ${index - (first[owner[index] as number] as number)}`;
+  };
 
   const handmade: Float32Array[][] | null = options.features === undefined ? null : patients.map(() => []);
   if (options.features !== undefined) {
@@ -132,7 +137,7 @@ export function buildPatientBags(patients: readonly PatientLike[], options: Buil
       if (entry.status !== 'ok' || entry.features === null) return;
       const f = entry.features;
       const vector = isArrayLike(f) ? f : names.map((n) => (f as Readonly<Record<string, number>>)[n] as number);
-      rows[index] = finiteRow(vector, names.length, `the features of ${where(index)}`);
+      rows[index] = finiteRow(vector, names.length, `the features of ${where(index)}`, (j) => field(index, `handmade feature '${names[j] as string}'`));
     });
     rows.forEach((r, index) => {
       if (r !== null) (handmade as Float32Array[][])[owner[index] as number]?.push(r);
@@ -152,7 +157,7 @@ export function buildPatientBags(patients: readonly PatientLike[], options: Buil
       if (!isArrayLike(vector)) throw new ArgumentError(FN, `the embedding of ${where(index)}`, 'a vector or null', vector);
       if (dim < 0) dim = vector.length;
       if (dim < 1) throw new ArgumentError(FN, `the embedding of ${where(index)}`, 'a vector of at least 1 value', vector);
-      (images as Float32Array[][])[owner[index] as number]?.push(finiteRow(vector, dim, `the embedding of ${where(index)}`));
+      (images as Float32Array[][])[owner[index] as number]?.push(finiteRow(vector, dim, `the embedding of ${where(index)}`, (j) => field(index, `embedding value ${j}`)));
     });
   }
 

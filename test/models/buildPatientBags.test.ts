@@ -61,7 +61,10 @@ describe('buildPatientBags', () => {
     );
     const nan = { ...named(0), [FEATURE_NAMES[3] as string]: Number.NaN };
     expect(() => buildPatientBags(patients, { features: [{ index: 3, status: 'ok', features: nan }] })).toThrow(
-      'buildPatientBags: the features of image 0 of patient P2[3] must be a finite number, got NaN',
+      `buildPatientBags: patient P2, handmade feature '${FEATURE_NAMES[3] as string}' of image 0 must be a finite number, got NaN`,
+    );
+    expect(() => buildPatientBags(patients, { embeddings: [[1, 2], [1, Number.POSITIVE_INFINITY], null, null, null] })).toThrow(
+      'buildPatientBags: patient P1, embedding value 1 of image 1 must be a finite number, got Infinity',
     );
     expect(() => buildPatientBags(patients, { embeddings: [[1, 2], [1], null, null, null] })).toThrow(/the embedding of image 1 of patient P1 must be 2 values/);
     expect(() => buildPatientBags(patients, { embeddings: [[1]] })).toThrow(/options.embeddings must be one entry per image \(5\)/);
