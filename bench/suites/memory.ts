@@ -92,7 +92,8 @@ async function child(args: readonly string[]): Promise<void> {
   const ok = features.results.filter((r) => r.status === 'ok').length;
   emit(
     report('features (texture), extractFeaturesBatch', t0, paths.length, features.failures.length,
-      `${workers} worker(s), decoder ${features.decoder}, ${ok} with a nucleus`),
+      `${workers} worker(s), decoder ${features.decoder}, ${ok} with a nucleus` +
+        (features.failures[0] === undefined ? '' : `; first failure: ${features.failures[0].message.slice(0, 200)}`)),
   );
 
   const tf = await import('@tensorflow/tfjs');
@@ -104,18 +105,20 @@ async function child(args: readonly string[]): Promise<void> {
   const cacheDir = join(cacheRoot, 'embeddings');
   let result: Awaited<ReturnType<typeof backbones.embedImages>>;
   let note: string;
+  // embedImages resizes with tfjs (also for an ONNX model): the backend must be ready first
+  setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+  await tf.setBackend(backend);
+  await tf.ready();
   if (onnx !== undefined) {
     const { loadOnnxEmbedder } = await import('../../src/models/backbones/onnx/index.js');
-    const embedder = await loadOnnxEmbedder(onnx, { inputSize });
+    // the model's own input size unless --input-size is given
+    const embedder = await loadOnnxEmbedder(onnx, opts.has('input-size') ? { inputSize } : {});
     result = await backbones.embedImages(embedder, paths, { batchSize, cacheDir });
-    note = `ONNX ${onnx} (onnxruntime-node) at ${inputSize}x${inputSize}`;
+    note = `ONNX ${onnx} (onnxruntime-node) at ${embedder.inputSize}x${embedder.inputSize}`;
   } else if (pool > 0) {
     result = await backbones.embedImagesPool({ name: model as 'resnet18', options: { inputSize, seed: 1 } }, paths, { workers: pool, batchSize, cacheDir });
     note = `${model} at ${inputSize}x${inputSize}, wasm pool of ${pool}`;
   } else {
-    setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-    await tf.setBackend(backend);
-    await tf.ready();
     const backbone = backbones.createBackbone(model as 'resnet18', { inputSize, seed: 1 });
     try {
       result = await backbones.embedImages(backbone, paths, { batchSize, cacheDir });
@@ -126,7 +129,8 @@ async function child(args: readonly string[]): Promise<void> {
   }
   emit(
     report(`embeddings, ${onnx === undefined && pool > 0 ? 'embedImagesPool' : 'embedImages'}`, t0, paths.length, result.failures.length,
-      `${note}, batch ${batchSize}, D ${result.embeddingSize}`),
+      `${note}, batch ${batchSize}, D ${result.embeddingSize}` +
+        (result.failures[0] === undefined ? '' : `; first failure: ${result.failures[0].message.slice(0, 200)}`)),
   );
 }
 
@@ -184,7 +188,7 @@ export const memorySuite: BenchSuite = {
     '  --model M       tfjs backbone (default resnet18)\n  --input-size S  its input side (default 64)\n' +
     '  --batch N       images per forward pass (default 16)\n  --backend B     tfjs backend in the child thread (default wasm)\n' +
     '  --pool N        embed with the wasm worker pool of N threads instead (default 0: no pool)\n' +
-    '  --onnx PATH     embed with this ONNX model on onnxruntime-node instead (inputs resized to --input-size)',
+    '  --onnx PATH     embed with this ONNX model on onnxruntime-node instead (at its own input size unless --input-size)',
   run,
 };
 
