@@ -33,6 +33,18 @@ describe('ensureBackend', () => {
     expect(out).not.toMatch(/has not yet been initialized|Initialization of backend/);
   }, 150_000);
 
+  it('in a fresh process, an ONNX embedder embeds image files with embedImages with no backend set up by the caller', async () => {
+    const out = await fresh(`
+      const { createRgbImage, embedImages, encodePng, loadOnnxEmbedder } = await import(${src('src/index.ts')});
+      const embedder = await loadOnnxEmbedder(${src('test/fixtures/onnx/tiny_cnn.onnx')});
+      const png = await encodePng(createRgbImage(40, 30));
+      const { results, failures } = await embedImages(embedder, [png, png]);
+      console.log('EMBEDDED=' + results.length + ' FAILED=' + failures.length + (failures[0] ? ' ' + failures[0].message : ''));
+      embedder.dispose();
+    `);
+    expect(out).toMatch(/EMBEDDED=2 FAILED=0/);
+  }, 150_000);
+
   it('the same tensors made without the library do print the banner (the check above can fail)', async () => {
     const out = await fresh(`
       import * as tf from '@tensorflow/tfjs';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ensureBackend } from '../../backend/ensureBackend.js';
 import type { RgbImage } from '../../io/image/rgbImage.js';
 import type { ImageEmbedder } from './imageEmbedder.js';
 
@@ -16,6 +17,7 @@ import type { ImageEmbedder } from './imageEmbedder.js';
  */
 export async function embedPixelBatch(backbone: ImageEmbedder, images: readonly RgbImage[]): Promise<Float32Array[]> {
   if (images.length === 0) return [];
+  await ensureBackend(); // the resize runs on tfjs, also for an ONNX embedder: set up the default backend first
   const size = backbone.inputSize;
   const d = backbone.embeddingSize;
   const pixels = new Float32Array(images.length * size * size * 3);
