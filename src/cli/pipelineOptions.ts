@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
-import { LymphocytosisPipeline, PIPELINE_PRESET_NAMES, type PipelineConfig, type PipelinePresetName } from '../pipeline/index.js';
+import { Option, type Command } from 'commander';
+import { LymphocytosisPipeline, PIPELINE_DECODERS, PIPELINE_PRESET_NAMES, type PipelineConfig, type PipelinePresetName } from '../pipeline/index.js';
 import { CliError, parseIntegerOption } from './cliError.js';
 
 /**
@@ -53,4 +53,28 @@ export function addPipelineOptions(command: Command): Command {
 export async function pipelineFromOptions(opts: PipelineCommandOptions): Promise<LymphocytosisPipeline> {
   const workers = opts.workers === undefined ? undefined : parseIntegerOption('--workers', opts.workers, 0);
   return new LymphocytosisPipeline(await loadConfigArg(opts.config), { cacheDir: opts.cache, ...(workers === undefined ? {} : { workers }) });
+}
+
+/** The image decoder a command may name. */
+export type DecoderName = (typeof PIPELINE_DECODERS)[number];
+
+/**
+ * Adds `--decoder` (commander checks the choice: anything else is a usage error naming the allowed values).
+ * @param command - The command.
+ * @returns The command.
+ */
+export function addDecoderOption(command: Command): Command {
+  return command.addOption(new Option('--decoder <name>', 'image decoder').choices(PIPELINE_DECODERS).default('auto'));
+}
+
+/**
+ * Adds `--shard I/N` and `--shards N` (see `resolveShard`).
+ * @param command - The command.
+ * @param what - What a shard does, for the help text (e.g. `'compute only shard I of N into the cache'`).
+ * @returns The command.
+ */
+export function addShardOptions(command: Command, what: string): Command {
+  return command
+    .option('--shard <I/N>', `${what} (a job array: one shard per machine)`)
+    .option('--shards <N>', 'N shards, this one from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID');
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { BACKBONE_NAMES, embedImages, embedImagesPool, buildBackbone, type BackboneName, type BackboneSpec } from '../../models/backbones/index.js';
 import { CliError, parseIntegerOption } from '../cliError.js';
+import { addDecoderOption, addShardOptions, type DecoderName } from '../pipelineOptions.js';
 import type { CommandContext } from '../commandContext.js';
 import { loadCohortArg } from '../loadCohortArg.js';
 import { resolveShard, shardItems } from '../shard.js';
@@ -18,7 +19,7 @@ interface EmbedCommandOptions {
   cache: string;
   workers?: string;
   batch: string;
-  decoder: string;
+  decoder: DecoderName;
   shard?: string;
   shards?: string;
 }
@@ -45,8 +46,7 @@ function backboneSpec(opts: EmbedCommandOptions): BackboneSpec {
 
 /** Registers `lymphomix embed`: frozen-backbone embeddings of every image of a cohort into the content-keyed cache. */
 export function registerEmbed(program: Command, ctx: CommandContext): void {
-  program
-    .command('embed')
+  addShardOptions(addDecoderOption(program.command('embed')), 'embed only shard I of N')
     .description('frozen-backbone embeddings of every image of a cohort into the content-keyed cache (shardable)')
     .requiredOption('--data <dir>', 'cohort folder in the challenge layout')
     .option('--backbone <name>', `a built-in architecture (${BACKBONE_NAMES.join(', ')})`)
@@ -58,16 +58,12 @@ export function registerEmbed(program: Command, ctx: CommandContext): void {
     .option('--cache <dir>', 'content-keyed cache', '.lymphomix-cache')
     .option('--workers <n>', 'worker threads, one backbone each (0: in this thread; default: all cores)')
     .option('--batch <n>', 'images per forward pass', '8')
-    .option('--decoder <name>', 'image decoder: auto, sharp or jimp', 'auto')
-    .option('--shard <I/N>', 'embed only shard I of N (a job array: one shard per machine)')
-    .option('--shards <N>', 'N shards, this one from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID')
     .action(async (opts: EmbedCommandOptions) => {
       const spec = backboneSpec(opts);
       const shard = resolveShard(opts.shard, opts.shards);
       const workers = opts.workers === undefined ? undefined : parseIntegerOption('--workers', opts.workers, 0);
       const batchSize = parseIntegerOption('--batch', opts.batch, 1);
-      if (!['auto', 'sharp', 'jimp'].includes(opts.decoder)) throw new CliError(`--decoder must be auto, sharp or jimp, got '${opts.decoder}'`, 'usage');
-      const decoder = opts.decoder as 'auto' | 'sharp' | 'jimp';
+      const decoder = opts.decoder;
       const cohort = await loadCohortArg(opts.data);
       const sources = shardItems(cohort.patients.flatMap((p) => p.images as string[]), shard);
       const bars = ctx.progressBars();

@@ -6,6 +6,7 @@ import { aggregateFeatures, FEATURE_NAMES } from '../../features/index.js';
 import { atomicWriteFile } from '../../io/bytes/index.js';
 import { featurizePatients, resolvePipelineConfig, type PipelinePatient } from '../../pipeline/index.js';
 import { CliError, parseIntegerOption } from '../cliError.js';
+import { addDecoderOption, addShardOptions, type DecoderName } from '../pipelineOptions.js';
 import type { CommandContext } from '../commandContext.js';
 import { loadCohortArg } from '../loadCohortArg.js';
 import { resolveShard, shardItems } from '../shard.js';
@@ -17,30 +18,25 @@ export interface FeatureCommandOptions {
   out?: string;
   cache: string;
   workers?: string;
-  decoder: string;
+  decoder: DecoderName;
   shard?: string;
   shards?: string;
 }
 
 /** Registers `lymphomix features`: handmade features of every image of a cohort, per image and per patient. */
 export function registerFeatures(program: Command, ctx: CommandContext): void {
-  program
-    .command('features')
+  addShardOptions(addDecoderOption(program.command('features')), 'compute only shard I of N into the cache')
     .description('handmade features of every image of a cohort (cached by content): features-per-image.csv and patient-features.csv')
     .requiredOption('--data <dir>', 'cohort folder in the challenge layout')
     .option('--out <dir>', 'where to write the CSVs (not needed with --shard)')
     .option('--cache <dir>', 'content-keyed feature cache (shared by shards, cv, train, predict)', '.lymphomix-cache')
     .option('--workers <n>', 'worker threads (default: all cores)')
-    .option('--decoder <name>', 'image decoder: auto, sharp or jimp', 'auto')
-    .option('--shard <I/N>', 'compute only shard I of N into the cache (a job array: one shard per machine)')
-    .option('--shards <N>', 'N shards, this one from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID')
     .action(async (opts: FeatureCommandOptions) => {
       const shard = resolveShard(opts.shard, opts.shards);
       if (shard.count === 1 && opts.out === undefined) throw new CliError('--out <dir> is needed (the CSVs are written there)', 'usage');
-      if (!['auto', 'sharp', 'jimp'].includes(opts.decoder)) throw new CliError(`--decoder must be auto, sharp or jimp, got '${opts.decoder}'`, 'usage');
       const workers = opts.workers === undefined ? undefined : parseIntegerOption('--workers', opts.workers, 0);
       const cohort = await loadCohortArg(opts.data);
-      const config = resolvePipelineConfig({ features: { decoder: opts.decoder as 'auto' } });
+      const config = resolvePipelineConfig({ features: { decoder: opts.decoder } });
       const flat = cohort.patients.flatMap((p, i) => p.images.map((image) => ({ patient: i, image })));
       const mine = shardItems(flat, shard);
       const patients: PipelinePatient[] = cohort.patients

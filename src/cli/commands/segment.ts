@@ -8,20 +8,18 @@ import { decodeImage, encodePng } from '../../io/image/index.js';
 import { drawOverlay } from '../../report/index.js';
 import { segmentNucleus } from '../../segmentation/index.js';
 import { CliError } from '../cliError.js';
+import { addDecoderOption, type DecoderName } from '../pipelineOptions.js';
 import type { CommandContext } from '../commandContext.js';
 import { listImageFiles } from '../listImageFiles.js';
 import { formatTable } from '../summaryTable.js';
 
 /** Registers `lymphomix segment`: nucleus segmentation overlays and masks of every image of a folder. */
 export function registerSegment(program: Command, ctx: CommandContext): void {
-  program
-    .command('segment')
+  addDecoderOption(program.command('segment'))
     .description('segment the nucleus of every image under a folder: overlay PNGs, mask PNGs and segmentation.csv')
     .requiredOption('--data <dir>', 'folder of cell images (any depth; a cohort folder works)')
     .requiredOption('--out <dir>', 'output folder: overlays/, masks/, segmentation.csv')
-    .option('--decoder <name>', "image decoder: auto, sharp or jimp", 'auto')
-    .action(async (opts: { data: string; out: string; decoder: string }) => {
-      if (!['auto', 'sharp', 'jimp'].includes(opts.decoder)) throw new CliError(`--decoder must be auto, sharp or jimp, got '${opts.decoder}'`, 'usage');
+    .action(async (opts: { data: string; out: string; decoder: DecoderName }) => {
       const images = await listImageFiles(opts.data, opts.out);
       if (images.length === 0) throw new CliError(`no image files under ${opts.data}`);
       const bars = ctx.progressBars();
@@ -34,7 +32,7 @@ export function registerSegment(program: Command, ctx: CommandContext): void {
         let area: number | string = '';
         let threshold: number | string = '';
         try {
-          const image = await decodeImage(join(opts.data, rel), { decoder: opts.decoder as 'auto' | 'sharp' | 'jimp' });
+          const image = await decodeImage(join(opts.data, rel), { decoder: opts.decoder });
           const seg = segmentNucleus(image);
           status = seg.status;
           area = seg.measurements.area;
