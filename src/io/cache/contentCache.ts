@@ -8,6 +8,7 @@ import { ArgumentError, checkFunction, checkInteger, checkString } from '../../c
 import { atomicWriteFile } from '../bytes/atomicWriteFile.js';
 import { isNode } from '../bytes/isNode.js';
 import { FileReadError, readRegularFile } from '../bytes/readRegularFile.js';
+import { removeStaleTempFiles } from './removeStaleTempFiles.js';
 
 /** Version of the entry layout (the JSON envelope around a value); entries of another layout are never served. */
 export const CONTENT_CACHE_FORMAT = 1;
@@ -52,7 +53,9 @@ export interface ContentCacheStats {
  * An opened content cache: `<dir>/<kind>-<settingsId>/<h[0..2]>/<h>.json`, one JSON file per item, where `h` is the
  * SHA-256 of the item's bytes and `settingsId` the first 16 hex digits of the SHA-256 of `{ kind, version, settings }`.
  * Each file holds `{ format, kind, version, settingsId, hash, settings, value }`. Writes are atomic
- * (`atomicWriteFile`), so a run that is killed leaves each entry complete or absent and the next run resumes.
+ * (`atomicWriteFile`), so a run that is killed leaves each entry complete or absent and the next run resumes; the
+ * temporary files such a run leaves (`*.tmp-<pid>-<random>`) are removed when the cache is next opened once stale
+ * (see `removeStaleTempFiles`).
  */
 export interface ContentCache<V> {
   /** The folder of this kind and these settings, `<dir>/<kind>-<settingsId>` (absolute). */
@@ -118,6 +121,8 @@ export async function openContentCache<V>(dir: string, options: ContentCacheOpti
   const settingsId = createHash('sha256').update(stableStringify({ kind, version, settings })).digest('hex').slice(0, 16);
   const root = path.resolve(dir, `${kind}-${settingsId}`);
   await fs.mkdir(root, { recursive: true });
+  // The temporary files a killed run left beside entries (never read as entries; removed once stale).
+  await removeStaleTempFiles(root, { shards: true });
   const stats: ContentCacheStats = { hits: 0, invalid: 0, written: 0 };
   const made = new Set<string>();
 

@@ -4,3 +4,5 @@
  */
 export { CONTENT_CACHE_FORMAT, openContentCache, stableStringify } from './contentCache.js';
 export type { ContentCache, ContentCacheOptions, ContentCacheStats } from './contentCache.js';
+export { removeStaleTempFiles } from './removeStaleTempFiles.js';
+export type { RemoveStaleTempFilesOptions } from './removeStaleTempFiles.js';
