@@ -2,7 +2,7 @@ import { ArgumentError, deriveSeed } from '../../core/index.js';
 import type { IndexSplit } from '../splits/index.js';
 import { stackCells, type CellMatrix } from './cellMatrix.js';
 import { cellWeights } from './cellWeights.js';
-import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
+import type { InstanceFitHistory, InstanceLearner, InstanceScorer, InstanceValidation } from './instanceLearner.js';
 
 /** Result of {@link crossFitScores}. */
 export interface CrossFitResult {
@@ -10,6 +10,21 @@ export interface CrossFitResult {
   readonly scores: Float64Array[];
   /** The K fitted per-cell models, in fold order. */
   readonly scorers: InstanceScorer[];
+  /**
+   * Per fold, the fit's loss curve when the learner records one (`null` otherwise), with the held-out patients'
+   * cells as validation when the fold's `test` part is disjoint from its `train` part.
+   */
+  readonly histories: (InstanceFitHistory | null)[];
+}
+
+/** The held-out patients' cells, weighted as {@link cellWeights} (each patient equally, classes balanced when both are there). */
+function heldOut(cells: readonly CellMatrix[], labels: ArrayLike<number>, test: readonly number[]): InstanceValidation {
+  const counts = test.map((i) => cells[i]!.rows);
+  const testLabels = test.map((i) => labels[i]!);
+  const both = testLabels.includes(0) && testLabels.includes(1);
+  const weights = both ? cellWeights(counts, testLabels) : Float64Array.from(test.flatMap((i) => new Array<number>(cells[i]!.rows).fill(1 / cells[i]!.rows)));
+  const cellLabels = Uint8Array.from(test.flatMap((i) => new Array<number>(cells[i]!.rows).fill(labels[i]!)));
+  return { cells: stackCells(test.map((i) => cells[i]!)), labels: cellLabels, weights };
 }
 
 /**
@@ -23,7 +38,8 @@ export interface CrossFitResult {
  * @param seed - seed of the fits (fold k fits with `deriveSeed(seed, k)`)
  * @param afterFit - called after each fold's fit (progress, abort checks: what it throws rejects the promise).
  *   Defaults to none.
- * @returns the out-of-fold scores per patient and the K models. The fits run one after another, and the event
+ * @returns the out-of-fold scores per patient, the K models and their loss curves (validation: the fold's held-out
+ *   patients' cells). The fits run one after another, and the event
  *   loop gets a turn after each (so an abort or a progress bar is not held up by the whole cross-fit).
  * @throws {ArgumentError} naming `crossFitScores` when the folds do not cover every patient exactly once
  */
@@ -38,6 +54,7 @@ export async function crossFitScores(
   const p = cells.length;
   const scores: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(p);
   const scorers: InstanceScorer[] = [];
+  const histories: (InstanceFitHistory | null)[] = [];
   for (const [k, fold] of folds.entries()) {
     const train = fold.train;
     const trainCells = stackCells(train.map((i) => cells[i]!));
@@ -49,8 +66,11 @@ export async function crossFitScores(
       cellLabels.fill(trainLabels[t]!, row, row + counts[t]!);
       row += counts[t]!;
     });
-    const scorer = learner.fit(trainCells, cellLabels, cellWeights(counts, trainLabels), deriveSeed(seed, k));
+    const inTrain = new Set(train);
+    const validation = fold.test.length > 0 && fold.test.every((i) => !inTrain.has(i)) ? heldOut(cells, labels, fold.test) : undefined;
+    const scorer = learner.fit(trainCells, cellLabels, cellWeights(counts, trainLabels), deriveSeed(seed, k), validation);
     scorers.push(scorer);
+    histories.push(scorer.history ?? null);
     for (const i of fold.test) {
       if (scores[i] !== undefined) throw new ArgumentError('crossFitScores', 'folds', 'test parts that are disjoint', `patient ${i} twice`);
       scores[i] = scorer.score(cells[i]!);
@@ -60,5 +80,5 @@ export async function crossFitScores(
   }
   const missing = scores.findIndex((s) => s === undefined);
   if (missing >= 0) throw new ArgumentError('crossFitScores', 'folds', 'test parts covering every patient', `patient ${missing} missing`);
-  return { scores: scores as Float64Array[], scorers };
+  return { scores: scores as Float64Array[], scorers, histories };
 }

@@ -1,7 +1,9 @@
 import { checkInstanceInputs } from './checkInstanceInputs.js';
 import { ArgumentError, optionalInteger, optionalNumber, seededRandom } from '../../core/index.js';
 import type { CellMatrix } from './cellMatrix.js';
-import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
+import { checkInstanceValidation } from './checkInstanceValidation.js';
+import type { InstanceFitHistory, InstanceLearner, InstanceScorer, InstanceValidation } from './instanceLearner.js';
+import { weightedLogLoss } from './weightedLogLoss.js';
 
 /** Options of {@link fitCellMlp}. */
 export interface CellMlpOptions {
@@ -15,12 +17,23 @@ export interface CellMlpOptions {
   readonly learningRate?: number;
   /** L2 penalty ≥ 0 on both weight matrices (added to the weighted mean loss). Defaults to 1e-3. */
   readonly l2?: number;
+  /**
+   * Held-out cells whose weighted log-loss is recorded after every epoch in the model's `history` (never trained
+   * on). Defaults to none (`history.validation` is `null`).
+   */
+  readonly validation?: InstanceValidation;
 }
 
 /** A fitted per-cell MLP: `score` gives logits. */
 export interface CellMlpModel extends InstanceScorer {
   /** Hidden units. */
   readonly hidden: number;
+  /**
+   * Per epoch, the weighted log-loss per cell (weights normalised, without the L2 penalty): on the training cells
+   * the mean over the epoch's mini-batches (each at the weights of its step), on `options.validation` at the
+   * epoch's end. Only a fitted model has it.
+   */
+  readonly history?: InstanceFitHistory;
 }
 
 /**
@@ -54,6 +67,9 @@ export function fitCellMlp(
   if (!Number.isSafeInteger(seed)) throw new ArgumentError(fn, 'seed', 'an integer', seed);
   const { rows: n, cols: f, data } = cells;
   const { weights: w, logOdds } = checkInstanceInputs(fn, cells, labels, weights);
+  const validation = checkInstanceValidation(fn, options.validation, f);
+  const trainLoss: number[] = [];
+  const validationLoss: number[] = [];
   const mean = new Float64Array(f);
   const scale = new Float64Array(f);
   for (let i = 0; i < n; i++) for (let j = 0; j < f; j++) mean[j]! += (w[i]! * data[i * f + j]!) / n;
@@ -82,6 +98,7 @@ export function fitCellMlp(
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const a = new Float64Array(hidden);
   for (let epoch = 0; epoch < epochs; epoch++) {
+    let epochLoss = 0;
     for (let k = n - 1; k > 0; k--) {
       const r = rng.int(0, k + 1);
       const t = order[k]!;
@@ -104,6 +121,7 @@ export function fitCellMlp(
           z += theta[ow2 + h]! * a[h]!;
         }
         const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+        epochLoss += w[i]! * (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - labels[i]! * z);
         const dz = w[i]! * (p - labels[i]!) * scaleLoss;
         grad[ob2]! += dz;
         for (let h = 0; h < hidden; h++) {
@@ -127,8 +145,18 @@ export function fitCellMlp(
         theta[k]! -= (lr * (m1[k]! / c1)) / (Math.sqrt(m2[k]! / c2) + 1e-8);
       }
     }
+    trainLoss.push(epochLoss / n); // the weights have a mean of 1
+    if (validation !== undefined) {
+      validationLoss.push(weightedLogLoss(cellMlpScorer(hidden, mean, scale, theta).score(validation.cells), validation.labels, validation.weights));
+    }
   }
-  return cellMlpScorer(hidden, mean, scale, theta);
+  const history: InstanceFitHistory = {
+    unit: 'epoch',
+    loss: 'weighted log-loss per cell',
+    train: trainLoss,
+    validation: validation === undefined ? null : validationLoss,
+  };
+  return { ...cellMlpScorer(hidden, mean, scale, theta), history };
 }
 
 /**
@@ -177,6 +205,6 @@ export function cellMlpScorer(hidden: number, mean: Float64Array, scale: Float64
 export function mlpInstanceLearner(options: CellMlpOptions = {}): InstanceLearner {
   return {
     name: `mlp(${options.hidden ?? 16}, ${options.epochs ?? 30} epochs)`,
-    fit: (cells, labels, weights, seed) => fitCellMlp(cells, labels, weights, seed, options),
+    fit: (cells, labels, weights, seed, validation) => fitCellMlp(cells, labels, weights, seed, validation === undefined ? options : { ...options, validation }),
   };
 }

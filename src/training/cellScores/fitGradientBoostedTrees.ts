@@ -1,7 +1,9 @@
 import { checkInstanceInputs } from './checkInstanceInputs.js';
 import { ArgumentError, optionalInteger, optionalNumber, seededRandom } from '../../core/index.js';
 import type { CellMatrix } from './cellMatrix.js';
-import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
+import { checkInstanceValidation } from './checkInstanceValidation.js';
+import type { InstanceFitHistory, InstanceLearner, InstanceScorer, InstanceValidation } from './instanceLearner.js';
+import { weightedLogLoss } from './weightedLogLoss.js';
 
 /** Options of {@link fitGradientBoostedTrees}. */
 export interface GradientBoostedTreesOptions {
@@ -21,6 +23,11 @@ export interface GradientBoostedTreesOptions {
   readonly colsample?: number;
   /** Histogram bins per column, 2–256 (thresholds at the column's quantiles). Defaults to 64. */
   readonly maxBins?: number;
+  /**
+   * Held-out cells whose weighted log-loss is recorded after every round in the model's `history` (never trained
+   * on, no early stopping). Defaults to none (`history.validation` is `null`).
+   */
+  readonly validation?: InstanceValidation;
 }
 
 /** A fitted boosted-trees model: `score` gives logits. */
@@ -29,6 +36,11 @@ export interface GradientBoostedTreesModel extends InstanceScorer {
   readonly trees: number;
   /** The starting logit (weighted log-odds of the labels). */
   readonly baseScore: number;
+  /**
+   * The weighted log-loss per cell (weights as given, normalised) after each round: on every training row (not only
+   * the round's subsample) and on `options.validation`. Only a fitted model has it.
+   */
+  readonly history?: InstanceFitHistory;
 }
 
 /**
@@ -69,6 +81,7 @@ export function fitGradientBoostedTrees(
   if (!Number.isSafeInteger(seed)) throw new ArgumentError(fn, 'seed', 'an integer', seed);
   const { rows: n, cols: f, data } = cells;
   const { weights: w, logOdds } = checkInstanceInputs(fn, cells, labels, weights);
+  const validation = checkInstanceValidation(fn, options.validation, f);
 
   // Bin edges: thresholds t_0 < … at the column's quantiles; bin(x) = #{t < x}, so bin ≤ b ⇔ x ≤ t_b.
   const thresholds: Float64Array[] = [];
@@ -109,6 +122,9 @@ export function fitGradientBoostedTrees(
   const roots: number[] = [];
   const baseScore = logOdds;
   const margin = new Float64Array(n).fill(baseScore);
+  const trainLoss: number[] = [];
+  const validationLoss: number[] = [];
+  const validationMargin = new Float64Array(validation?.cells.rows ?? 0).fill(baseScore);
   const g = new Float64Array(n);
   const h = new Float64Array(n);
   const rng = seededRandom(seed);
@@ -229,6 +245,17 @@ export function fitGradientBoostedTrees(
       while (nodeFeature[node]! >= 0) node = bins[i * f + nodeFeature[node]!]! <= nodeBin[node]! ? nodeLeft[node]! : nodeRight[node]!;
       margin[i]! += nodeValue[node]!;
     }
+    trainLoss.push(weightedLogLoss(margin, labels, w));
+    if (validation !== undefined) {
+      const v = validation.cells.data;
+      for (let i = 0; i < validationMargin.length; i++) {
+        let node = root;
+        // bin(x) ≤ b ⇔ x ≤ t_b: the raw value against the node's threshold takes the branch its bin took in training.
+        while (nodeFeature[node]! >= 0) node = v[i * f + nodeFeature[node]!]! <= nodeThreshold[node]! ? nodeLeft[node]! : nodeRight[node]!;
+        validationMargin[i]! += nodeValue[node]!;
+      }
+      validationLoss.push(weightedLogLoss(validationMargin, validation.labels, validation.weights));
+    }
   }
 
   const feature = Int32Array.from(nodeFeature);
@@ -237,7 +264,13 @@ export function fitGradientBoostedTrees(
   const right = Int32Array.from(nodeRight);
   const value = Float64Array.from(nodeValue);
   const treeRoots = Int32Array.from(roots);
-  return gradientBoostedTreesScorer(f, baseScore, { roots: treeRoots, feature, threshold, left, right, value });
+  const history: InstanceFitHistory = {
+    unit: 'boosting round',
+    loss: 'weighted log-loss per cell',
+    train: trainLoss,
+    validation: validation === undefined ? null : validationLoss,
+  };
+  return { ...gradientBoostedTreesScorer(f, baseScore, { roots: treeRoots, feature, threshold, left, right, value }), history };
 }
 
 /** The node arrays of fitted trees: node k splits on column `feature[k]` at `threshold[k]` (−1: a leaf of `value[k]`). */
@@ -299,6 +332,6 @@ export function gradientBoostedTreesScorer(f: number, baseScore: number, trees: 
 export function gbdtInstanceLearner(options: GradientBoostedTreesOptions = {}): InstanceLearner {
   return {
     name: `gbdt(${options.rounds ?? 100}, depth ${options.maxDepth ?? 3}, η ${options.learningRate ?? 0.1})`,
-    fit: (cells, labels, weights, seed) => fitGradientBoostedTrees(cells, labels, weights, seed, options),
+    fit: (cells, labels, weights, seed, validation) => fitGradientBoostedTrees(cells, labels, weights, seed, validation === undefined ? options : { ...options, validation }),
   };
 }

@@ -1,6 +1,8 @@
 import { ArgumentError, optionalInteger, optionalNumber } from '../../core/index.js';
 import type { CellMatrix } from './cellMatrix.js';
-import type { InstanceLearner, InstanceScorer } from './instanceLearner.js';
+import { checkInstanceValidation } from './checkInstanceValidation.js';
+import type { InstanceFitHistory, InstanceLearner, InstanceScorer, InstanceValidation } from './instanceLearner.js';
+import { weightedLogLoss } from './weightedLogLoss.js';
 
 /** Options of {@link fitWeightedLogistic}. */
 export interface WeightedLogisticOptions {
@@ -14,6 +16,11 @@ export interface WeightedLogisticOptions {
   readonly maxIterations?: number;
   /** Stop when the largest gradient component falls below this. Defaults to 1e-7. */
   readonly tolerance?: number;
+  /**
+   * Held-out cells whose weighted log-loss is recorded after every Newton iteration in the model's `history`
+   * (never trained on). Defaults to none (`history.validation` is `null`).
+   */
+  readonly validation?: InstanceValidation;
 }
 
 /** A fitted weighted logistic regression: the scorer plus its parameters. */
@@ -28,6 +35,11 @@ export interface WeightedLogisticModel extends InstanceScorer {
   readonly scale: Float64Array;
   /** Newton iterations used. */
   readonly iterations: number;
+  /**
+   * After each Newton iteration, the weighted log-loss per cell (weights normalised, without the L2 penalty) on the
+   * training cells and on `options.validation`. Only a fitted model has it.
+   */
+  readonly history?: InstanceFitHistory;
 }
 
 function softplus(z: number): number {
@@ -117,6 +129,7 @@ export function fitWeightedLogistic(
     if (!Number.isFinite(data[k])) throw new ArgumentError(fn, `cells row ${Math.floor(k / f)} column ${k % f}`, 'a finite number', data[k]);
   }
 
+  const validation = checkInstanceValidation(fn, options.validation, f);
   const mean = new Float64Array(f);
   const scale = new Float64Array(f);
   // Weighted statistics (as StandardScaler with sample_weight): a weight of 2 is the row repeated, 0 the row removed.
@@ -151,6 +164,8 @@ export function fitWeightedLogistic(
   const grad = new Float64Array(n);
   const hess = new Float64Array(n * n);
   let iterations = 0;
+  const trainLoss: number[] = [];
+  const validationLoss: number[] = [];
   for (; iterations < maxIterations; iterations++) {
     grad.fill(0);
     hess.fill(0);
@@ -193,11 +208,23 @@ export function fitWeightedLogistic(
     const improvement = current - value;
     beta = next;
     current = value;
+    objective(beta); // z of the new iterate
+    trainLoss.push(weightedLogLoss(z, labels, weights));
+    if (validation !== undefined) {
+      const scorer = weightedLogisticScorer(beta.slice(1), beta[0]!, mean, scale);
+      validationLoss.push(weightedLogLoss(scorer.score(validation.cells), validation.labels, validation.weights));
+    }
     if (improvement <= 1e-12 * Math.max(1, Math.abs(current))) break;
   }
   const coefficients = beta.slice(1);
   const intercept = beta[0]!;
-  return { ...weightedLogisticScorer(coefficients, intercept, mean, scale), iterations };
+  const history: InstanceFitHistory = {
+    unit: 'Newton iteration',
+    loss: 'weighted log-loss per cell',
+    train: trainLoss,
+    validation: validation === undefined ? null : validationLoss,
+  };
+  return { ...weightedLogisticScorer(coefficients, intercept, mean, scale), iterations, history };
 }
 
 /**
@@ -242,6 +269,6 @@ export function weightedLogisticScorer(
 export function logisticInstanceLearner(options: WeightedLogisticOptions = {}): InstanceLearner {
   return {
     name: `logistic(C=${options.c ?? 1})`,
-    fit: (cells, labels, weights) => fitWeightedLogistic(cells, labels, weights, options),
+    fit: (cells, labels, weights, _seed, validation) => fitWeightedLogistic(cells, labels, weights, validation === undefined ? options : { ...options, validation }),
   };
 }

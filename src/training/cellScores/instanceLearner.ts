@@ -1,4 +1,18 @@
+import type { LossCurve } from '../estimator/index.js';
 import type { CellMatrix } from './cellMatrix.js';
+
+/** Held-out cells whose loss a per-cell fit records step by step (never trained on): [m, F] cells, [m] labels and weights. */
+export interface InstanceValidation {
+  /** [m, F] cells with the training columns. */
+  readonly cells: CellMatrix;
+  /** [m] 0 or 1. */
+  readonly labels: ArrayLike<number>;
+  /** [m] weights ≥ 0 (e.g. {@link cellWeights} of the held-out patients), some positive. */
+  readonly weights: ArrayLike<number>;
+}
+
+/** The loss curve of one per-cell fit (a {@link LossCurve} without its name, which the caller gives). */
+export type InstanceFitHistory = Omit<LossCurve, 'name'>;
 
 /** A fitted per-cell model: one score (a logit: larger = more malignant-looking) per cell. */
 /**
@@ -33,6 +47,8 @@ export interface InstanceScorer {
    * scorer without it cannot be saved.
    */
   state?(): InstanceScorerState;
+  /** The fit's loss, step by step, when the learner records it (the library's learners do; a restored scorer has none). */
+  readonly history?: InstanceFitHistory;
 }
 
 /**
@@ -49,7 +65,9 @@ export interface InstanceLearner {
    * @param labels - [n] 0 or 1, each cell's patient's label; both classes present
    * @param weights - [n] positive weights
    * @param seed - seed of anything random in the fit (subsampling, initialisation), an integer
+   * @param validation - held-out cells whose loss the fit records in the scorer's `history` (never trained on).
+   *   Defaults to none.
    * @returns the fitted scorer
    */
-  fit(cells: CellMatrix, labels: Uint8Array, weights: Float64Array, seed: number): InstanceScorer;
+  fit(cells: CellMatrix, labels: Uint8Array, weights: Float64Array, seed: number, validation?: InstanceValidation): InstanceScorer;
 }

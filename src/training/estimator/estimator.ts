@@ -1,5 +1,6 @@
 import type { ProgressListener } from '../../core/index.js';
 import type { PatientBag } from '../../models/index.js';
+import type { LossCurve } from './lossCurve.js';
 
 /**
  * Per-patient predictions of a fitted model, one entry per patient in input order. Only `probability` is required;
@@ -27,6 +28,11 @@ export interface FittedModel<P extends BagPrediction = BagPrediction> {
    * @returns One prediction per patient, in input order.
    */
   predict(bags: readonly PatientBag[]): Promise<P>;
+  /**
+   * The loss curves of the fit that made the model (one per model fitted: an ensemble's members, a per-cell
+   * expert's per-cell fits), when the estimator records them; a model restored from disk has none.
+   */
+  readonly history?: readonly LossCurve[];
   /** Frees the model's memory (tensors); calling it twice is harmless. */
   dispose(): void;
 }

@@ -3,7 +3,8 @@ import { ArgumentError, checkOptions, deriveSeed, optionalInteger, optionalNumbe
 import { MixtureEnsemble, MixtureOfExperts, resolveMixtureConfig, type EnsemblePrediction, type MixtureOfExpertsConfig, type PatientBag } from '../../models/index.js';
 import { fitMixtureOfExperts, resolveFitOptions, type FitOptions } from '../fit/index.js';
 import { stratifiedTrainTestSplit } from '../splits/index.js';
-import type { Estimator, EstimatorFitOptions } from './estimator.js';
+import type { Estimator, EstimatorFitOptions, FittedModel } from './estimator.js';
+import type { LossCurve } from './lossCurve.js';
 
 /** Training options of {@link mixtureOfExpertsEstimator}: those of `fitMixtureOfExperts`, plus the inner split and the members. */
 export interface MixtureOfExpertsEstimatorOptions extends Omit<FitOptions, 'validation' | 'seed' | 'onProgress' | 'signal'> {
@@ -54,7 +55,7 @@ const FN = 'mixtureOfExpertsEstimator';
 export function mixtureOfExpertsEstimator(
   config: MixtureOfExpertsConfig = {},
   options: MixtureOfExpertsEstimatorOptions = {},
-): Estimator<EnsemblePrediction, MixtureEnsemble> {
+): Estimator<EnsemblePrediction, MixtureEnsemble & Pick<FittedModel, 'history'>> {
   checkOptions(FN, config, 'config');
   checkOptions(FN, options);
   const resolvedConfig = resolveMixtureConfig(config);
@@ -62,9 +63,10 @@ export function mixtureOfExpertsEstimator(
   resolveFitOptions(fitOptions, FN);
   const validationFraction = optionalNumber(FN, 'validationFraction', vf, 0.2, { min: 0, max: 1, maxExclusive: true });
   const modelsPerFold = optionalInteger(FN, 'modelsPerFold', mpf, 1, { min: 1 });
+  const lossName = `weighted BCE${resolvedConfig.multitask ? ' + λ·NMSE of the count' : ''}${(fitOptions.l2 ?? 0) > 0 ? ' (train: + L2 penalty)' : ''}; train: mean over the epoch's mini-batches`;
   return {
     name: 'mixture-of-experts',
-    async fit(bags: readonly PatientBag[], fit: EstimatorFitOptions): Promise<MixtureEnsemble> {
+    async fit(bags: readonly PatientBag[], fit: EstimatorFitOptions): Promise<MixtureEnsemble & { readonly history: LossCurve[] }> {
       await ensureBackend(); // the models' weights are made on the library's default backend, not tfjs's cpu fallback
       const seed = fit.seed;
       let train: readonly PatientBag[] = bags;
@@ -82,23 +84,32 @@ export function mixtureOfExpertsEstimator(
         validation = split.test.map((i) => bags[i] as PatientBag);
       }
       const members: MixtureOfExperts[] = [];
+      const history: LossCurve[] = [];
       try {
         for (let member = 0; member < modelsPerFold; member++) {
           const model = new MixtureOfExperts({ ...resolvedConfig, seed: deriveSeed(seed, 1, member, resolvedConfig.seed) });
           members.push(model);
-          await fitMixtureOfExperts(model, train, {
+          const { epochs } = await fitMixtureOfExperts(model, train, {
             ...fitOptions,
             ...(validation === undefined ? {} : { validation }),
             ...(fit.signal === undefined ? {} : { signal: fit.signal }),
             seed: deriveSeed(seed, 2, member),
             onProgress: (event) => fit.onProgress?.({ ...event, detail: { ...event.detail, member, members: modelsPerFold } satisfies MixtureTrainingDetail }),
           });
+          history.push({
+            name: `member ${member}`,
+            unit: 'epoch',
+            loss: lossName,
+            train: epochs.map((e) => e.loss),
+            validation: validation === undefined ? null : epochs.map((e) => e.validationLoss ?? Number.NaN),
+          });
         }
       } catch (error) {
         for (const m of members) m.dispose();
         throw error;
       }
-      return new MixtureEnsemble(members);
+      // The ensemble (a models-layer class) carries the curves as an own property; the pipeline's wrappers copy it.
+      return Object.assign(new MixtureEnsemble(members), { history });
     },
   };
 }
