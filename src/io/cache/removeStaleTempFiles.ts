@@ -3,6 +3,7 @@
  * cache entries.
  * @module
  */
+import type { Dirent } from 'node:fs';
 
 /** Options of {@link removeStaleTempFiles}. */
 export interface RemoveStaleTempFilesOptions {
@@ -49,7 +50,7 @@ export async function removeStaleTempFiles(dir: string, options: RemoveStaleTemp
   const now = Date.now();
   let removed = 0;
   const clean = async (folder: string, depth: number): Promise<void> => {
-    let names: import('node:fs').Dirent[];
+    let names: Dirent[];
     try {
       names = await fs.readdir(folder, { withFileTypes: true });
     } catch {
