@@ -9,3 +9,5 @@ export * from './fit/index.js';
 export * from './crossValidate/index.js';
 export * from './estimator/index.js';
 export * from './cellScores/index.js';
+export * from './cellMixture/index.js';
+export * from './ensembles/index.js';
