@@ -20,3 +20,4 @@ export { AttentionPooling, type AttentionPoolingArgs, type AttentionPoolingOutpu
 export * from './gatedAttentionPooling.js';
 export * from './poolInstancePredictions.js';
 export * from './createAggregator.js';
+export * from './instanceScorePooling.js';
