@@ -4,7 +4,7 @@ import type { ImageSource } from '../../io/bytes/imageSource.js';
 import { checkImageSources, describeImageSource } from '../../io/bytes/imageSource.js';
 import { openContentCache } from '../../io/cache/contentCache.js';
 import type { ContentCache } from '../../io/cache/contentCache.js';
-import { runCachedBatch } from '../../io/cache/runCachedBatch.js';
+import { cacheWriteWarning, runCachedBatch } from '../../io/cache/runCachedBatch.js';
 import type { BatchFailure, BatchItem, BatchOutcome, BatchProgressDetail } from '../../io/cache/runCachedBatch.js';
 import { decodeImageBytes, resolveDecoder } from '../../io/image/decodeImageBytes.js';
 import type { DecoderChoice } from '../../io/image/decodeImageBytes.js';
@@ -76,6 +76,34 @@ export interface EmbedImagesResult {
   decoder: string;
   /** Cache entries found invalid and recomputed. */
   invalidCacheEntries: number;
+  /**
+   * Present when `cacheDir` was given but the cache could not be created or written (a read-only folder, a full
+   * disk, a file in the way): the first error, naming the path. The run then finished without caching; its results
+   * are complete. Also printed once with `console.warn`.
+   */
+  cacheWarning?: string;
+}
+
+/**
+ * Opens the embedding cache, or says why it cannot be (the run then goes on uncached, as `extractFeaturesBatch` does).
+ * @internal
+ */
+export async function openEmbeddingCacheOrWarn(
+  cacheDir: string | null | undefined,
+  backboneId: string,
+  embeddingSize: number,
+  decoder: string,
+  fn: string,
+): Promise<{ cache: ContentCache<Float32Array> | undefined; openWarning: string | undefined }> {
+  if (cacheDir === undefined || cacheDir === null) return { cache: undefined, openWarning: undefined };
+  try {
+    return { cache: await openEmbeddingCache(cacheDir, backboneId, embeddingSize, decoder, fn), openWarning: undefined };
+  } catch (error) {
+    if (error instanceof ArgumentError) throw error;
+    const openWarning = cacheWriteWarning(fn, error);
+    console.warn(openWarning);
+    return { cache: undefined, openWarning };
+  }
 }
 
 /**
@@ -150,7 +178,7 @@ export function embeddingResults(values: Awaited<ReturnType<typeof runCachedBatc
  * @returns `{ results, failures, embeddingSize, backboneId, decoder, invalidCacheEntries }`; no tensor is left allocated
  * @throws ArgumentError naming `embedImages` and the argument for a backbone that is not an ImageEmbedder, images
  *   that are not image sources (e.g. cohort `Patient`s: the message names the index) or a bad option; errors of
- *   the cache folder (e.g. not writable); the signal's reason when aborted
+ *   the cache folder are not thrown (see `cacheWarning`); the signal's reason when aborted
  * @example
  * const backbone = await loadBackbone('resnet18', 'resnet18.safetensors');
  * const { results, failures } = await embedImages(backbone, paths, {
@@ -205,9 +233,7 @@ export async function embedImagesAs(
   }
   const d = backbone.embeddingSize;
   const backboneId = await backboneFingerprint(backbone);
-  const cache = options.cacheDir === undefined || options.cacheDir === null
-    ? undefined
-    : await openEmbeddingCache(options.cacheDir, backboneId, d, decoderName, fn);
+  const { cache, openWarning } = await openEmbeddingCacheOrWarn(options.cacheDir, backboneId, d, decoderName, fn);
 
   // The steps of the pool's threads (embeddingWorker's embedItems), here in this thread.
   const compute = async (items: BatchItem[]): Promise<BatchOutcome<Float32Array>[]> => {
@@ -220,8 +246,9 @@ export async function embedImagesAs(
     return results.map((r) => ('embedding' in r ? { ok: true, value: r.embedding } : { ok: false, message: r.error }));
   };
   const names = images.map((s) => describeImageSource(s));
-  const { values, failures, invalidCacheEntries } = await runCachedBatch<Float32Array>(images, {
+  const { values, failures, invalidCacheEntries, cacheWarning } = await runCachedBatch<Float32Array>(images, {
     stage: 'embedding',
+    fn,
     cache,
     chunk: batchSize,
     lanes: 1,
@@ -230,5 +257,14 @@ export async function embedImagesAs(
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  return { results: embeddingResults(values, names), failures, embeddingSize: d, backboneId, decoder: decoderName, invalidCacheEntries };
+  const warning = openWarning ?? cacheWarning;
+  return {
+    results: embeddingResults(values, names),
+    failures,
+    embeddingSize: d,
+    backboneId,
+    decoder: decoderName,
+    invalidCacheEntries,
+    ...(warning === undefined ? {} : { cacheWarning: warning }),
+  };
 }

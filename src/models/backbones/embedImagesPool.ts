@@ -9,7 +9,7 @@ import type { RgbImage } from '../../io/image/rgbImage.js';
 import { toContiguousRgb } from '../../io/image/rgbImage.js';
 import { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackboneSpec, isOnnxBackboneSpec } from './backboneSpec.js';
 import type { BackboneSpec } from './backboneSpec.js';
-import { checkEmbedOptions, embedImagesAs, embeddingResults, openEmbeddingCache } from './embedImages.js';
+import { checkEmbedOptions, embedImagesAs, embeddingResults, openEmbeddingCacheOrWarn } from './embedImages.js';
 import type { EmbedImagesResult } from './embedImages.js';
 import { loadDecoderModule } from './loadDecoderModule.js';
 import { decodeFailure } from './embeddingWorker.js';
@@ -173,7 +173,7 @@ export async function embedImagesPool(
       throw new Error(`${FN}: cannot build the ${describeBackboneSpec(spec)} backbone in a worker thread: ${message(cause)}`, { cause });
     }
     const { backboneId, embeddingSize: d } = first;
-    const cache = cacheDir === null ? undefined : await openEmbeddingCache(cacheDir, backboneId, d, decoderName, FN);
+    const { cache, openWarning } = await openEmbeddingCacheOrWarn(cacheDir, backboneId, d, decoderName, FN);
 
     const compute = async (items: BatchItem[], signal: AbortSignal | undefined): Promise<BatchOutcome<Float32Array>[]> => {
       const outcomes: BatchOutcome<Float32Array>[] = items.map(() => ({ ok: false, message: 'not embedded' }));
@@ -220,8 +220,9 @@ export async function embedImagesPool(
       });
       return outcomes;
     };
-    const { values, failures, invalidCacheEntries } = await runCachedBatch<Float32Array>(images, {
+    const { values, failures, invalidCacheEntries, cacheWarning } = await runCachedBatch<Float32Array>(images, {
       stage: 'embedding',
+      fn: FN,
       cache,
       chunk,
       lanes: laneCount,
@@ -231,7 +232,16 @@ export async function embedImagesPool(
       signal: options.signal,
     });
     const names = images.map((s) => describeImageSource(s));
-    return { results: embeddingResults(values, names), failures, embeddingSize: d, backboneId, decoder: decoderName, invalidCacheEntries };
+    const warning = openWarning ?? cacheWarning;
+    return {
+      results: embeddingResults(values, names),
+      failures,
+      embeddingSize: d,
+      backboneId,
+      decoder: decoderName,
+      invalidCacheEntries,
+      ...(warning === undefined ? {} : { cacheWarning: warning }),
+    };
   } finally {
     await pool.close();
   }
