@@ -21,7 +21,7 @@ export async function embedPixelBatch(backbone: ImageEmbedder, images: readonly 
   const size = backbone.inputSize;
   const d = backbone.embeddingSize;
   const pixels = new Float32Array(images.length * size * size * 3);
-  images.forEach((image, i) => pixels.set(resizeToSquare(image, size), i * size * size * 3));
+  for (const [i, image] of images.entries()) pixels.set(await resizeToSquare(image, size), i * size * size * 3);
   if (typeof backbone.embedPixels === 'function') {
     const values = await backbone.embedPixels(pixels, images.length); // [N, D]
     return images.map((_, i) => values.slice(i * d, (i + 1) * d));
@@ -43,11 +43,14 @@ function normalizeFor(backbone: ImageEmbedder, x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /** The image as float32 [size, size, 3] in [0, 255], resized bilinearly (half-pixel centres) when needed. */
-function resizeToSquare(image: RgbImage, size: number): Float32Array {
+async function resizeToSquare(image: RgbImage, size: number): Promise<Float32Array> {
   const [h, w] = image.shape as [number, number, number];
   if (h === size && w === size) return Float32Array.from(image.data);
-  return tf.tidy(() => {
-    const x = tf.tensor3d(image.data, [h, w, 3], 'int32');
-    return tf.image.resizeBilinear(x, [size, size], false, true).dataSync() as Float32Array;
-  });
+  const resized = tf.tidy(() => tf.image.resizeBilinear(tf.tensor3d(image.data, [h, w, 3], 'int32'), [size, size], false, true));
+  // Read back asynchronously: WebGPU's synchronous read goes through a WebGPU canvas, which fails in workers.
+  try {
+    return (await resized.data()) as Float32Array;
+  } finally {
+    resized.dispose();
+  }
 }
