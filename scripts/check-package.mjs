@@ -1,47 +1,75 @@
-// Imports the built package through its exports map, as ESM and as CJS, and checks a few public names.
+// Imports the built package through its exports map, as ESM and as CJS, every entry (the root and the subpaths), and
+// checks a few public names of each, that the subpaths share the root's code (one ArgumentError class), and that
+// `lymphomix/segmentation` loads no tfjs.
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
-const expected = [
-  'createRgbImage',
-  'decodeImage',
-  'segmentNucleus',
-  'extractCellFeatures',
-  'FEATURE_NAMES',
-  // the one error class, the one PRNG, the one progress reporter, the one backend set-up
-  'ArgumentError',
-  'seededRandom',
-  'createProgressReporter',
-  'ensureBackend',
-];
-
-// Self-reference by package name goes through the "exports" map, as a user's import would.
-const esm = await import('lymphomix');
-const require = createRequire(resolve(root, 'package.json'));
-const cjs = require('lymphomix');
+/** Each entry and names it must export. */
+const entries = {
+  lymphomix: [
+    'createRgbImage',
+    'decodeImage',
+    'segmentNucleus',
+    'extractCellFeatures',
+    'FEATURE_NAMES',
+    // the one error class, the one PRNG, the one progress reporter, the one backend set-up
+    'ArgumentError',
+    'seededRandom',
+    'createProgressReporter',
+    'ensureBackend',
+    'LymphocytosisPipeline',
+    'registerEstimator',
+  ],
+  'lymphomix/segmentation': ['ArgumentError', 'createRgbImage', 'decodeImage', 'thresholdOtsu', 'segmentNucleus', 'extractCellFeatures', 'extractTextureFeatures', 'drawOverlay'],
+  'lymphomix/backbones': ['ArgumentError', 'createBackbone', 'embedImages', 'OnnxEmbedder', 'loadOnnxEmbedder', 'initBackend', 'ensureBackend'],
+  'lymphomix/node': ['startWorkerPool', 'openContentCache', 'readRegularFile', 'loadCohort', 'writeSyntheticCohort', 'embedImagesPool', 'loadTfjsNode'],
+  'lymphomix/cli': ['runCli', 'CliError', 'EXIT_CODES'],
+};
 
 let failed = false;
-for (const [kind, mod] of [['ESM', esm], ['CJS', cjs]]) {
-  const missing = expected.filter((name) => !(name in mod));
-  if (missing.length > 0) {
-    console.error(`check-package: ${kind} build lacks ${missing.join(', ')}`);
-    failed = true;
-  } else {
-    console.log(`check-package: ${kind} build exports ${Object.keys(mod).length} names, including ${expected.join(', ')}`);
+const fail = (message) => {
+  console.error(`check-package: ${message}`);
+  failed = true;
+};
+
+// `lymphomix/segmentation` first, in a fresh process state: it must not load tfjs (checked through the CJS cache below
+// for CJS; for ESM, no tfjs module may have been evaluated, which `globalThis.tf`-free tfjs cannot tell, so the check
+// is on the require cache after the CJS import, before anything else is required).
+const require = createRequire(resolve(root, 'package.json'));
+require('lymphomix/segmentation');
+const tfjsLoaded = Object.keys(require.cache).filter((f) => f.includes('@tensorflow'));
+if (tfjsLoaded.length > 0) fail(`require('lymphomix/segmentation') loaded tfjs: ${tfjsLoaded[0]}`);
+else console.log('check-package: CJS lymphomix/segmentation loads no @tensorflow module');
+
+// Self-reference by package name goes through the "exports" map, as a user's import would.
+const loaded = {};
+for (const [name, expected] of Object.entries(entries)) {
+  for (const kind of ['ESM', 'CJS']) {
+    const mod = kind === 'ESM' ? await import(name) : require(name);
+    loaded[`${kind} ${name}`] = mod;
+    const missing = expected.filter((n) => !(n in mod));
+    if (missing.length > 0) fail(`${kind} ${name} lacks ${missing.join(', ')}`);
+    else console.log(`check-package: ${kind} ${name} exports ${Object.keys(mod).length} names, including ${expected.join(', ')}`);
   }
 }
+
 // A bad argument throws the build's own ArgumentError (a TypeError), so that users can catch it by class.
-for (const [kind, mod] of [['ESM', esm], ['CJS', cjs]]) {
+for (const kind of ['ESM', 'CJS']) {
+  const mod = loaded[`${kind} lymphomix`];
   try {
     mod.createRgbImage(0, 1);
-    console.error(`check-package: ${kind} createRgbImage(0, 1) did not throw`);
-    failed = true;
+    fail(`${kind} createRgbImage(0, 1) did not throw`);
   } catch (e) {
     if (!(e instanceof mod.ArgumentError) || !(e instanceof TypeError)) {
-      console.error(`check-package: ${kind} createRgbImage(0, 1) threw ${e?.constructor?.name}, not the build's ArgumentError (a TypeError)`);
-      failed = true;
+      fail(`${kind} createRgbImage(0, 1) threw ${e?.constructor?.name}, not the build's ArgumentError (a TypeError)`);
     }
   }
+  // The entries share one copy of the code (split chunks), so a class or registry is the same from every entry.
+  for (const sub of ['lymphomix/segmentation', 'lymphomix/backbones']) {
+    if (loaded[`${kind} ${sub}`].ArgumentError !== mod.ArgumentError) fail(`${kind} ${sub} has its own copy of ArgumentError (entries do not share chunks)`);
+  }
+  if (loaded[`${kind} lymphomix/node`].loadCohort !== mod.loadCohort) fail(`${kind} lymphomix/node has its own copy of loadCohort`);
 }
 if (failed) process.exit(1);
+console.log('check-package: every entry shares one copy of the library, in ESM and in CJS');
