@@ -1,5 +1,20 @@
 import { ArgumentError } from '../core/index.js';
-import type { CrossValidationResult } from '../training/index.js';
+import type { CrossValidationResult, LossCurve } from '../training/index.js';
+import type { CvGallery } from './cellGallery.js';
+
+/** A fitted model's loss curve, as saved (see `LossCurve`; a value JSON cannot hold is `null`). */
+export interface CvLossCurve {
+  /** What the curve follows, e.g. `'member 0'` or `'gbdt(100, depth 3, η 0.1): final'`. */
+  readonly name: string;
+  /** What a step is: `'epoch'`, `'boosting round'`, `'Newton iteration'`. */
+  readonly unit: string;
+  /** What the loss is, in words. */
+  readonly loss: string;
+  /** [S] training loss after each step. */
+  readonly train: (number | null)[];
+  /** [S] validation loss after each step, `null` without validation data. */
+  readonly validation: (number | null)[] | null;
+}
 
 /** One fold's metrics, as saved (a metric JSON could not hold, e.g. the AUC of a one-class fold, is `null`). */
 export interface CvReportFold {
@@ -13,6 +28,8 @@ export interface CvReportFold {
   readonly auc: number | null;
   readonly sensitivity: number | null;
   readonly specificity: number | null;
+  /** The fold model's loss curves, when the estimator records them. */
+  readonly history?: CvLossCurve[];
 }
 
 /** The out-of-fold predictions of one repeat, per patient in the order of {@link CvOutOfFold.patients}. */
@@ -87,6 +104,8 @@ export interface CvReportData {
   readonly sdOverFolds?: Readonly<Record<string, number | null>>;
   readonly perFold: readonly CvReportFold[];
   readonly outOfFold?: CvOutOfFold;
+  /** Segmented cells of the highest and lowest weight of a few patients (see `cellGallery`), when the model weighs images. */
+  readonly gallery?: CvGallery;
 }
 
 /** The truth of the patients {@link cvOutOfFold} saves. */
@@ -106,6 +125,34 @@ function json(v: number | undefined): number | null {
 
 function jsonArray(values: ArrayLike<number> | null | undefined): (number | null)[] | null {
   return values === null || values === undefined ? null : Array.from(values, json);
+}
+
+/**
+ * The per-fold part of {@link CvReportData} from `crossValidate`'s result: each fold's metrics, held-out patients and,
+ * when the model recorded them, its loss curves (values to 6 significant digits), as plain JSON.
+ *
+ * @param result - What `crossValidate` (or `LymphocytosisPipeline.crossValidate`'s `result`) returned.
+ * @returns One entry per fold of every repeat.
+ * @example
+ * ```ts
+ * const perFold = cvPerFold(cv.result);
+ * ```
+ */
+export function cvPerFold(result: CrossValidationResult): CvReportFold[] {
+  const curve = (c: LossCurve): CvLossCurve => ({
+    name: c.name,
+    unit: c.unit,
+    loss: c.loss,
+    train: Array.from(c.train, json),
+    validation: c.validation === null ? null : Array.from(c.validation, json),
+  });
+  return result.folds.map((f) => ({
+    repeat: f.repeat,
+    fold: f.fold,
+    test: f.test.length,
+    ...f.metrics,
+    ...(f.history === undefined ? {} : { history: f.history.map(curve) }),
+  }));
 }
 
 /**

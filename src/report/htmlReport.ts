@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { ArgumentError } from '../core/index.js';
 import { confusionMatrix, rocAuc, rocCurve } from '../training/index.js';
+import type { CvGallery } from './cellGallery.js';
 import type { CvOutOfFold, CvReportData } from './cvReportData.js';
 import { vegaLiteToSvg } from './vegaLiteToSvg.js';
 
@@ -11,7 +12,7 @@ export interface HtmlReportOptions {
 }
 
 /** The plots a report can hold, as the `data-plot` attribute of their `<figure>`. */
-export type HtmlReportPlot = 'roc' | 'confusion' | 'gate' | 'count' | 'experts';
+export type HtmlReportPlot = 'roc' | 'confusion' | 'gate' | 'count' | 'experts' | 'loss' | 'gallery';
 
 const CLASS = ['reactive', 'malignant'] as const;
 /** The same colour for a class in every plot: reactive blue, malignant red. */
@@ -54,6 +55,104 @@ function checkOutOfFold(oof: CvOutOfFold): void {
     check(`repeats[${k}].lymphCount`, r.lymphCount ?? null, true);
     for (const [name, values] of Object.entries(r.experts ?? {})) check(`repeats[${k}].experts.${name}`, values, false);
   });
+}
+
+/** Fails, naming the field, unless every fold's loss curves are `{ name, unit, loss, train[], validation[] | null }`. */
+function checkHistories(data: CvReportData): void {
+  data.perFold.forEach((f, i) => {
+    if (f.history === undefined) return;
+    const at = `data.perFold[${i}].history`;
+    if (!Array.isArray(f.history)) throw new ArgumentError('htmlReport', at, 'an array of loss curves', f.history);
+    f.history.forEach((c, k) => {
+      const ok =
+        typeof c?.name === 'string' &&
+        typeof c.unit === 'string' &&
+        typeof c.loss === 'string' &&
+        Array.isArray(c.train) &&
+        (c.validation === null || (Array.isArray(c.validation) && c.validation.length === c.train.length));
+      if (!ok) throw new ArgumentError('htmlReport', `${at}[${k}]`, '{ name, unit, loss, train: number[], validation: number[] of the same length | null }', c);
+    });
+  });
+}
+
+const PNG_URI = /^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/;
+
+/** Fails, naming the field, unless the gallery is well formed and every image an inline PNG (the page loads nothing). */
+function checkGallery(gallery: CvGallery): void {
+  const FN = 'htmlReport';
+  if (typeof gallery !== 'object' || gallery === null || !Array.isArray(gallery.patients)) throw new ArgumentError(FN, 'data.gallery', '{ measure, threshold, size, patients[] }', gallery);
+  gallery.patients.forEach((p, i) => {
+    const at = `data.gallery.patients[${i}]`;
+    if (typeof p?.id !== 'string' || (p.label !== 0 && p.label !== 1) || typeof p.probability !== 'number' || !Array.isArray(p.highest) || !Array.isArray(p.lowest)) {
+      throw new ArgumentError(FN, at, '{ id, label 0 or 1, probability, highest[], lowest[] }', p);
+    }
+    for (const side of ['highest', 'lowest'] as const) {
+      p[side].forEach((c, k) => {
+        if (typeof c?.png !== 'string' || !PNG_URI.test(c.png)) throw new ArgumentError(FN, `${at}.${side}[${k}].png`, 'a data:image/png;base64 URI', c?.png);
+        if (typeof c.weight !== 'number' || typeof c.source !== 'string') throw new ArgumentError(FN, `${at}.${side}[${k}]`, '{ source, weight, png }', c);
+      });
+    }
+  });
+}
+
+/**
+ * Loss per step of each fold of the first repeat, one small panel per fold: a colour per fitted model (curve name),
+ * solid for training and dashed for validation.
+ */
+function lossSpec(data: CvReportData): { spec: TopLevelSpec; repeat: number; units: string[]; losses: string[] } | null {
+  const withHistory = data.perFold.filter((f) => f.history !== undefined && f.history.length > 0);
+  if (withHistory.length === 0) return null;
+  const repeat = Math.min(...withHistory.map((f) => f.repeat));
+  const values: { fold: number; curve: string; split: string; step: number; loss: number }[] = [];
+  const units = new Set<string>();
+  const losses = new Set<string>();
+  let longest = 0;
+  for (const f of withHistory.filter((g) => g.repeat === repeat)) {
+    for (const c of f.history!) {
+      units.add(c.unit);
+      losses.add(c.loss);
+      longest = Math.max(longest, c.train.length);
+      for (const [split, series] of [['train', c.train], ['validation', c.validation]] as const) {
+        series?.forEach((loss, s) => {
+          if (typeof loss === 'number' && Number.isFinite(loss)) values.push({ fold: f.fold, curve: c.name, split, step: s + 1, loss });
+        });
+      }
+    }
+  }
+  if (values.length === 0) return null;
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values },
+    facet: { field: 'fold', type: 'ordinal', header: { title: null, labelExpr: "'fold ' + datum.value", labelFontSize: 12 } },
+    columns: 3,
+    spec: {
+      width: 230,
+      height: 150,
+      mark: { type: 'line', point: longest <= 12, strokeWidth: 1.6 },
+      encoding: {
+        x: { field: 'step', type: 'quantitative', title: [...units].join(' / '), scale: { domainMin: 1 } },
+        y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
+        color: { field: 'curve', type: 'nominal', title: 'fit', scale: { range: TABLEAU10 } },
+        strokeDash: { field: 'split', type: 'nominal', title: null, sort: ['train', 'validation'], scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] } },
+      },
+    },
+  } as TopLevelSpec;
+  return { spec, repeat, units: [...units], losses: [...losses] };
+}
+
+function galleryHtml(gallery: CvGallery): string {
+  const cell = (c: CvGallery['patients'][number]['highest'][number]): string =>
+    `<div class="cell"><img src="${c.png}" alt="${escapeHtml(c.source)}" title="${escapeHtml(c.source)}"><span>${fmt(c.weight)}</span></div>`;
+  const rows = gallery.patients.map((p) => {
+    const verdict = p.correct ? '<span class="ok">correct</span>' : '<span class="wrong">wrong</span>';
+    const who = `${escapeHtml(p.id)} · ${CLASS[p.label]} · p = ${fmt(p.probability)} · ${verdict} · ${p.images} image(s)`;
+    return (
+      `<div class="patient" data-correct="${p.correct}"><p class="who">${who}</p>` +
+      `<div class="cells"><span class="side">highest</span>${p.highest.map(cell).join('')}</div>` +
+      `<div class="cells"><span class="side">lowest</span>${p.lowest.map(cell).join('')}</div></div>`
+    );
+  });
+  return `<div class="gallery">${rows.join('\n')}</div>`;
 }
 
 /** Pooled (repeat, patient) pairs with a probability. */
@@ -289,21 +388,28 @@ tr.mean td { font-weight: 600; border-top: 2px solid #999; }
 .plots { display: flex; flex-wrap: wrap; gap: 1.5rem; } figure { margin: 0; } figcaption { color: #666; font-size: 12px; max-width: 480px; }
 pre { background: #f6f6f6; padding: 0.6rem; overflow: auto; font-size: 12px; max-height: 24rem; }
 .na { color: #777; }
+.gallery { display: flex; flex-wrap: wrap; gap: 1rem 2rem; } .patient { border: 1px solid #e4e4e4; border-radius: 4px; padding: 0.4rem 0.6rem; }
+.who { margin: 0 0 0.3rem; font-size: 13px; } .ok { color: #2a7a2a; font-weight: 600; } .wrong { color: #c0392b; font-weight: 600; }
+.cells { display: flex; align-items: flex-end; gap: 4px; margin-bottom: 4px; } .side { width: 4.2rem; font-size: 12px; color: #666; align-self: center; }
+.cell { display: flex; flex-direction: column; align-items: center; font-size: 11px; color: #444; } .cell img { image-rendering: auto; border: 1px solid #ccc; }
 `;
 
 /**
  * The cross-validation report as one self-contained HTML page (no script, no network): per-fold and mean metrics
  * with the configuration and the hardware; ROC curves per fold and pooled; the out-of-fold confusion matrix at the
  * configuration's threshold; and, when the model has them, the distribution of the gate's π per class, the
- * multitask head's predicted vs true lymphocyte count and each expert's probability. The plots are Vega-Lite
- * specifications rendered to inline SVG by `vega` (see {@link vegaLiteToSvg}); each sits in a
- * `<figure data-plot="roc|confusion|gate|count|experts">`. What the data lacks is said, never drawn.
+ * multitask head's predicted vs true lymphocyte count and each expert's probability; the training and validation
+ * loss curves of each fold (first repeat) when the estimator recorded them; and a gallery of segmented cells with the
+ * highest and lowest attention (or per-cell probability) of a few correctly and wrongly classified patients, as
+ * inline PNG data URIs. The plots are Vega-Lite specifications rendered to inline SVG by `vega` (see
+ * {@link vegaLiteToSvg}); each sits in a `<figure data-plot="roc|confusion|gate|count|experts|loss|gallery">`. What
+ * the data lacks is said, never drawn.
  *
  * @param data - A `cv-summary.json` as `lymphomix cv` writes it (see {@link CvReportData}).
  * @param options - See {@link HtmlReportOptions}.
  * @returns The HTML document.
  * @throws {ArgumentError} naming `htmlReport` and the field when a per-patient array of `data.outOfFold` has the wrong
- *   length or a label is not 0 or 1.
+ *   length or a label is not 0 or 1, a fold's loss curve is malformed, or a gallery image is not an inline PNG.
  * @example
  * ```ts
  * const html = await htmlReport(JSON.parse(await readFile('lymphomix-cv/cv-summary.json', 'utf8')));
@@ -315,6 +421,8 @@ export async function htmlReport(data: CvReportData, options: HtmlReportOptions 
   const threshold = typeof data.config?.threshold === 'number' ? data.config.threshold : 0.5;
   const oof = data.outOfFold;
   if (oof !== undefined) checkOutOfFold(oof);
+  checkHistories(data);
+  if (data.gallery !== undefined) checkGallery(data.gallery);
   const figures: string[] = [];
   const missing: string[] = [];
   if (oof === undefined) {
@@ -339,8 +447,28 @@ export async function htmlReport(data: CvReportData, options: HtmlReportOptions 
       else figures.push(figure(plot, heading, await vegaLiteToSvg(spec), caption));
     }
   }
-  missing.push('training and validation loss curves: not available yet (the summary does not record them)');
-  missing.push('gallery of segmented cells with the highest and lowest attention: not available yet');
+  let training = '';
+  const loss = lossSpec(data);
+  if (loss === null) missing.push('training and validation loss curves: the estimator recorded none (or this summary predates them)');
+  else {
+    const repeatNote = data.repeats > 1 ? ` of repeat ${loss.repeat}` : '';
+    training = figure(
+      'loss',
+      `Training (solid) and validation (dashed) loss per ${loss.units.join(' / ')}, each fold${repeatNote}`,
+      await vegaLiteToSvg(loss.spec),
+      `Loss: ${loss.losses.join('; ')}. A fold without a dashed line had no validation data.`,
+    );
+  }
+  let gallery = '';
+  const g = data.gallery;
+  if (g === undefined || g.patients.length === 0) {
+    missing.push('gallery of segmented cells with the highest and lowest attention: the model weighs no images (no attention), or this summary holds none');
+  } else {
+    const what = g.measure === 'attention' ? 'attention weight' : "per-cell expert's probability";
+    gallery =
+      `<figure data-plot="gallery"><h3>${escapeHtml(`Segmented cells with the highest and lowest ${what}, out-of-fold (repeat ${g.repeat})`)}</h3>${galleryHtml(g)}` +
+      `<figcaption>${escapeHtml(`Correct: the probability ≥ ${g.threshold} agrees with the label. Each cell: its ${what} under it; nucleus blue, convex hull yellow, cytoplasm (hull minus nucleus) green; at most ${g.size} px.`)}</figcaption></figure>`;
+  }
   const run: [string, string][] = [
     ['estimator', data.estimator],
     ['patients', String(data.patients)],
@@ -376,7 +504,7 @@ export async function htmlReport(data: CvReportData, options: HtmlReportOptions 
 <section id="plots"><h2>Out-of-fold predictions</h2><p>Each patient's prediction by the model of the fold that held it out.</p><div class="plots">
 ${figures.join('\n')}
 </div></section>
-<section id="missing"><h2>Not shown</h2><ul class="na">${missing.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></section>
+${training === '' ? '' : `<section id="training"><h2>Training</h2><div class="plots">${training}</div></section>\n`}${gallery === '' ? '' : `<section id="gallery"><h2>Cells the model weighed</h2>${gallery}</section>\n`}${missing.length === 0 ? '' : `<section id="missing"><h2>Not shown</h2><ul class="na">${missing.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul></section>`}
 <section id="config"><h2>Configuration</h2>${data.config === undefined ? '<p class="na">Not recorded in this summary.</p>' : `<pre>${escapeHtml(JSON.stringify(data.config, null, 2))}</pre>`}</section>
 <section id="hardware"><h2>Hardware</h2>${hardware}</section>
 </body>

@@ -4,5 +4,6 @@
  */
 export * from './drawOverlay.js';
 export * from './cvReportData.js';
+export * from './cellGallery.js';
 export * from './vegaLiteToSvg.js';
 export * from './htmlReport.js';

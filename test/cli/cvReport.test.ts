@@ -1,6 +1,7 @@
 /**
  * `lymphomix cv` writes report.html beside cv-summary.json, `lymphomix report --cv` rewrites it from the saved JSON,
- * and the page renders in headless Chromium (playwright-core) with every plot and no console error; with
+ * and the page renders in headless Chromium (playwright-core) with every plot (the loss curves of each fold too), the
+ * gallery of segmented cells with every image loaded, no console error and no network request; with
  * LYMPHOMIX_UPDATE_SCREENSHOTS=1 the test retakes docs/report-screenshot.png. A tiny synthetic cohort and a tiny random ResNet backbone feeding the mixture of
  * experts (gate, two experts, multitask head), so that every plot has data.
  *
@@ -23,7 +24,7 @@ const SCREENSHOT =
   process.env['LYMPHOMIX_UPDATE_SCREENSHOTS'] === '1'
     ? fileURLToPath(new URL('../../docs/report-screenshot.png', import.meta.url))
     : join(tmpdir(), `lymphomix-report-screenshot-${process.pid}.png`);
-const PLOTS = ['roc', 'confusion', 'gate', 'count', 'experts'];
+const PLOTS = ['roc', 'confusion', 'gate', 'count', 'experts', 'loss'];
 
 /** Runs the CLI in this process; stdout and stderr as strings. */
 async function lymphomix(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -64,7 +65,7 @@ describe('lymphomix cv and report write report.html', () => {
         options: {
           mixture: { experts: ['image', 'scalar'], imageDim: 16, multitask: true, imageAggregator: 'attention' },
           fit: { epochs: 15, batchSize: 4 },
-          validationFraction: 0,
+          validationFraction: 0.25,
         },
       },
       threshold: 0.4,
@@ -87,6 +88,28 @@ describe('lymphomix cv and report write report.html', () => {
     expect(summary.hardware!.cores).toBeGreaterThan(0);
     expect(summary.hardware!.node).toBe(process.version);
     expect(summary.config!.threshold).toBe(0.4);
+    // Each fold's loss curves: one member, per epoch, train and validation (a quarter of the training patients).
+    for (const f of summary.perFold) {
+      expect(f.history!.map((c) => [c.name, c.unit])).toEqual([['member 0', 'epoch']]);
+      const [curve] = f.history!;
+      expect(curve!.train.length).toBeGreaterThan(0);
+      expect(curve!.train.length).toBeLessThanOrEqual(15);
+      expect(curve!.validation).toHaveLength(curve!.train.length);
+      expect([...curve!.train, ...curve!.validation!].every((v) => typeof v === 'number' && v > 0)).toBe(true);
+    }
+    // The gallery: 4 patients, their images' attention (the attention aggregator's weights sum to 1), PNGs of ≤ 80 px.
+    const gallery = summary.gallery!;
+    expect(gallery.measure).toBe('attention');
+    expect(gallery.patients).toHaveLength(4);
+    for (const p of gallery.patients) {
+      const cells = [...p.highest, ...p.lowest];
+      expect(cells.length).toBe(p.images); // 3-4 images: all shown, split between highest and lowest
+      expect(cells.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 4);
+      expect(cells.every((c) => c.source.startsWith(join(root, 'cohort', p.id)) && c.png.startsWith('data:image/png;base64,'))).toBe(true);
+      const i = oof.patients.indexOf(p.id);
+      expect(p.probability).toBeCloseTo(oof.repeats[0]!.probability[i]!, 5);
+      expect(p.correct).toBe(p.probability >= 0.4 === (oof.labels[i] === 1));
+    }
 
     const written = await readFile(join(cvDir, 'report.html'), 'utf8');
     expect(plots(written)).toEqual(PLOTS);
@@ -132,7 +155,7 @@ describe('lymphomix cv and report write report.html', () => {
       });
       const url = pathToFileURL(join(cvDir, 'report.html')).href;
       page.on('request', (r) => {
-        if (r.url() !== url) requests.push(r.url());
+        if (r.url() !== url && !r.url().startsWith('data:')) requests.push(r.url());
       });
       await page.goto(url, { waitUntil: 'load' });
       for (const plot of PLOTS) {
@@ -144,6 +167,22 @@ describe('lymphomix cv and report write report.html', () => {
         expect(await page.locator(`figure[data-plot="${plot}"] svg path, figure[data-plot="${plot}"] svg text`).count(), plot).toBeGreaterThan(10);
       }
       expect(await page.locator('table.metrics tr').count()).toBe(5); // header, 3 folds, mean
+      // Loss curves: one panel per fold, a solid and a dashed line in each.
+      expect(await page.locator('figure[data-plot="loss"] svg path[aria-roledescription="line mark"]').count()).toBe(6);
+      // The gallery: every image decoded (inline PNGs, nothing fetched), 4 patients.
+      expect(await page.locator('figure[data-plot="gallery"] .patient').count()).toBe(4);
+      const images = await page.locator('figure[data-plot="gallery"] img').evaluateAll((els) =>
+        els.map((e) => {
+          const img = e as HTMLImageElement;
+          return { src: img.src.slice(0, 22), complete: img.complete, width: img.naturalWidth, height: img.naturalHeight };
+        }),
+      );
+      expect(images.length).toBeGreaterThanOrEqual(12);
+      for (const image of images) {
+        expect(image).toMatchObject({ src: 'data:image/png;base64,', complete: true });
+        expect(Math.max(image.width, image.height)).toBeGreaterThan(16);
+        expect(Math.max(image.width, image.height)).toBeLessThanOrEqual(80);
+      }
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
       await page.screenshot({ path: SCREENSHOT, fullPage: true });

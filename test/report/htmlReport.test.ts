@@ -22,8 +22,33 @@ describe('htmlReport', () => {
     expect(html).toContain('Test CPU (2 logical cores)');
     expect(html).toContain('&#34;kind&#34;: &#34;mixture-of-experts&#34;');
     expect(html).toContain('cohort &#60;&#38;&#62;'); // escaped
-    expect(html).toMatch(/loss curves: not available yet/);
-    expect(html).toMatch(/gallery of segmented cells .*not available yet/);
+    expect(html).toMatch(/loss curves: the estimator recorded none/);
+    expect(html).toMatch(/gallery of segmented cells .*: the model weighs no images/);
+  });
+
+  it('draws each fold’s loss curves (first repeat) and the gallery of cells as inline PNGs', async () => {
+    const html = await htmlReport(cvReportFixture({ history: true, gallery: true }));
+    expect(plots(html)).toEqual(['roc', 'confusion', 'gate', 'count', 'experts', 'loss']);
+    const loss = /<figure data-plot="loss">(.*?)<\/figure>/s.exec(html)![1]!;
+    expect(loss).toContain('per epoch, each fold of repeat 0');
+    for (let f = 0; f < 5; f++) expect(loss).toContain(`>fold ${f}</text>`);
+    // 5 panels × 2 members × (train + validation) lines
+    expect(loss.match(/<path [^>]*aria-roledescription="line mark"/g)).toHaveLength(20);
+    const gallery = /<figure data-plot="gallery">(.*?)<\/figure>/s.exec(html)![1]!;
+    expect(gallery.match(/<img src="data:image\/png;base64,/g)).toHaveLength(7);
+    expect(gallery).toContain('title="P1/&#60;0&#62;.jpg"'); // escaped
+    expect(gallery).toMatch(/P0 · reactive · p = 0\.700 · <span class="wrong">wrong<\/span>/);
+    expect(html).not.toMatch(/<script|<link|<iframe|@import|src="(?!data:image\/png;base64,)/i);
+    expect(html).not.toMatch(/not shown[^]*loss curves/i);
+  });
+
+  it('refuses a gallery image that is not an inline PNG and a malformed loss curve, naming the field', async () => {
+    const data = cvReportFixture({ history: true, gallery: true });
+    const g = data.gallery!;
+    const remote = { ...g, patients: [{ ...g.patients[0]!, lowest: [{ source: 'x', weight: 0, png: 'https://example.org/x.png' }] }] };
+    await expect(htmlReport({ ...data, gallery: remote })).rejects.toThrow(/htmlReport.*data\.gallery\.patients\[0\]\.lowest\[0\]\.png/);
+    const perFold = data.perFold.map((f, i) => (i === 2 ? { ...f, history: [{ ...f.history![0]!, validation: [1] }] } : f));
+    await expect(htmlReport({ ...data, perFold })).rejects.toThrow(/htmlReport.*data\.perFold\[2\]\.history\[0\]/);
   });
 
   it('counts the confusion matrix at the configuration threshold, over every repeat', async () => {

@@ -3,7 +3,7 @@ import { ArgumentError, checkOptions, deriveSeed, optionalInteger, optionalNumbe
 import { MixtureEnsemble, MixtureOfExperts, resolveMixtureConfig, type EnsemblePrediction, type MixtureOfExpertsConfig, type PatientBag } from '../../models/index.js';
 import { fitMixtureOfExperts, resolveFitOptions, type FitOptions } from '../fit/index.js';
 import { stratifiedTrainTestSplit } from '../splits/index.js';
-import type { Estimator, EstimatorFitOptions, FittedModel } from './estimator.js';
+import type { Estimator, EstimatorFitOptions } from './estimator.js';
 import type { LossCurve } from './lossCurve.js';
 
 /** Training options of {@link mixtureOfExpertsEstimator}: those of `fitMixtureOfExperts`, plus the inner split and the members. */
@@ -39,8 +39,9 @@ const FN = 'mixtureOfExpertsEstimator';
  * The mixture of experts as an {@link Estimator}: its `fit` standardises and trains `modelsPerFold` models
  * ({@link fitMixtureOfExperts}) on the patients it is given (minus a stratified inner validation part that drives
  * the plateau and early stopping) and returns them as a `MixtureEnsemble` (which predicts π, each expert, the count
- * and attention, and saves). Every seed derives from the fit's seed (`deriveSeed`): the inner split, each member's
- * initialisation (combined with `config.seed`) and its shuffling.
+ * and attention, and saves) with each member's per-epoch training and validation loss in its `history`. Every seed
+ * derives from the fit's seed (`deriveSeed`): the inner split, each member's initialisation (combined with
+ * `config.seed`) and its shuffling.
  *
  * @param config - The model's configuration (see `MixtureOfExpertsConfig`); checked now.
  * @param options - See {@link MixtureOfExpertsEstimatorOptions}; checked now.
@@ -55,7 +56,7 @@ const FN = 'mixtureOfExpertsEstimator';
 export function mixtureOfExpertsEstimator(
   config: MixtureOfExpertsConfig = {},
   options: MixtureOfExpertsEstimatorOptions = {},
-): Estimator<EnsemblePrediction, MixtureEnsemble & Pick<FittedModel, 'history'>> {
+): Estimator<EnsemblePrediction, MixtureEnsemble & { readonly history: LossCurve[] }> {
   checkOptions(FN, config, 'config');
   checkOptions(FN, options);
   const resolvedConfig = resolveMixtureConfig(config);
