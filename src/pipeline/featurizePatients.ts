@@ -1,5 +1,5 @@
 import type { ProgressListener } from '../core/index.js';
-import { checkOptions } from '../core/index.js';
+import { checkOptions, createProgressReporter } from '../core/index.js';
 import type { ImageRef } from '../data/index.js';
 import { extractCellFeatures, extractFeaturesBatch, loadCellExtractor, type CellFeatures } from '../features/index.js';
 import type { ImageSource, RgbImage } from '../io/index.js';
@@ -64,10 +64,25 @@ export interface FeaturizePatientsOptions {
   readonly cacheDir?: string;
   /** Feature-extraction worker threads (Node). Defaults to the batch's default (all cores). */
   readonly workers?: number;
-  /** Progress of the extraction (stage `'features'`). Defaults to none. */
+  /**
+   * Progress of the extraction (stage `'features'`) and of the backbone's embedding (stage `'embedding'`). Decoded
+   * images report their own events (`detail`: `{ source, failed }`) before the batch of encoded ones. Defaults to none.
+   */
   readonly onProgress?: ProgressListener;
   /** Stops the extraction. Defaults to none. */
   readonly signal?: AbortSignal;
+}
+
+/** The `detail` of the progress events of decoded images (stages `'features'` and `'embedding'`). */
+interface DecodedProgressDetail {
+  /** The image just done (`<decoded W×H>`). */
+  readonly source: string;
+  /** Images that failed so far. */
+  readonly failed: number;
+}
+
+function countDecoded(patients: readonly PipelinePatient[]): number {
+  return patients.reduce((n, p) => n + p.images.filter(isDecoded).length, 0);
 }
 
 function nameOf(image: PipelineImage): string {
@@ -109,18 +124,24 @@ export async function featurizePatients(
   const module = config.features.extractorModule;
   const extract = module === null || !patients.some((p) => p.images.some(isDecoded)) ? extractCellFeatures : (await loadCellExtractor(module)).extractCellFeatures;
   const encoded: { patient: number; image: number; source: ImageSource }[] = [];
+  // Decoded images are computed here, in this thread, with the batch's progress events (stage 'features').
+  const report = createProgressReporter<DecodedProgressDetail>('features', countDecoded(patients), options.onProgress);
+  let done = 0;
+  let failed = 0;
   patients.forEach((p, i) =>
     p.images.forEach((image, j) => {
       if (isDecoded(image)) {
+        options.signal?.throwIfAborted();
         let cell: CellFeatures;
         const source = nameOf(image);
         try {
           cell = extract(image, { texture: config.features.texture });
+          records[i]![j] = { source, status: cell.status, features: cell.features, error: null, cached: false, embedding: null };
         } catch (error) {
           records[i]![j] = { source, status: 'error', features: null, error: error instanceof Error ? error.message : String(error), cached: false, embedding: null };
-          return;
+          failed++;
         }
-        records[i]![j] = { source, status: cell.status, features: cell.features, error: null, cached: false, embedding: null };
+        report(++done, { source, failed });
       } else encoded.push({ patient: i, image: j, source: image });
     }),
   );
@@ -192,13 +213,18 @@ async function embedRecords(
     if (decoded.length > 0) {
       backbone ??= await buildBackbone(spec);
       backboneId ??= await backboneFingerprint(backbone);
-      for (const d of decoded) {
+      const report = createProgressReporter<DecodedProgressDetail>('embedding', decoded.length, options.onProgress);
+      let failed = 0;
+      for (const [k, d] of decoded.entries()) {
+        options.signal?.throwIfAborted();
         try {
           const [embedding] = await embedPixelBatch(backbone, [d.image]);
           set(d.i, d.j, embedding!, null);
         } catch (error) {
           set(d.i, d.j, null, errorText(error));
+          failed++;
         }
+        report(k + 1, { source: nameOf(d.image), failed });
       }
     }
     return backboneId ?? (await backboneFingerprint((backbone ??= await buildBackbone(spec))));

@@ -186,6 +186,20 @@ describe('LymphocytosisPipeline', () => {
     const stale = await LymphocytosisPipeline.load(dir, { workers: 0 });
     await expect(stale.predict(patients.slice(0, 1))).rejects.toThrow(/backbone the model was trained with \(id resnet-0000\)/);
     stale.dispose();
+
+    // Decoded images (what a browser page hands over): the same prediction, with progress per image and per stage.
+    const p0 = patients[0]!;
+    const decoded = await Promise.all(p0.images.map((image) => decodeImage(image as string, { decoder: 'sharp' })));
+    const events: ProgressEvent[] = [];
+    const [fromMemory] = await pipeline.predict([{ images: decoded, age: p0.age, lymphCount: p0.lymphCount }], { onProgress: (e) => events.push(e) });
+    expect(fromMemory!.probability).toBeCloseTo(predicted[0]!.probability, 6);
+    expect(fromMemory!.images.map((im) => im.attention)).toEqual(predicted[0]!.images.map((im) => im.attention));
+    const steps = (stage: string): string[] => decoded.map((_, i) => `${stage} ${i + 1}/${decoded.length}`);
+    expect(events.map((e) => `${e.stage} ${e.done}/${e.total}`)).toEqual([...steps('features'), ...steps('embedding')]);
+    expect(events[0]!.detail).toEqual({ source: `<decoded 96×96>`, failed: 0 });
+    const aborted = new AbortController();
+    aborted.abort(new Error('stopped by the user'));
+    await expect(pipeline.predict([{ images: decoded, age: p0.age, lymphCount: p0.lymphCount }], { signal: aborted.signal })).rejects.toThrow('stopped by the user');
     pipeline.dispose();
   });
 
