@@ -17,8 +17,9 @@
  * `images > 2 · pool · batch`.
  *
  * Last (`--torch false` skips it), onnxruntime-node beside PyTorch CPU in the same run (`onnxVsTorch.ts`): the
- * same full-size ResNet18 / ConvNeXt-tiny exported to ONNX by `python` at bench time, images/s of both at each
- * of `threads`, and the ratio.
+ * same full-size ResNet18 / ConvNeXt-tiny exported to ONNX by `python` at bench time (and checked against PyTorch's
+ * outputs), runs of the two alternated `reps` times at each of `threads`, images/s of both (best and median), the
+ * ratio, and a markdown table with this command and the load average.
  * @module
  */
 import { cpus, loadavg } from 'node:os';
@@ -47,7 +48,8 @@ async function run(args: readonly string[]): Promise<void> {
   const batch = intOption(options, 'batch', 2);
   const reps = intOption(options, 'reps', 2);
   const size = intOption(options, 'size', 224);
-  const backends = (options.get('backend') ?? 'cpu,wasm').split(',');
+  const backendOption = options.get('backend') ?? 'cpu,wasm';
+  const backends = backendOption === 'none' ? [] : backendOption.split(',');
   const models = (options.get('models') ?? 'resnet18,convnext_tiny').split(',') as BackboneName[];
   const pool = intOption(options, 'pool', 2);
   const count = intOption(options, 'images', 24);
@@ -164,6 +166,7 @@ async function run(args: readonly string[]): Promise<void> {
       threads: (options.get('threads') ?? '1,2').split(',').map(Number),
       python: options.get('python') ?? '/usr/bin/python3',
       profile,
+      command: `npm run bench -- embedding ${args.join(' ')}`.trim(),
     });
   }
 }
@@ -172,13 +175,14 @@ async function run(args: readonly string[]): Promise<void> {
 export const embeddingSuite: BenchSuite = {
   usage:
     '  --batch N     images per forward pass (default 2)\n  --reps N      timed repetitions (default 2)\n' +
-    '  --size N      image side in pixels (default 224)\n  --backend L   comma-separated tfjs backends (default cpu,wasm)\n' +
+    '  --size N      image side in pixels (default 224)\n  --backend L   comma-separated tfjs backends (default cpu,wasm; none: no tfjs rows)\n' +
     `  --models L    comma-separated backbones (default resnet18,convnext_tiny; any of ${BACKBONE_NAMES.join(', ')})\n` +
     '  --pool N      worker threads of the embedImagesPool rows (default 2; 0: no pool rows)\n' +
     '  --images N    images embedded by the pool (default 24; more than 2 x pool x batch)\n' +
     '  --profile     also print the per-kernel times (tf.profile) of one forward pass per backend and backbone, and\n' +
     '                onnxruntime\'s per-operator times (enableProfiling, 1 thread) of the ONNX exports\n' +
-    '  --torch B     onnxruntime-node vs PyTorch CPU on the same ONNX exports, with the ratio (default true; needs python3-torch)\n' +
+    '  --torch B     onnxruntime-node vs PyTorch CPU on the same ONNX exports, interleaved run by run, with the ratio and a\n' +
+    '                markdown table (default true; needs python3-torch; --reps rounds)\n' +
     '  --threads L   thread counts of that comparison (default 1,2)\n' +
     '  --python P    the python with torch (default /usr/bin/python3)',
   run,

@@ -1,20 +1,39 @@
 #!/usr/bin/env python3
-"""PyTorch side of `npm run bench -- embedding`: full-size ResNet18 and ConvNeXt-tiny with random weights.
+"""PyTorch side of `npm run bench -- embedding`: full-size ResNet18 and ConvNeXt-tiny with random weights, served.
 
-    /usr/bin/python3 bench/torch/torch_embedding.py OUT_DIR --models resnet18,convnext_tiny --batch 8 --size 224 \
-        --reps 3 --threads 1,2
+    /usr/bin/python3 bench/torch/torch_embedding.py OUT_DIR --models resnet18,convnext_tiny --batch 8 --size 224
 
 Needs only Debian's python3-torch (no torchvision, no timm, no onnx package). For each model it builds the
-architecture in plain PyTorch (torchvision's ResNet18, timm's ConvNeXt-tiny: same layers and sizes), exports it
-to OUT_DIR/<model>.onnx (input `pixel_values` [N, 3, S, S] NCHW, ImageNet-normalised; output `embedding` [N, D],
-global average pooled; dynamic batch axis, opset 17: LayerNormalization as one node), then times the forward pass (eval, no_grad) of one random
-batch at each thread count (`torch.set_num_threads`): one warm-up, the median of `reps` runs. Prints one JSON
-line: {"torch": version, "results": [{"model", "threads", "ms_per_image", "images_per_s", "D"}], "onnx": {model: path}}.
+architecture in plain PyTorch (torchvision's ResNet18, timm's / torchvision's ConvNeXt-tiny: same layers, sizes and
+order of operations), seeded random weights (ConvNeXt's layer scale and LayerNorm affine drawn away from their
+1e-6 / 1 / 0 initial values, as in a trained model, so that every branch shows in the outputs), and exports:
+
+- OUT_DIR/<model>.onnx: the model as written (input `pixel_values` [N, 3, S, S] NCHW, ImageNet-normalised; output
+  `embedding` [N, D], global average pooled; dynamic batch axis; opset 17, LayerNormalization as one node);
+- for ConvNeXt-tiny also OUT_DIR/convnext_tiny_cf.onnx: the same function rewritten channels-first for export
+  (`ConvNextChannelsFirst`): each block's pointwise Linear layers become 1x1 convolutions, its LayerNorm (over
+  channels) is computed on the NCHW tensor and its affine folded into the first 1x1 convolution, the layer scale into
+  the second, so no permutes remain and onnxruntime runs the MLP as NCHWc convolutions (faster on CPU than its
+  MatMul on the permuted tensor). Same outputs up to float32 rounding: the Node side checks both files against the
+  stock model's outputs (OUT_DIR/<model>.check.bin).
+
+Then it prints one JSON line {"torch", "blas", "onnx": {name: path}, "check": {name: path}, "D": {model: D}} and
+serves timing requests, one JSON line each on stdin, one JSON line answered on stdout:
+
+- {"prepare": model, "threads": n}: torch.set_num_threads(n) and, when PyTorch calls OpenBLAS (Debian's build),
+  openblas_set_num_threads(n) as well (OpenBLAS keeps its own pthreads, one per core, whatever torch's setting:
+  without this, "1 thread" used both cores in the GEMMs and "2 threads" oversubscribed them); then the stock model in
+  eval mode under no_grad, contiguous and channels_last, one warm-up and two timed forward passes each of one random
+  [batch, 3, S, S] batch, and keeps the faster memory format. Answers {"format", "ms": {format: best ms}}.
+- {"run": true}: one timed forward pass of the prepared model and format. Answers {"ms"}.
+
+The Node side (bench/suites/onnxVsTorch.ts) alternates these runs with onnxruntime's, so both see the same load.
 """
 import argparse
+import ctypes
 import json
 import os
-import statistics
+import sys
 import time
 
 import torch
@@ -87,41 +106,174 @@ class ConvNextTiny(nn.Module):
         return self.norm(self.stages(self.stem(x)).mean(dim=(2, 3)))
 
 
+def randomise_layer_scale(model):
+    """Layer scale and LayerNorm affine away from their initial 1e-6 / 1 / 0 (trained models have ~0.1-1 scales)."""
+    g = torch.Generator().manual_seed(1)
+    with torch.no_grad():
+        for mod in model.modules():
+            if isinstance(mod, ConvNextBlock):
+                mod.gamma.copy_(0.05 + 0.45 * torch.rand(mod.gamma.shape, generator=g))
+            if isinstance(mod, nn.LayerNorm):
+                mod.weight.copy_(1 + 0.1 * torch.randn(mod.weight.shape, generator=g))
+                mod.bias.copy_(0.1 * torch.randn(mod.bias.shape, generator=g))
+
+
+def layer_norm_channels(x, eps):
+    """LayerNorm over the channels of an NCHW tensor, without affine: (x - mean) / sqrt(var + eps), var biased."""
+    d = x - x.mean(1, keepdim=True)
+    return d / torch.sqrt((d * d).mean(1, keepdim=True) + eps)
+
+
+class LayerNormChannels(nn.Module):
+    """`LayerNorm2d` (permute, LayerNorm over C, permute back) computed on the NCHW tensor: same function."""
+
+    def __init__(self, ln):
+        super().__init__()
+        self.eps = ln.eps
+        self.weight = nn.Parameter(ln.weight.detach().clone()[:, None, None])
+        self.bias = nn.Parameter(ln.bias.detach().clone()[:, None, None])
+
+    def forward(self, x):
+        return layer_norm_channels(x, self.eps) * self.weight + self.bias
+
+
+class ConvNextBlockChannelsFirst(nn.Module):
+    """`ConvNextBlock` without permutes: y = x + W2' gelu(W1' norm_C(dw(x)) + b1') + b2', where
+    W1' = W1 diag(ln.weight), b1' = W1 ln.bias + b1 (LayerNorm's affine folded into fc1) and W2' = diag(gamma) W2,
+    b2' = gamma * b2 (layer scale folded into fc2); the Linear layers as 1x1 convolutions on NCHW."""
+
+    def __init__(self, blk):
+        super().__init__()
+        dim = blk.conv_dw.in_channels
+        self.conv_dw = blk.conv_dw
+        self.eps = blk.norm.eps
+        w1, b1 = blk.fc1.weight.detach(), blk.fc1.bias.detach()
+        self.pw1 = nn.Conv2d(dim, 4 * dim, 1)
+        self.pw1.weight = nn.Parameter((w1 * blk.norm.weight.detach()[None, :])[:, :, None, None].clone())
+        self.pw1.bias = nn.Parameter((b1 + w1 @ blk.norm.bias.detach()).clone())
+        g = blk.gamma.detach()
+        self.pw2 = nn.Conv2d(4 * dim, dim, 1)
+        self.pw2.weight = nn.Parameter((blk.fc2.weight.detach() * g[:, None])[:, :, None, None].clone())
+        self.pw2.bias = nn.Parameter((blk.fc2.bias.detach() * g).clone())
+
+    def forward(self, x):
+        return x + self.pw2(F.gelu(self.pw1(layer_norm_channels(self.conv_dw(x), self.eps))))
+
+
+class ConvNextChannelsFirst(nn.Module):
+    """`ConvNextTiny` rewritten channels-first for export (same function; its weights, shared or folded)."""
+
+    def __init__(self, m):
+        super().__init__()
+
+        def convert(mod):
+            if isinstance(mod, ConvNextBlock):
+                return ConvNextBlockChannelsFirst(mod)
+            if isinstance(mod, LayerNorm2d):
+                return LayerNormChannels(mod)
+            if isinstance(mod, nn.Sequential):
+                return nn.Sequential(*[convert(c) for c in mod])
+            return mod
+
+        self.stem = convert(m.stem)
+        self.stages = convert(m.stages)
+        self.norm = m.norm
+
+    def forward(self, x):
+        return self.norm(self.stages(self.stem(x)).mean(dim=(2, 3)))
+
+
 MODELS = {'resnet18': ResNet18, 'convnext_tiny': ConvNextTiny}
 
 
+def set_threads(n):
+    """torch's intra-op threads, and OpenBLAS's own pool where torch calls OpenBLAS."""
+    torch.set_num_threads(n)
+    if OPENBLAS is not None:
+        OPENBLAS.openblas_set_num_threads(n)
+
+
+def find_openblas():
+    """The OpenBLAS that torch loaded (Debian's build calls it for its GEMMs), or None."""
+    with open('/proc/self/maps') as f:
+        paths = {line.split()[-1] for line in f if 'libopenblas' in line}
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)  # already loaded: the same copy
+            lib.openblas_get_num_threads.restype = ctypes.c_int
+            return lib
+        except (OSError, AttributeError):
+            pass
+    return None
+
+
+OPENBLAS = None
+
+
 def main():
+    global OPENBLAS
     p = argparse.ArgumentParser()
     p.add_argument('out')
     p.add_argument('--models', default='resnet18,convnext_tiny')
     p.add_argument('--batch', type=int, default=8)
     p.add_argument('--size', type=int, default=224)
-    p.add_argument('--reps', type=int, default=3)
-    p.add_argument('--threads', default='1,2')
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
+    OPENBLAS = find_openblas()
     torch.manual_seed(0)
-    results, paths = [], {}
+    models, onnx, checks, dims = {}, {}, {}, {}
+    x_check = torch.randn(2, 3, a.size, a.size)
     for name in a.models.split(','):
         model = MODELS[name]().eval()
-        x = torch.randn(a.batch, 3, a.size, a.size)
-        path = os.path.join(a.out, f'{name}.onnx')
+        if isinstance(model, ConvNextTiny):
+            randomise_layer_scale(model)
         with torch.no_grad():
-            torch.onnx.export(model, (x[:1],), path, input_names=['pixel_values'], output_names=['embedding'],
-                              dynamic_axes={'pixel_values': {0: 'batch'}, 'embedding': {0: 'batch'}}, opset_version=17)
-        paths[name] = path
-        for threads in [int(t) for t in a.threads.split(',')]:
-            torch.set_num_threads(threads)
+            ref = model(x_check)
+            exports = {name: model}
+            if isinstance(model, ConvNextTiny):
+                exports[name + '_cf'] = ConvNextChannelsFirst(model).eval()
+            for key, m in exports.items():
+                path = os.path.join(a.out, f'{key}.onnx')
+                torch.onnx.export(m, (x_check[:1],), path, input_names=['pixel_values'], output_names=['embedding'],
+                                  dynamic_axes={'pixel_values': {0: 'batch'}, 'embedding': {0: 'batch'}}, opset_version=17)
+                onnx[key] = path
+            check = os.path.join(a.out, f'{name}.check.bin')
+            with open(check, 'wb') as f:  # float32 little-endian: the input [2, 3, S, S], then the output [2, D]
+                f.write(x_check.numpy().astype('<f4').tobytes())
+                f.write(ref.numpy().astype('<f4').tobytes())
+            checks[name] = check
+            dims[name] = ref.shape[1]
+        models[name] = model
+    blas = 'OpenBLAS, its threads set with torch\'s' if OPENBLAS is not None else 'no OpenBLAS loaded'
+    print(json.dumps({'torch': torch.__version__, 'blas': blas, 'onnx': onnx, 'check': checks, 'D': dims}), flush=True)
+
+    prepared = None
+    for line in sys.stdin:
+        req = json.loads(line)
+        if 'prepare' in req:
+            set_threads(int(req['threads']))
+            model = models[req['prepare']]
+            best = {}
             with torch.no_grad():
-                d = model(x).shape[1]
-                times = []
-                for _ in range(a.reps):
-                    t0 = time.perf_counter()
-                    model(x)
-                    times.append(time.perf_counter() - t0)
-            ms = 1000 * statistics.median(times) / a.batch
-            results.append({'model': name, 'threads': threads, 'ms_per_image': ms, 'images_per_s': 1000 / ms, 'D': d})
-    print(json.dumps({'torch': torch.__version__, 'results': results, 'onnx': paths}))
+                for fmt in ('contiguous', 'channels_last'):
+                    mf = torch.channels_last if fmt == 'channels_last' else torch.contiguous_format
+                    m = model.to(memory_format=mf)
+                    x = torch.randn(a.batch, 3, a.size, a.size).contiguous(memory_format=mf)
+                    m(x)
+                    best[fmt] = min(timed(m, x) for _ in range(2))
+            fmt = min(best, key=best.get)
+            mf = torch.channels_last if fmt == 'channels_last' else torch.contiguous_format
+            prepared = (model.to(memory_format=mf), torch.randn(a.batch, 3, a.size, a.size).contiguous(memory_format=mf))
+            print(json.dumps({'format': fmt, 'ms': best}), flush=True)
+        elif 'run' in req:
+            with torch.no_grad():
+                print(json.dumps({'ms': timed(*prepared)}), flush=True)
+
+
+def timed(model, x):
+    t0 = time.perf_counter()
+    model(x)
+    return 1000 * (time.perf_counter() - t0)
 
 
 if __name__ == '__main__':
