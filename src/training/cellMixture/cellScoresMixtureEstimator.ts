@@ -1,5 +1,6 @@
-import { ArgumentError, checkOptions } from '../../core/index.js';
-import { loadMixtureEnsemble, type MixtureEnsemble, type MixtureOfExpertsConfig, type PatientBag } from '../../models/index.js';
+import { ArgumentError, checkOneOf, checkOptions, deriveSeed } from '../../core/index.js';
+import { loadMixtureEnsemble, MixtureEnsemble, MixtureOfExperts, type MixtureOfExpertsConfig, type PatientBag } from '../../models/index.js';
+import { fitMixtureOfExperts } from '../fit/index.js';
 import { gbdtInstanceLearner, instanceScorerFromState, type InstanceLearner, type InstanceScorerState } from '../cellScores/index.js';
 import type { BagPrediction, Estimator, EstimatorFitOptions, FittedModel } from '../estimator/index.js';
 import { mixtureOfExpertsEstimator, type MixtureOfExpertsEstimatorOptions } from '../estimator/index.js';
@@ -33,6 +34,14 @@ export interface CellScoresMixtureOptions {
    * the training loss); fields given replace these.
    */
   readonly fit?: MixtureOfExpertsEstimatorOptions;
+  /**
+   * How the gated mixture is trained: `'joint'` trains experts and gate together on the mixture's loss (the report);
+   * `'stagewise'` first fits each expert alone on its own loss, then copies them into the mixture, freezes them and
+   * trains only the gate (and its projection of the pooled scores), so that each expert stays a classifier of its
+   * own. Stagewise needs `fit.validationFraction: 0` and one model per fit; ignored without a gate. Defaults to
+   * `'joint'`.
+   */
+  readonly training?: 'joint' | 'stagewise';
   /** Store of fitted per-cell stages shared between estimators (see {@link CellScoreCache}). Defaults to none. */
   readonly cache?: CellScoreCache;
 }
@@ -149,14 +158,45 @@ export function cellScoresMixtureEstimator(options: CellScoresMixtureOptions = {
   };
   const experts = mixtureConfig.experts ?? ['image', 'scalar'];
   const variant = experts.length === 1 ? (experts[0] === 'image' ? 'cells only' : 'metadata only') : mixtureConfig.combination;
+  const gated = experts.length === 2 && mixtureConfig.combination !== 'concat';
+  const training = checkOneOf(FN, 'options.training', options.training ?? 'joint', ['joint', 'stagewise'] as const);
+  const stagewise = training === 'stagewise' && gated;
+  if (stagewise && ((fitConfig.validationFraction ?? 0) > 0 || (fitConfig.modelsPerFold ?? 1) > 1)) {
+    throw new ArgumentError(FN, 'options.fit', "validationFraction 0 and modelsPerFold 1 with training 'stagewise'", `${fitConfig.validationFraction}, ${fitConfig.modelsPerFold}`);
+  }
+  const expertEstimators = stagewise
+    ? (['image', 'scalar'] as const).map((e) => mixtureOfExpertsEstimator({ ...mixtureConfig, experts: [e], multitask: e === 'image' && mixtureConfig.multitask !== false }, fitConfig))
+    : [];
+  const { validationFraction: _vf, modelsPerFold: _mpf, ...gateFit } = fitConfig;
+  const fitStagewise = async (train: readonly PatientBag[], fit: EstimatorFitOptions): Promise<MixtureEnsemble> => {
+    const alone: MixtureEnsemble[] = [];
+    const model = new MixtureOfExperts({ ...mixtureConfig, seed: deriveSeed(fit.seed, 1, 0, mixtureConfig.seed ?? 0) });
+    try {
+      for (const [k, e] of expertEstimators.entries()) alone.push(await e.fit(train, { ...fit, seed: deriveSeed(fit.seed, 20, k) }));
+      const fitted = new Map(alone.flatMap((a) => a.members[0]!.namedWeights().filter((w) => !w.name.startsWith('metadata.')).map((w) => [w.name, w.variable] as const)));
+      const frozen = model.namedWeights().filter((w) => fitted.has(w.name));
+      for (const w of frozen) {
+        w.variable.write(fitted.get(w.name)!.read());
+        w.variable.trainable = false;
+      }
+      await fitMixtureOfExperts(model, train, { ...gateFit, seed: deriveSeed(fit.seed, 2, 0), ...(fit.signal === undefined ? {} : { signal: fit.signal }) });
+      for (const w of frozen) w.variable.trainable = true;
+    } catch (error) {
+      model.dispose();
+      throw error;
+    } finally {
+      for (const a of alone) a.dispose();
+    }
+    return new MixtureEnsemble([model]);
+  };
   return {
-    name: `cell-scores-mixture(${learners.map((l) => l.name).join(' + ')}, ${variant}${mixtureConfig.multitask === false ? '' : ', multitask'})`,
+    name: `cell-scores-mixture(${learners.map((l) => l.name).join(' + ')}, ${variant}${mixtureConfig.multitask === false ? '' : ', multitask'}${stagewise ? ', stagewise' : ''})`,
     async fit(bags: readonly PatientBag[], fit: EstimatorFitOptions): Promise<CellScoresMixtureModel> {
       const seed = fit?.seed;
       if (!Number.isSafeInteger(seed)) throw new ArgumentError(`${FN}.fit`, 'options.seed', 'an integer', seed);
       const stage = await fitCellScoreStage(bags, learners, { ...stageOptions, seed });
       if (fit.signal?.aborted) throw fit.signal.reason ?? new Error(`${FN}.fit: aborted`);
-      const mixture = await inner.fit(stage.trainBags, fit);
+      const mixture = stagewise ? await fitStagewise(stage.trainBags, fit) : await inner.fit(stage.trainBags, fit);
       return modelOf(stage.state().scorers, bags[0]!.handmade!.cols, mixture);
     },
   };

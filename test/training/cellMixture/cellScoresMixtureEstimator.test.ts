@@ -34,6 +34,24 @@ describe('cellScoresMixtureEstimator', () => {
     }
   });
 
+  it('stagewise: fits each expert alone, freezes it in the mixture and trains the gate', async () => {
+    const estimator = cellScoresMixtureEstimator({ learner: logisticInstanceLearner({ c: 1 }), training: 'stagewise', fit: { epochs: 100 } });
+    expect(estimator.name).toContain('stagewise');
+    const model = await estimator.fit(train, { seed: 0 });
+    try {
+      const p = await model.predict(test);
+      // Each expert was trained on its own loss, so each alone classifies (the joint mixture does not promise that).
+      expect(balancedAccuracy(labels, Array.from(p.experts.cells!))).toBeGreaterThan(0.8);
+      expect(balancedAccuracy(labels, Array.from(p.probability))).toBeGreaterThan(0.8);
+      expect(new Set(Array.from(p.gate!, (g) => g.toFixed(5))).size).toBeGreaterThan(1);
+      expect(model.mixture.members[0]!.trainableVariables.length).toBeGreaterThan(0); // unfrozen after the fit
+    } finally {
+      model.dispose();
+    }
+    expect(() => cellScoresMixtureEstimator({ training: 'stagewise', fit: { validationFraction: 0.2 } })).toThrow(/cellScoresMixtureEstimator.*options\.fit/);
+    expect(() => cellScoresMixtureEstimator({ training: 'both' as never })).toThrow(/cellScoresMixtureEstimator.*options\.training/);
+  });
+
   it('has no gate without one: concat, or a single expert', async () => {
     for (const mixture of [{ combination: 'concat' as const }, { experts: ['image' as const], multitask: false }]) {
       const model = await cellScoresMixtureEstimator({ learner: logisticInstanceLearner(), mixture, fit: FAST }).fit(train, { seed: 0 });
