@@ -65,7 +65,7 @@ export interface CellGalleryOptions {
   readonly patients?: number;
   /** Cells of highest and of lowest weight per patient, an integer ≥ 1 (a patient with fewer than twice as many splits its cells). Defaults to `4`. */
   readonly cells?: number;
-  /** Largest side of each PNG in px, an integer in [16, 256]. Defaults to `80`. */
+  /** Largest side of each PNG in px, an integer in [16, 256]. Defaults to `64`. */
   readonly size?: number;
   /** Reads an image. Defaults to `decodeImage` with its defaults. */
   readonly decode?: (source: string) => Promise<RgbImage>;
@@ -135,7 +135,7 @@ function choose(candidates: readonly CellGalleryCandidate[], n: number, threshol
  * cells the model weighed most and least (attention, or the per-cell expert's cell probabilities), each drawn with its
  * segmentation ({@link drawOverlay}: nucleus blue, hull yellow, cytoplasm green), shrunk to at most `size` px and
  * encoded as a PNG data URI, so that the report stays one self-contained file and `lymphomix report` can redraw it
- * from `cv-summary.json` alone. With the defaults it holds at most 4 patients × (4 + 4) cells of 80 px (a few hundred
+ * from `cv-summary.json` alone. With the defaults it holds at most 4 patients × (4 + 4) cells of 64 px (about 300
  * kB of base64).
  *
  * @param candidates - Out-of-fold patients with their images' weights (the images that entered the model).
@@ -154,7 +154,7 @@ export async function cellGallery(candidates: readonly CellGalleryCandidate[], o
   const threshold = optionalNumber(FN, 'threshold', options.threshold, 0.5, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
   const patients = optionalInteger(FN, 'patients', options.patients, 4, { min: 1 });
   const cells = optionalInteger(FN, 'cells', options.cells, 4, { min: 1 });
-  const size = optionalInteger(FN, 'size', options.size, 80, { min: 16, max: 256 });
+  const size = optionalInteger(FN, 'size', options.size, 64, { min: 16, max: 256 });
   const repeat = optionalInteger(FN, 'repeat', options.repeat, 0, { min: 0 });
   const measure = options.measure ?? 'attention';
   if (measure !== 'attention' && measure !== 'cell probability') throw new ArgumentError(FN, 'measure', "'attention' or 'cell probability'", measure);

@@ -132,8 +132,16 @@ function lossSpec(data: CvReportData): { spec: TopLevelSpec; repeat: number; uni
       encoding: {
         x: { field: 'step', type: 'quantitative', title: [...units].join(' / '), scale: { domainMin: 1 } },
         y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
-        color: { field: 'curve', type: 'nominal', title: 'fit', scale: { range: TABLEAU10 } },
-        strokeDash: { field: 'split', type: 'nominal', title: null, sort: ['train', 'validation'], scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] } },
+        // Legends below the panels, wide enough for a learner's full name (two fits of one learner differ at the end).
+        color: { field: 'curve', type: 'nominal', title: 'fit', scale: { range: TABLEAU10 }, legend: { orient: 'bottom', direction: 'vertical', labelLimit: 600 } },
+        strokeDash: {
+          field: 'split',
+          type: 'nominal',
+          title: null,
+          sort: ['train', 'validation'],
+          scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] },
+          legend: { orient: 'bottom', direction: 'vertical' },
+        },
       },
     },
   } as TopLevelSpec;

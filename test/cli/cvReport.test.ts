@@ -97,7 +97,7 @@ describe('lymphomix cv and report write report.html', () => {
       expect(curve!.validation).toHaveLength(curve!.train.length);
       expect([...curve!.train, ...curve!.validation!].every((v) => typeof v === 'number' && v > 0)).toBe(true);
     }
-    // The gallery: 4 patients, their images' attention (the attention aggregator's weights sum to 1), PNGs of ≤ 80 px.
+    // The gallery: 4 patients, their images' attention (the attention aggregator's weights sum to 1), PNGs of ≤ 64 px.
     const gallery = summary.gallery!;
     expect(gallery.measure).toBe('attention');
     expect(gallery.patients).toHaveLength(4);
@@ -181,7 +181,7 @@ describe('lymphomix cv and report write report.html', () => {
       for (const image of images) {
         expect(image).toMatchObject({ src: 'data:image/png;base64,', complete: true });
         expect(Math.max(image.width, image.height)).toBeGreaterThan(16);
-        expect(Math.max(image.width, image.height)).toBeLessThanOrEqual(80);
+        expect(Math.max(image.width, image.height)).toBeLessThanOrEqual(64);
       }
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
