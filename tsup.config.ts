@@ -30,5 +30,8 @@ export default defineConfig({
   esbuildOptions(options, { format }) {
     if (format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
   },
+  // Keep `node:` on Node's built-ins (tsup strips it by default, for Node versions older than engines allows): a
+  // browser bundler then knows them for what they are, rather than looking for an npm package named `os` or `path`.
+  removeNodeProtocol: false,
   external: ['sharp', /^node:/, /^@tensorflow\//, 'jimp', 'ndarray'],
 });

@@ -33,4 +33,8 @@ export const SUITES: Readonly<Record<string, BenchSuiteEntry>> = {
     description: 'peak RSS (child process) and wall time of features with texture + embeddings over the whole cohort (or --images N)',
     load: async () => (await import('./memory.js')).memorySuite,
   },
+  bundle: {
+    description: 'bundle size (minified, gzip) of each package entry as a browser app ships it (esbuild), and whether tfjs loads at start',
+    load: async () => (await import('./bundleSize.js')).bundleSizeSuite,
+  },
 };
