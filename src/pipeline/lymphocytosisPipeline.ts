@@ -1,7 +1,7 @@
 import { ensureBackend } from '../backend/index.js';
 import { ArgumentError, checkArray, checkInteger, checkOptions, type ProgressListener } from '../core/index.js';
 import { buildPatientBags, type PatientBag } from '../models/index.js';
-import { crossValidate, type BagPrediction, type CrossValidationResult } from '../training/index.js';
+import { crossValidate, type BagPrediction, type CheckpointStore, type CrossValidationResult } from '../training/index.js';
 import { getEstimatorKind, type EstimatorContext, type SavableModel } from './estimatorRegistry.js';
 import { featurizePatients, type ImageRecord, type PipelinePatient } from './featurizePatients.js';
 import { readPipelineManifest, writePipelineManifest, type PipelineManifest } from './pipelineManifest.js';
@@ -31,6 +31,12 @@ export interface PipelineCrossValidateOptions extends PipelineRunOptions {
   readonly repeats?: number;
   /** Seed of the folds and of every model. Defaults to `0`. */
   readonly seed?: number;
+  /**
+   * Makes the run resumable: each finished fold is kept in this store (e.g. `openFolderCheckpointStore(dir)`) and
+   * read back by a rerun with the same configuration, patients, features and seed instead of being fitted again (see
+   * `crossValidate`'s `checkpoint`; what it did is in `result.checkpoint`). Defaults to none.
+   */
+  readonly checkpoint?: CheckpointStore;
 }
 
 /** Options of {@link LymphocytosisPipeline.fit}. */
@@ -247,6 +253,7 @@ export class LymphocytosisPipeline {
       threshold: this.config.threshold,
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.checkpoint === undefined ? {} : { checkpoint: { store: options.checkpoint, context: { pipeline: this.config } } }),
     });
     return { result, patients: kept.map((i) => patientId(patients[i]!, i)), images };
   }
