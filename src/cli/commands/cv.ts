@@ -6,7 +6,8 @@ import { stringify } from 'csv-stringify/sync';
 import { describeBackend } from '../../backend/index.js';
 import { atomicWriteFile } from '../../io/bytes/index.js';
 import { openFolderCheckpointStore } from '../../training/index.js';
-import { cvOutOfFold, htmlReport, type CvReportData, type CvReportHardware } from '../../report/index.js';
+import { decodeImage } from '../../io/image/index.js';
+import { cellGallery, cvOutOfFold, cvPerFold, htmlReport, type CellGalleryCandidate, type CvGallery, type CvReportData, type CvReportHardware } from '../../report/index.js';
 import { parseIntegerOption } from '../cliError.js';
 import type { CommandContext } from '../commandContext.js';
 import { loadCohortArg } from '../loadCohortArg.js';
@@ -43,6 +44,33 @@ export function registerCv(program: Command, ctx: CommandContext): void {
       const { result } = cv;
       await mkdir(opts.out, { recursive: true });
       const byId = new Map(cohort.patients.map((p) => [p.id, p]));
+      // The gallery: the first repeat's out-of-fold weight of each image that entered the model (the image branch's
+      // attention, else the handmade branch's or the per-cell expert's), matched to the images by their usable order.
+      let gallery: CvGallery | undefined;
+      const first = result.repeats[0]?.outOfFold;
+      const weights = first?.attention?.['image'] ?? first?.attention?.['handmade'] ?? null;
+      if (first !== undefined && weights !== null) {
+        const index = new Map(cohort.patients.map((p, i) => [p.id, i]));
+        const candidates: CellGalleryCandidate[] = [];
+        cv.patients.forEach((id, j) => {
+          const records = cv.images[index.get(id) ?? -1];
+          const w = weights[j];
+          if (records === undefined || w === undefined || w === null) return;
+          const usable = records.filter((r) => r.status === 'ok' && (pipeline.config.backbone === null || r.embedding !== null));
+          if (usable.length !== w.length) return;
+          candidates.push({ id, label: byId.get(id)?.label === 1 ? 1 : 0, probability: first.probability[j]!, images: usable.map((r, k) => ({ source: r.source, weight: w[k]! })) });
+        });
+        try {
+          gallery = await cellGallery(candidates, {
+            // The per-cell expert's weights are its cells' probabilities, a mixture's are attention weights.
+            measure: !first.attention?.['image'] && result.estimator.startsWith('cell-scores') ? 'cell probability' : 'attention',
+            threshold: pipeline.config.threshold,
+            decode: (source) => decodeImage(source, { decoder: pipeline.config.features.decoder }),
+          });
+        } catch (error) {
+          ctx.warn(`no cell gallery in the report (${error instanceof Error ? error.message : String(error)})`);
+        }
+      }
       const cores = cpus();
       const hardware: CvReportHardware = {
         platform: platform(),
@@ -71,12 +99,13 @@ export function registerCv(program: Command, ctx: CommandContext): void {
         sdOverFolds: result.sdOverFolds,
         checkpoint: result.checkpoint ?? null,
         hardware,
-        perFold: result.folds.map((f) => ({ repeat: f.repeat, fold: f.fold, test: f.test.length, ...f.metrics })),
+        perFold: cvPerFold(result),
         outOfFold: cvOutOfFold(result, {
           patients: cv.patients,
           labels: cv.patients.map((id) => byId.get(id)?.label ?? 0),
           lymphCount: cv.patients.map((id) => byId.get(id)?.lymphCount ?? null),
         }),
+        ...(gallery === undefined ? {} : { gallery }),
       };
       await atomicWriteFile(join(opts.out, 'cv-summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
       // Through JSON, as `lymphomix report` reads it back (NaN becomes null).
