@@ -1,5 +1,7 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { boundMessage } from '../../core/index.js';
 import { BACKBONE_NAMES, embedImages, embedImagesPool, buildBackbone, type BackboneName, type BackboneSpec } from '../../models/backbones/index.js';
+import type { OnnxEmbedderOptions, OnnxLayout, OnnxPooling } from '../../models/backbones/onnx/onnxEmbedder.js';
 import { CliError, parseIntegerOption } from '../cliError.js';
 import { addDecoderOption, addShardOptions, type DecoderName } from '../pipelineOptions.js';
 import type { CommandContext } from '../commandContext.js';
@@ -16,6 +18,12 @@ interface EmbedCommandOptions {
   onnx?: string;
   kind: string;
   inputSize?: string;
+  mean?: string;
+  std?: string;
+  layout?: OnnxLayout;
+  inputName?: string;
+  outputName?: string;
+  pooling?: OnnxPooling;
   cache: string;
   workers?: string;
   batch: string;
@@ -24,12 +32,62 @@ interface EmbedCommandOptions {
   shards?: string;
 }
 
+/** The options that describe an ONNX model's preprocessing and output (`OnnxEmbedderOptions`), as typed. */
+const ONNX_ONLY = [
+  ['mean', '--mean'],
+  ['std', '--std'],
+  ['layout', '--layout'],
+  ['inputName', '--input-name'],
+  ['outputName', '--output-name'],
+  ['pooling', '--pooling'],
+] as const;
+
+/**
+ * Parses `--mean` / `--std`: three comma-separated numbers, R,G,B on the [0, 1] scale (a mean in [0, 1], a standard
+ * deviation in (0, 1]), or throws a usage {@link CliError} naming the option and the value.
+ *
+ * @param option - `'--mean'` or `'--std'`
+ * @param value - the raw value, e.g. `'0.485,0.456,0.406'`
+ * @returns the triple
+ */
+export function parseChannelTripleOption(option: '--mean' | '--std', value: string): [number, number, number] {
+  const parts = value.split(',').map((x) => x.trim());
+  const xs = parts.map(Number);
+  const std = option === '--std';
+  const ok = parts.length === 3 && parts.every((x) => x !== '') && xs.every((x) => Number.isFinite(x) && (std ? x > 0 && x <= 1 : x >= 0 && x <= 1));
+  if (!ok) {
+    const range = std ? 'in (0, 1]' : 'in [0, 1]';
+    throw new CliError(`${option} must be 3 comma-separated numbers R,G,B on the [0, 1] scale, each ${range} (divide 0–255 values by 255), got '${boundMessage(value, 60)}'`, 'usage');
+  }
+  return [xs[0]!, xs[1]!, xs[2]!];
+}
+
+/** The `options` of an `{ onnx }` spec from the command line (only those given). */
+function onnxOptions(opts: EmbedCommandOptions, inputSize: number | undefined): OnnxEmbedderOptions {
+  return {
+    ...(inputSize === undefined ? {} : { inputSize }),
+    ...(opts.mean === undefined ? {} : { mean: parseChannelTripleOption('--mean', opts.mean) }),
+    ...(opts.std === undefined ? {} : { std: parseChannelTripleOption('--std', opts.std) }),
+    ...(opts.layout === undefined ? {} : { layout: opts.layout }),
+    ...(opts.inputName === undefined ? {} : { inputName: opts.inputName }),
+    ...(opts.outputName === undefined ? {} : { outputName: opts.outputName }),
+    ...(opts.pooling === undefined ? {} : { pooling: opts.pooling }),
+  };
+}
+
 function backboneSpec(opts: EmbedCommandOptions): BackboneSpec {
   if ([opts.backbone, opts.tfjsModel, opts.onnx].filter((x) => x !== undefined).length !== 1) {
     throw new CliError('give one of --backbone <name> (a built-in architecture), --tfjs-model <model.json> or --onnx <model.onnx>', 'usage');
   }
   const inputSize = opts.inputSize === undefined ? undefined : parseIntegerOption('--input-size', opts.inputSize, 16);
-  if (opts.onnx !== undefined) return { onnx: { url: opts.onnx }, ...(inputSize === undefined ? {} : { options: { inputSize } }) };
+  if (opts.onnx !== undefined) {
+    const options = onnxOptions(opts, inputSize);
+    return { onnx: { url: opts.onnx }, ...(Object.keys(options).length === 0 ? {} : { options }) };
+  }
+  const onnxOnly = ONNX_ONLY.filter(([key]) => opts[key] !== undefined).map(([, flag]) => flag);
+  if (onnxOnly.length > 0) {
+    throw new CliError(`${onnxOnly.join(', ')} ${onnxOnly.length === 1 ? 'applies' : 'apply'} to --onnx models only (a built-in or tfjs backbone has its own preprocessing)`, 'usage');
+  }
   if (opts.tfjsModel !== undefined) {
     if (opts.kind !== 'layers' && opts.kind !== 'graph') throw new CliError(`--kind must be layers or graph, got '${opts.kind}'`, 'usage');
     return { model: { url: opts.tfjsModel, kind: opts.kind }, ...(inputSize === undefined ? {} : { options: { inputSize } }) };
@@ -52,7 +110,13 @@ export function registerEmbed(program: Command, ctx: CommandContext): void {
     .option('--backbone <name>', `a built-in architecture (${BACKBONE_NAMES.join(', ')})`)
     .option('--weights <file.safetensors>', 'its timm/torchvision weights (default: seeded random weights)')
     .option('--tfjs-model <model.json>', 'any saved tfjs model as the backbone instead')
-    .option('--onnx <model.onnx>', 'any ONNX vision model as the backbone instead (ImageNet mean/std; needs onnxruntime-node)')
+    .option('--onnx <model.onnx>', 'any ONNX vision model as the backbone instead (needs onnxruntime-node)')
+    .option('--mean <r,g,b>', 'with --onnx: per-channel mean of its input normalisation, [0, 1] scale (default: ImageNet\'s 0.485,0.456,0.406)')
+    .option('--std <r,g,b>', 'with --onnx: per-channel standard deviation, [0, 1] scale (default: ImageNet\'s 0.229,0.224,0.225)')
+    .addOption(new Option('--layout <layout>', 'with --onnx: its input layout (default: read from the model\'s input shape, else NCHW)').choices(['NCHW', 'NHWC']))
+    .option('--input-name <name>', 'with --onnx: the model input fed the images (default: its first)')
+    .option('--output-name <name>', 'with --onnx: the model output that is the embedding (default: its first)')
+    .addOption(new Option('--pooling <how>', 'with --onnx: pooling of an output that is not [N, D] (default: mean)').choices(['mean', 'max', 'cls']))
     .option('--kind <layers|graph>', 'the saved tfjs model kind', 'layers')
     .option('--input-size <px>', 'input side in pixels (default: the backbone\'s)')
     .option('--cache <dir>', 'content-keyed cache', '.lymphomix-cache')
