@@ -83,8 +83,16 @@ function checkGallery(gallery: CvGallery): void {
   if (typeof gallery !== 'object' || gallery === null || !Array.isArray(gallery.patients)) throw new ArgumentError(FN, 'data.gallery', '{ measure, threshold, size, patients[] }', gallery);
   gallery.patients.forEach((p, i) => {
     const at = `data.gallery.patients[${i}]`;
-    if (typeof p?.id !== 'string' || (p.label !== 0 && p.label !== 1) || typeof p.probability !== 'number' || !Array.isArray(p.highest) || !Array.isArray(p.lowest)) {
-      throw new ArgumentError(FN, at, '{ id, label 0 or 1, probability, highest[], lowest[] }', p);
+    const ok =
+      typeof p?.id === 'string' &&
+      (p.label === 0 || p.label === 1) &&
+      typeof p.probability === 'number' &&
+      typeof p.correct === 'boolean' &&
+      Number.isInteger(p.images) &&
+      Array.isArray(p.highest) &&
+      Array.isArray(p.lowest);
+    if (!ok) {
+      throw new ArgumentError(FN, at, '{ id, label 0 or 1, probability, correct, images (an integer), highest[], lowest[] }', p);
     }
     for (const side of ['highest', 'lowest'] as const) {
       p[side].forEach((c, k) => {

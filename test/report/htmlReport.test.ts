@@ -47,6 +47,8 @@ describe('htmlReport', () => {
     const g = data.gallery!;
     const remote = { ...g, patients: [{ ...g.patients[0]!, lowest: [{ source: 'x', weight: 0, png: 'https://example.org/x.png' }] }] };
     await expect(htmlReport({ ...data, gallery: remote })).rejects.toThrow(/htmlReport.*data\.gallery\.patients\[0\]\.lowest\[0\]\.png/);
+    const markup = { ...g, patients: [{ ...g.patients[0]!, images: '<b>3</b>' as never }] };
+    await expect(htmlReport({ ...data, gallery: markup })).rejects.toThrow(/htmlReport.*data\.gallery\.patients\[0\]/);
     const perFold = data.perFold.map((f, i) => (i === 2 ? { ...f, history: [{ ...f.history![0]!, validation: [1] }] } : f));
     await expect(htmlReport({ ...data, perFold })).rejects.toThrow(/htmlReport.*data\.perFold\[2\]\.history\[0\]/);
   });
