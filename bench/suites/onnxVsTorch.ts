@@ -11,7 +11,8 @@
  * (`loadOnnxEmbedder`, `threads` intra-op threads; normalisation and NCHW layout included, which PyTorch's timing
  * leaves out), `reps` rounds after a warm-up, with a pause of {@link PAUSE_MS} between engines (so that neither
  * engine's spinning threads run into the other's timing). Under load from other processes both see the same load;
- * the table gives the best (min-of-N) and the median images/s of each and the ratio of each. At the largest thread
+ * the table gives the best (min-of-N) and the median images/s of each and the ratio of each, and for one thread
+ * the ratio of the best process CPU times (the compute without the time other processes held the core). At the largest thread
  * count it also times as many one-thread sessions running at once (what `embedImagesPool` does with an `{ onnx }`
  * spec), each on its own batch.
  *
@@ -228,7 +229,7 @@ export async function compareOnnxWithTorch(o: OnnxVsTorchOptions): Promise<void>
       formatTable(['model', 'export', 'max |ONNX − PyTorch|'], checks, (n) => n.toExponential(1)));
     let state = 7;
     const pixels = Float32Array.from({ length: o.batch * o.size * o.size * 3 }, () => (state = (state * 1103515245 + 12345) % 2147483648) % 256);
-    const rows: { model: string; export: string; threads: string; format: string; pt: { best: number; median: number }; ort: { best: number; median: number } }[] = [];
+    const rows: { model: string; export: string; threads: string; format: string; pt: { best: number; median: number }; ort: { best: number; median: number }; cpuRatio: number }[] = [];
     const parallel = Math.max(...o.threads);
     for (const model of models) {
       const exports = exportsOf(model);
@@ -242,19 +243,28 @@ export async function compareOnnxWithTorch(o: OnnxVsTorchOptions): Promise<void>
             contenders.push(await contender(label, path, 1, parallel, o, pixels));
           }
           const torchMs: number[] = [];
+          const torchCpu: number[] = [];
           const ortMs = contenders.map((): number[] => []);
+          const ortCpu = contenders.map((): number[] => []);
           for (let r = 0; r < o.reps; r++) {
-            torchMs.push((await server.ask<{ ms: number }>({ run: true })).ms);
+            const t = await server.ask<{ ms: number; cpu_ms: number }>({ run: true });
+            torchMs.push(t.ms);
+            torchCpu.push(t.cpu_ms);
             for (const [i, c] of contenders.entries()) {
               await sleep(PAUSE_MS);
+              const c0 = process.cpuUsage();
               const t0 = performance.now();
               await c.run();
               ortMs[i]!.push(performance.now() - t0);
+              const cpu = process.cpuUsage(c0);
+              ortCpu[i]!.push((cpu.user + cpu.system) / 1000);
             }
             await sleep(PAUSE_MS);
           }
           for (const [i, c] of contenders.entries()) {
-            rows.push({ model, export: c.export, threads: c.threads, format: prepared.format, pt: summary(torchMs, o.batch), ort: summary(ortMs[i]!, c.images) });
+            // CPU time compares compute without the other processes' share of the cores: only meaningful for one thread
+            const cpuRatio = threads === 1 && c.images === o.batch ? summary(ortCpu[i]!, c.images).best / summary(torchCpu, o.batch).best : NaN;
+            rows.push({ model, export: c.export, threads: c.threads, format: prepared.format, pt: summary(torchMs, o.batch), ort: summary(ortMs[i]!, c.images), cpuRatio });
           }
         } finally {
           for (const c of contenders) await c.dispose();
@@ -273,23 +283,23 @@ export async function compareOnnxWithTorch(o: OnnxVsTorchOptions): Promise<void>
       `\nonnxruntime-node vs PyTorch ${header.torch} CPU (${header.blas}), same run, interleaved, batch ${o.batch} × ${o.size}x${o.size}, ` +
         `${o.reps} rounds; images/s best (min-of-${o.reps} time) / median:\n` +
         formatTable(
-          ['model', 'ONNX export', 'threads', 'PyTorch format', 'PyTorch best', 'median', 'onnxruntime best', 'median', 'ratio best', 'ratio median'],
-          rows.map((r) => [r.model, r.export, r.threads, r.format, r.pt.best, r.pt.median, r.ort.best, r.ort.median, r.ort.best / r.pt.best, r.ort.median / r.pt.median]),
+          ['model', 'ONNX export', 'threads', 'PyTorch format', 'PyTorch best', 'median', 'onnxruntime best', 'median', 'ratio best', 'ratio median', 'ratio CPU time'],
+          rows.map((r) => [r.model, r.export, r.threads, r.format, r.pt.best, r.pt.median, r.ort.best, r.ort.median, r.ort.best / r.pt.best, r.ort.median / r.pt.median, Number.isNaN(r.cpuRatio) ? '–' : r.cpuRatio.toFixed(2)]),
         ),
     );
     const f = (n: number): string => n.toFixed(2);
     const md = rows.map(
       (r) =>
         `| ${TITLES[r.model] ?? r.model} | ${r.export} | ${r.threads} | ${f(r.pt.best)} (${f(r.pt.median)}) | ${f(r.ort.best)} (${f(r.ort.median)}) | ` +
-        `**${f(r.ort.best / r.pt.best)}** (${f(r.ort.median / r.pt.median)}) |`,
+        `**${f(r.ort.best / r.pt.best)}** (${f(r.ort.median / r.pt.median)}) | ${Number.isNaN(r.cpuRatio) ? '–' : f(r.cpuRatio)} |`,
     );
     const ort = (await import('onnxruntime-node')) as { env?: { versions?: { common?: string } } };
     console.log(
       `\nMarkdown (docs/backends.md), ${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? '?'} (${cpus().length} cores), ` +
         `load average (1/5/15 min) ${loadBefore} before the ONNX rows, ${loadAfter} after:\n\n` +
         `\`${o.command}\`\n\n` +
-        `| model | ONNX export | threads | PyTorch ${header.torch} images/s, best (median) | onnxruntime-node ${ort.env?.versions?.common ?? ''} images/s, best (median) | ratio, best (median) |\n` +
-        '|---|---|---|---:|---:|---:|\n' +
+        `| model | ONNX export | threads | PyTorch ${header.torch} images/s, best (median) | onnxruntime-node ${ort.env?.versions?.common ?? ''} images/s, best (median) | ratio, best (median) | ratio of CPU time, 1 thread |\n` +
+        '|---|---|---|---:|---:|---:|---:|\n' +
         md.join('\n'),
     );
   } finally {

@@ -25,7 +25,8 @@ serves timing requests, one JSON line each on stdin, one JSON line answered on s
   without this, "1 thread" used both cores in the GEMMs and "2 threads" oversubscribed them); then the stock model in
   eval mode under no_grad, contiguous and channels_last, one warm-up and two timed forward passes each of one random
   [batch, 3, S, S] batch, and keeps the faster memory format. Answers {"format", "ms": {format: best ms}}.
-- {"run": true}: one timed forward pass of the prepared model and format. Answers {"ms"}.
+- {"run": true}: one timed forward pass of the prepared model and format. Answers {"ms", "cpu_ms"} (wall time, and
+  the process CPU time: at one thread, the compute time without the time other processes held the core).
 
 The Node side (bench/suites/onnxVsTorch.ts) alternates these runs with onnxruntime's, so both see the same load.
 """
@@ -267,7 +268,9 @@ def main():
             print(json.dumps({'format': fmt, 'ms': best}), flush=True)
         elif 'run' in req:
             with torch.no_grad():
-                print(json.dumps({'ms': timed(*prepared)}), flush=True)
+                c0 = time.process_time()
+                ms = timed(*prepared)
+                print(json.dumps({'ms': ms, 'cpu_ms': 1000 * (time.process_time() - c0)}), flush=True)
 
 
 def timed(model, x):
