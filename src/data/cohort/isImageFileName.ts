@@ -1,5 +1,10 @@
-/** File extensions (lower case, with the dot) that the cohort loaders treat as images. */
-export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp'];
+import { SUPPORTED_IMAGE_EXTENSIONS } from '../../io/image/imageHeader.js';
+
+/**
+ * File extensions (lower case, with the dot) that the cohort loaders treat as images: those of the formats every
+ * decoder reads (`SUPPORTED_IMAGE_EXTENSIONS`: JPEG, PNG, BMP, TIFF, GIF; not WebP, which the decoders refuse).
+ */
+export const IMAGE_EXTENSIONS: readonly string[] = SUPPORTED_IMAGE_EXTENSIONS;
 
 /**
  * Whether a file name has one of the given image extensions (compared case-insensitively).

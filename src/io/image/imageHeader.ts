@@ -17,6 +17,13 @@ export type ImageFormat = 'jpeg' | 'png' | 'bmp' | 'tiff' | 'gif' | 'webp';
 export const SUPPORTED_IMAGE_FORMATS: readonly ImageFormat[] = ['jpeg', 'png', 'bmp', 'tiff', 'gif'];
 
 /**
+ * The file extensions (lower case, with the dot) of {@link SUPPORTED_IMAGE_FORMATS}: what the cohort loaders list as
+ * images (`IMAGE_EXTENSIONS`), so that a listed file is one every decoder may read. No `.webp`: WebP is refused by
+ * every decoder (the format is still recognised from its bytes, to say so).
+ */
+export const SUPPORTED_IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.gif'];
+
+/**
  * Largest image accepted by default, in pixels (width × height as the header declares it): 50 million, e.g.
  * 7071 × 7071, about 150 MB as RGB. A file declaring more is refused before any pixel memory is allocated (a
  * decompression bomb: a few kB claiming gigapixels). Change it per call with `maxPixels` of `decodeImageBytes`.
