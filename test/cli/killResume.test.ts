@@ -148,6 +148,7 @@ describe('kill -9 and resume, the built CLI', () => {
     const args = (cache: string): string[] => ['--json', 'embed', '--data', 'cohort', '--backbone', 'resnet18', '--input-size', '32', '--cache', cache, '--workers', '0', '--batch', '1'];
     let started = 0;
     await killAt(args('emb'), ['emb'], () => Promise.resolve(started++ > 30), 'embed while loading');
+    expect(await count('emb')).toBe(0);
     for (const k of [1, 10, 25]) await killAt(args('emb'), ['emb'], async () => (await count('emb')) >= k, `embed after ${k}`);
     const done = await count('emb');
     expect(done).toBeGreaterThanOrEqual(25);
