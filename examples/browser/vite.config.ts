@@ -17,5 +17,7 @@ export default defineConfig({
   },
   // The worker imports tfjs lazily (one chunk per backend): ES-module workers allow that code splitting.
   worker: { format: 'es' },
+  // The development server pre-bundles the worker's dependencies too (else it finds them late and reloads the page).
+  optimizeDeps: { entries: ['index.html', 'worker.ts'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
 });
