@@ -21,7 +21,8 @@ let images: DemoImage[] = [];
 let ready = false;
 
 function setImages(next: DemoImage[], how: string): void {
-  images = next.filter((image) => !(image instanceof File) || /\.(png|jpe?g|bmp|webp)$/i.test(image.name));
+  // Image files only (a dropped folder may hold a CSV or .DS_Store): the library's SUPPORTED_IMAGE_EXTENSIONS.
+  images = next.filter((image) => !(image instanceof File) || /\.(jpe?g|png|bmp|tiff?|gif)$/i.test(image.name));
   $('chosen').textContent = `${images.length} images (${how})`;
   $<HTMLButtonElement>('predict').disabled = !ready || images.length === 0;
 }
