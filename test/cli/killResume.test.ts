@@ -235,5 +235,13 @@ describe('kill -9 and resume, the built CLI', () => {
     const reference = await lymphomix(args('model-ref'));
     expect(reference.code, reference.stderr).toBe(0);
     expect(await predict('model-ref')).toBe(predictions);
+
+    // A folder that holds anything but a saved model is never replaced (it would be deleted): refused before the fit.
+    await mkdir(join(work, 'notes'));
+    await writeFile(join(work, 'notes', 'keep.txt'), 'mine');
+    const refused = await lymphomix(args('notes'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--out notes exists and holds other files than a saved model \(keep\.txt\)/);
+    expect(await readFile(join(work, 'notes', 'keep.txt'), 'utf8')).toBe('mine');
   }, 300_000);
 });

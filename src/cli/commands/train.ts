@@ -2,7 +2,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LymphocytosisPipeline } from '../../pipeline/index.js';
-import { parseIntegerOption } from '../cliError.js';
+import { CliError, parseIntegerOption } from '../cliError.js';
 import type { CommandContext } from '../commandContext.js';
 import { loadCohortArg } from '../loadCohortArg.js';
 import { addPipelineOptions, pipelineFromOptions, type PipelineCommandOptions } from '../pipelineOptions.js';
@@ -28,6 +28,30 @@ async function removeLeftovers(out: string): Promise<void> {
   for (const name of names) {
     const match = pattern.exec(name);
     if (match !== null && !isRunning(Number(match[1]))) await rm(join(dirname(out), name), { recursive: true, force: true });
+  }
+}
+
+/** What a saved model folder holds (`LymphocytosisPipeline.save`): only such a folder is ever replaced. */
+const MODEL_FOLDER_ENTRIES = new Set(['lymphomix-pipeline.json', 'model']);
+
+/**
+ * Refuses an `--out` that exists and is not a model folder (a file, or a folder with anything but a saved model in
+ * it): replacing it as a whole would delete what the user keeps there. Called before the fit, so nothing is wasted.
+ */
+export async function checkModelFolderTarget(out: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(out);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    throw new CliError(`--out ${out} cannot be used as the model folder (${code ?? String(error)})`);
+  }
+  const other = names.filter((n) => !MODEL_FOLDER_ENTRIES.has(n));
+  if (other.length > 0) {
+    throw new CliError(
+      `--out ${out} exists and holds other files than a saved model (${other.slice(0, 3).join(', ')}${other.length > 3 ? ', …' : ''}); it would be replaced as a whole: give a new or empty folder, or a model folder`,
+    );
   }
 }
 
@@ -65,10 +89,11 @@ export function registerTrain(program: Command, ctx: CommandContext): void {
   addPipelineOptions(program.command('train'))
     .description('train a configuration on a labelled cohort and save one model folder (manifest + weights), written atomically')
     .requiredOption('--data <dir>', 'labelled cohort folder in the challenge layout')
-    .requiredOption('--out <dir>', 'the model folder to write (replaced as a whole once the new model is complete)')
+    .requiredOption('--out <dir>', 'the model folder to write: new, empty, or a model folder, replaced as a whole once the new model is complete')
     .option('--seed <s>', 'seed of the model', '0')
     .action(async (opts: PipelineCommandOptions & { data: string; out: string; seed: string }) => {
       const seed = parseIntegerOption('--seed', opts.seed, 0);
+      await checkModelFolderTarget(opts.out);
       const pipeline = await pipelineFromOptions(opts);
       const cohort = await loadCohortArg(opts.data);
       const bars = ctx.progressBars();
