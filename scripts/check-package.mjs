@@ -1,5 +1,6 @@
 // Imports the built package through its exports map, as ESM and as CJS, every entry (the root and the subpaths), and
-// checks a few public names of each, that the subpaths share the root's code (one ArgumentError class), and that
+// checks a few public names of each, that the subpaths share the root's code (every name of a subpath is the root's
+// same value, e.g. one ArgumentError class), and that
 // `lymphomix/segmentation` loads no tfjs.
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -23,7 +24,7 @@ const entries = {
   ],
   'lymphomix/segmentation': ['ArgumentError', 'createRgbImage', 'decodeImage', 'thresholdOtsu', 'segmentNucleus', 'extractCellFeatures', 'extractTextureFeatures', 'drawOverlay'],
   'lymphomix/backbones': ['ArgumentError', 'createBackbone', 'embedImages', 'OnnxEmbedder', 'loadOnnxEmbedder', 'initBackend', 'ensureBackend'],
-  'lymphomix/node': ['startWorkerPool', 'openContentCache', 'readRegularFile', 'loadCohort', 'writeSyntheticCohort', 'embedImagesPool', 'loadTfjsNode'],
+  'lymphomix/node': ['extractFeaturesBatch', 'openContentCache', 'readRegularFile', 'loadCohort', 'writeSyntheticCohort', 'embedImagesPool', 'loadTfjsNode'],
   'lymphomix/cli': ['runCli', 'CliError', 'EXIT_CODES'],
 };
 
@@ -66,10 +67,14 @@ for (const kind of ['ESM', 'CJS']) {
     }
   }
   // The entries share one copy of the code (split chunks), so a class or registry is the same from every entry.
-  for (const sub of ['lymphomix/segmentation', 'lymphomix/backbones']) {
+  for (const sub of ['lymphomix/segmentation', 'lymphomix/backbones', 'lymphomix/node']) {
     if (loaded[`${kind} ${sub}`].ArgumentError !== mod.ArgumentError) fail(`${kind} ${sub} has its own copy of ArgumentError (entries do not share chunks)`);
   }
-  if (loaded[`${kind} lymphomix/node`].loadCohort !== mod.loadCohort) fail(`${kind} lymphomix/node has its own copy of loadCohort`);
+  // Each subpath is a part of the root entry: every name it exports is the root's very same value.
+  for (const sub of ['lymphomix/segmentation', 'lymphomix/backbones', 'lymphomix/node']) {
+    const own = Object.keys(loaded[`${kind} ${sub}`]).filter((n) => n !== 'default' && loaded[`${kind} ${sub}`][n] !== mod[n]);
+    if (own.length > 0) fail(`${kind} ${sub} exports ${own.length} name(s) that are not the root's: ${own.slice(0, 8).join(', ')}`);
+  }
 }
 if (failed) process.exit(1);
 console.log('check-package: every entry shares one copy of the library, in ESM and in CJS');

@@ -1,10 +1,11 @@
 /**
- * `lymphomix/node`: the parts of the library that only run in Node: worker-thread pools, the on-disk
- * content-keyed cache, regular-file reads and atomic writes, tfjs model folders on disk, cohort folders (reading
- * the challenge layout, writing a synthetic cohort), the pooled embedder and the native tfjs/WebGPU set-up; and the
- * argument checks with their error class ({@link ArgumentError}).
+ * `lymphomix/node`: the parts of the library for Node: feature extraction on worker-thread pools
+ * ({@link extractFeaturesBatch}; with `workers: 0` it also runs in browsers) and the pooled embedder
+ * ({@link embedImagesPool}), the on-disk content-keyed cache, regular-file reads and atomic writes, tfjs model folders
+ * on disk, cohort folders (reading the challenge layout, writing a synthetic cohort) and the native tfjs/WebGPU
+ * set-up; and the argument checks with their error class ({@link ArgumentError}).
  *
- * A browser bundle has no use for these; the same names are in the root `lymphomix` entry. Importing this entry
+ * A browser bundle has little use for these; the same names are in the root `lymphomix` entry. Importing this entry
  * in Node does not load tfjs's training code, the pipeline or the report.
  *
  * @example
@@ -16,7 +17,8 @@
  * @module node
  */
 export * from '../core/index.js';
-export * from '../io/workers/index.js';
+export * from '../features/batch/index.js';
+export { resolveEmbeddingWorkerUrl } from '../models/backbones/resolveEmbeddingWorkerUrl.js';
 export * from '../io/cache/index.js';
 export { FileReadError, readRegularFile } from '../io/bytes/readRegularFile.js';
 export type { ReadRegularFileOptions } from '../io/bytes/readRegularFile.js';
