@@ -104,7 +104,8 @@ worker.onmessage = (event: MessageEvent<Reply>): void => {
 };
 
 $<HTMLInputElement>('files').onchange = (e) => setImages([...((e.target as HTMLInputElement).files ?? [])], 'chosen files');
-$<HTMLInputElement>('folder').onchange = (e) => setImages([...((e.target as HTMLInputElement).files ?? [])], 'a folder');
+const byPath = (a: File, b: File): number => (a.webkitRelativePath || a.name).localeCompare(b.webkitRelativePath || b.name);
+$<HTMLInputElement>('folder').onchange = (e) => setImages([...((e.target as HTMLInputElement).files ?? [])].sort(byPath), 'a folder');
 $('sample').onclick = () => send({ type: 'sample', seed: Math.floor(Math.random() * 1000) });
 $('predict').onclick = () => {
   const age = Number($<HTMLInputElement>('age').value);
@@ -124,9 +125,11 @@ drop.ondragleave = () => drop.classList.remove('over');
 drop.ondrop = async (e) => {
   e.preventDefault();
   drop.classList.remove('over');
-  const files: File[] = [];
+  // The entries must be taken before the first await (the browser empties the drop's data afterwards).
+  const roots = [...(e.dataTransfer?.items ?? [])].flatMap((item) => item.webkitGetAsEntry() ?? []);
+  const files: { path: string; file: File }[] = [];
   const walk = async (entry: FileSystemEntry): Promise<void> => {
-    if (entry.isFile) files.push(await new Promise<File>((ok, fail) => (entry as FileSystemFileEntry).file(ok, fail)));
+    if (entry.isFile) files.push({ path: entry.fullPath, file: await new Promise<File>((ok, fail) => (entry as FileSystemFileEntry).file(ok, fail)) });
     else {
       const reader = (entry as FileSystemDirectoryEntry).createReader();
       for (let batch: FileSystemEntry[]; (batch = await new Promise((ok, fail) => reader.readEntries(ok, fail))).length > 0; ) {
@@ -134,11 +137,8 @@ drop.ondrop = async (e) => {
       }
     }
   };
-  for (const item of [...(e.dataTransfer?.items ?? [])]) {
-    const entry = item.webkitGetAsEntry();
-    if (entry !== null) await walk(entry);
-  }
-  setImages(files.sort((a, b) => a.name.localeCompare(b.name)), 'dropped');
+  for (const root of roots) await walk(root);
+  setImages(files.sort((a, b) => a.path.localeCompare(b.path)).map((f) => f.file), 'dropped');
 };
 
 if (!(BACKENDS as readonly string[]).includes(backendParam)) status(`unknown backend '${backendParam}' (auto, webgpu, webgl, wasm or cpu)`, true);

@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -107,6 +107,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser demo (examples/browser)', ()
         files.push(join(dir, `${String(i).padStart(6, '0')}.png`));
         await writeFile(files[i]!, await encodePng(cell.image));
       }
+      await writeFile(join(dir, 'notes.txt'), 'not an image');
       patients.push({ files, age: patient.age, lymphCount: patient.lymphCount });
     }
     const pipeline = await LymphocytosisPipeline.load(join(root, 'model'), { workers: 0 });
@@ -152,8 +153,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser demo (examples/browser)', ()
   }
 
   /** Uploads a patient's files, enters its values, predicts, and reads the result. */
-  async function predictInPage(page: Page, patient: TestPatient): Promise<PageResult> {
-    await page.setInputFiles('#files', patient.files);
+  async function predictInPage(page: Page, patient: TestPatient, how: 'files' | 'folder' = 'files'): Promise<PageResult> {
+    if (how === 'files') await page.setInputFiles('#files', patient.files);
+    else await page.setInputFiles('#folder', dirname(patient.files[0]!));
     await page.fill('#age', String(patient.age));
     await page.fill('#count', String(patient.lymphCount));
     await page.evaluate(() => {
@@ -214,6 +216,10 @@ describe.skipIf(!existsSync(CHROMIUM))('the browser demo (examples/browser)', ()
       expect(result.backend).toBe(backend);
       expectClose(result, expected[0]!, TOLERANCE);
       if (backend === 'wasm') {
+        // The same patient as a folder (with a file that is not an image, which the page leaves out).
+        const folder = await predictInPage(page, patients[0]!, 'folder');
+        expect(await page.locator('#chosen').textContent()).toBe(`${patients[0]!.files.length} images (a folder)`);
+        expectClose(folder, expected[0]!, TOLERANCE);
         // The sample button: a synthetic patient rendered in the worker, with its age and count filled in.
         await page.click('#sample');
         await page.waitForSelector('#chosen:has-text("synthetic")');
