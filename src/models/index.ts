@@ -17,3 +17,5 @@ export * from './loadMixtureEnsemble.js';
 export * from './mixtureIoHandler.js';
 export * from './buildPatientBags.js';
 export * from './backbones/index.js';
+export * from './cropCnn.js';
+export * from './nucleusCrop.js';

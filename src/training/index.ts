@@ -11,3 +11,4 @@ export * from './estimator/index.js';
 export * from './cellScores/index.js';
 export * from './cellMixture/index.js';
 export * from './ensembles/index.js';
+export * from './cropCnn/index.js';

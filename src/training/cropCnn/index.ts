@@ -1,0 +1,3 @@
+export { dihedralCrop } from './dihedralCrop.js';
+export { cropCnnEstimator } from './cropCnnEstimator.js';
+export type { CropCnnEstimatorOptions, CropCnnPrediction, CropCnnProgressDetail } from './cropCnnEstimator.js';
