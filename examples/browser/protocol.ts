@@ -9,6 +9,7 @@ export type DemoImage = File | { readonly name: string; readonly width: number; 
 
 /** Page → worker. */
 export type Request =
+  /** `modelUrl`: the model folder's absolute URL (relative URLs would resolve against the worker's script). */
   | { readonly type: 'load'; readonly modelUrl: string; readonly backend: BackendName }
   | { readonly type: 'sample'; readonly seed: number }
   | { readonly type: 'predict'; readonly images: readonly DemoImage[]; readonly age: number; readonly lymphCount: number };

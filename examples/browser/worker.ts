@@ -41,7 +41,7 @@ async function load(modelUrl: string, name: BackendName): Promise<void> {
   });
   backend = selection.backend;
   pipeline?.dispose();
-  pipeline = await LymphocytosisPipeline.load(new URL(modelUrl, self.location.href).href);
+  pipeline = await LymphocytosisPipeline.load(modelUrl);
   post({ type: 'loaded', backend, reason: selection.reason, kind: pipeline.config.model.kind, threshold: pipeline.config.threshold });
 }
 
