@@ -6,7 +6,12 @@
  * Usage: `npx tsx examples/accuracy-study.ts <cohortDir> <cacheDir> [--seeds 0,1] [--model cells|means|metadata]
  *   [--learner logistic|gbdt|mlp|logistic+gbdt] [--c 0.1] [--rounds 100] [--depth 3] [--eta 0.1] [--hidden 16] [--epochs 30]
  *   [--pooling mean] [--texture]
- *   [--no-metadata] [--final refit|innerAverage] [--inner-folds 5] [--stacker-c 1]`
+ *   [--no-metadata] [--final refit|innerAverage] [--inner-folds 5] [--stacker-c 1]
+ *   [--model mixture [--combination sigmoid|softmax|concat] [--experts both|cells|metadata] [--no-multitask]
+ *    [--aggregator mean|max|logSumExp|topKMean|attention|gatedAttention] [--hidden-image 0] [--lr 0.01] [--l2 0.01]
+ *    [--mix-epochs 100] [--validation 0] [--members 1] [--training joint|stagewise]] [--ensemble none|fold|bag] [--ensemble-size 5] [--bag-fraction 0.8]
+ *   [--model cnn [--crop-size 48] [--crop-window 128] [--cnn-epochs 10] [--cells-per-bag 16] [--cnn-lr 0.003]
+ *    [--no-multitask] [--frozen]]`
  *
  * - Per image: decode (sharp), `segmentNucleus`, the 51 handmade features (`cellFeaturesFromSegmentation`) and the
  *   17 texture descriptors of the nucleus (`extractTextureFeatures`), cached in `<cacheDir>` (one file for the
@@ -17,12 +22,31 @@
  *   cross-fitted cell scores are pooled per patient (`--pooling mean|quantiles|meanQuantiles|topk|lse`) and stacked
  *   with age and log(1 + count) (`--no-metadata`: the pooled scores alone). `--model means`: the logistic-regression
  *   baseline on per-patient feature means + metadata; `--model metadata`: age and log(1 + count) only.
+ * - `--model mixture`: the mixture of experts on the per-cell scores (`cellScoresMixtureEstimator`): the same per-cell
+ *   learner, cross-fitted, its out-of-fold cell scores are the image expert's instances (pooled by `--aggregator`),
+ *   the scalar expert sees age and log(1 + count), the gate (`--combination sigmoid` the report's, `softmax` the
+ *   parent paper's, `concat` none) weighs them; `--experts cells|metadata` keeps one expert; `--no-multitask` drops
+ *   the count head; `--hidden-image H` adds the shared linear layer before the heads; trained with AdamW `--lr`,
+ *   coupled `--l2`, `--mix-epochs`, inner validation fraction `--validation`, `--members` models averaged;
+ *   `--training stagewise` fits each expert alone first, freezes it and trains only the gate. The
+ *   cross-fitted per-cell stages are cached in `<cacheDir>/cell-stages` (content-keyed), so the variants fit the
+ *   per-cell model once per training set. Prints the mean gate π per class as well.
+ * - `--model cnn`: the crop CNN (`cropCnnEstimator`) trained from scratch on nucleus-centred crops (`nucleusCrop`:
+ *   a `--crop-window` px window around the nucleus centroid, area-averaged to `--crop-size` px; computed once and
+ *   cached in `<cacheDir>` as uint8), `--cells-per-bag` crops per patient drawn afresh each of `--cnn-epochs` epochs,
+ *   random flips and 90° rotations, Adam `--cnn-lr`; its mean-pooled embedding → image expert, plus a linear term on
+ *   age and log count; MultiTask (count head) unless `--no-multitask`; `--frozen`: the conv blocks keep their random
+ *   weights (the control). "cells-only" is then the image expert alone.
+ * - `--ensemble fold`: `foldEnsembleEstimator` of the model with `--ensemble-size` K folds (K members, each fitted
+ *   without one stratified fold of the training patients, predictions averaged); `--ensemble bag`:
+ *   `baggingEstimator` with `--ensemble-size` members, each on a stratified `--bag-fraction` of the training
+ *   patients drawn without replacement.
  * - Reshuffle s (each value of `--seeds`) is `crossValidate(estimator, bags, { folds: 5, repeats: 1, seed: s })`.
  *   Prints, per reshuffle, balanced accuracy and ROC AUC (means over the 5 folds), the cells-only and
  *   metadata-only experts' balanced accuracy, and the wall time; then mean ± sample sd over the reshuffles.
  * @module
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { loadCohort } from '../src/data/index.js';
@@ -35,6 +59,10 @@ import { logisticRegressionEstimator } from '../src/training/baselines/index.js'
 import { cellScoresEstimator, gbdtInstanceLearner, logisticInstanceLearner, mlpInstanceLearner, type CellPooling } from '../src/training/cellScores/index.js';
 import { crossValidate } from '../src/training/crossValidate/index.js';
 import type { BagPrediction, Estimator } from '../src/training/estimator/index.js';
+import { baggingEstimator, foldEnsembleEstimator } from '../src/training/ensembles/index.js';
+import { cropCnnEstimator } from '../src/training/cropCnn/index.js';
+import { nucleusCrop } from '../src/models/nucleusCrop.js';
+import { cellScoresMixtureEstimator, type CellScoreCache, type CellScoreStageState } from '../src/training/cellMixture/index.js';
 import { balancedAccuracy } from '../src/training/metrics/index.js';
 import { runIfMain } from './runIfMain.js';
 
@@ -43,7 +71,27 @@ export interface AccuracyStudyArgs {
   cohortDir: string;
   cacheDir: string;
   seeds: number[];
-  model: 'cells' | 'means' | 'metadata';
+  model: 'cells' | 'means' | 'metadata' | 'mixture' | 'cnn';
+  combination: 'sigmoid' | 'softmax' | 'concat';
+  experts: 'both' | 'cells' | 'metadata';
+  multitask: boolean;
+  aggregator: 'mean' | 'max' | 'logSumExp' | 'topKMean' | 'attention' | 'gatedAttention';
+  hiddenImage: number;
+  lr: number;
+  l2: number;
+  mixEpochs: number;
+  validation: number;
+  members: number;
+  ensemble: 'none' | 'fold' | 'bag';
+  training: 'joint' | 'stagewise';
+  cropSize: number;
+  cropWindow: number;
+  cnnEpochs: number;
+  cellsPerBag: number;
+  cnnLr: number;
+  frozen: boolean;
+  ensembleSize: number;
+  bagFraction: number;
   learner: 'logistic' | 'gbdt' | 'mlp' | 'logistic+gbdt';
   hidden: number;
   epochs: number;
@@ -73,6 +121,26 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
   const out: Omit<AccuracyStudyArgs, 'cohortDir' | 'cacheDir'> = {
     seeds: [0, 1],
     model: 'cells',
+    combination: 'sigmoid',
+    experts: 'both',
+    multitask: true,
+    aggregator: 'mean',
+    hiddenImage: 0,
+    lr: 0.01,
+    l2: 0.01,
+    mixEpochs: 100,
+    validation: 0,
+    members: 1,
+    ensemble: 'none',
+    training: 'joint',
+    cropSize: 48,
+    cropWindow: 128,
+    cnnEpochs: 10,
+    cellsPerBag: 16,
+    cnnLr: 0.003,
+    frozen: false,
+    ensembleSize: 5,
+    bagFraction: 0.8,
     learner: 'logistic',
     c: 0.1,
     rounds: 100,
@@ -88,16 +156,29 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
     stackerC: 1,
   };
   const choices: Record<string, readonly string[]> = {
-    model: ['cells', 'means', 'metadata'],
+    model: ['cells', 'means', 'metadata', 'mixture', 'cnn'],
+    combination: ['sigmoid', 'softmax', 'concat'],
+    experts: ['both', 'cells', 'metadata'],
+    aggregator: ['mean', 'max', 'logSumExp', 'topKMean', 'attention', 'gatedAttention'],
     learner: ['logistic', 'gbdt', 'mlp', 'logistic+gbdt'],
     pooling: ['mean', 'quantiles', 'meanQuantiles', 'topk', 'lse'],
     final: ['refit', 'innerAverage'],
+    ensemble: ['none', 'fold', 'bag'],
+    training: ['joint', 'stagewise'],
   };
-  const numbers: Record<string, keyof typeof out> = { c: 'c', rounds: 'rounds', depth: 'depth', eta: 'eta', hidden: 'hidden', epochs: 'epochs', 'inner-folds': 'innerFolds', 'stacker-c': 'stackerC' };
+  const numbers: Record<string, keyof typeof out> = { c: 'c', rounds: 'rounds', depth: 'depth', eta: 'eta', hidden: 'hidden', epochs: 'epochs', 'inner-folds': 'innerFolds', 'stacker-c': 'stackerC', lr: 'lr', 'mix-epochs': 'mixEpochs', members: 'members', 'ensemble-size': 'ensembleSize', 'bag-fraction': 'bagFraction', 'crop-size': 'cropSize', 'crop-window': 'cropWindow', 'cnn-epochs': 'cnnEpochs', 'cells-per-bag': 'cellsPerBag', 'cnn-lr': 'cnnLr' };
+  const zeroOk: Record<string, keyof typeof out> = { l2: 'l2', validation: 'validation', 'hidden-image': 'hiddenImage' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--texture') out.texture = true;
     else if (a === '--no-metadata') out.metadata = false;
+    else if (a === '--no-multitask') out.multitask = false;
+    else if (a === '--frozen') out.frozen = true;
+    else if (a.startsWith('--') && a.slice(2) in zeroOk) {
+      const v = Number(argv[++i]);
+      if (!(v >= 0) || !Number.isFinite(v)) return `bad ${a} ${argv[i]}: a number ≥ 0`;
+      (out as unknown as Record<string, number>)[zeroOk[a.slice(2)]!] = v;
+    }
     else if (a === '--seeds') {
       const seeds = (argv[++i] ?? '').split(',').map(Number);
       if (seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0)) return `bad --seeds ${argv[i]}`;
@@ -176,6 +257,52 @@ export async function loadCellBags(cohortDir: string, cacheDir: string): Promise
 }
 
 /**
+ * Each patient's nucleus-centred crops (`nucleusCrop`, window and size as given) as the bags' `images` [n, S·S·3]
+ * (values in [0, 1]), for the images with a nucleus, in the order of {@link loadCellBags}; computed once (decode with
+ * sharp, `segmentNucleus`, crop) and cached in `cacheDir` as uint8.
+ * @param cohortDir - challenge-layout folder
+ * @param cacheDir - cache folder (created)
+ * @param bags - the bags of {@link loadCellBags} (their ids, labels and metadata are kept)
+ * @param size - crop side S in pixels
+ * @param window - window side in source pixels
+ * @returns new bags with `images` and without `handmade`
+ */
+export async function loadCropBags(cohortDir: string, cacheDir: string, bags: readonly PatientBag[], size: number, window: number): Promise<PatientBag[]> {
+  const { patients } = await loadCohort(cohortDir);
+  const images = patients.flatMap((p) => p.images.map(String));
+  const dim = size * size * 3;
+  const file = join(cacheDir, `accuracy-study-crops-v${CACHE_VERSION}-s${size}-w${window}.u8`);
+  const index = JSON.parse(readFileSync(join(cacheDir, `accuracy-study-cells-v${CACHE_VERSION}.json`), 'utf8')) as { images: string[]; ok: boolean[] };
+  if (index.images.length !== images.length || !index.images.every((x, i) => x === images[i])) throw new Error('accuracy-study: the feature cache is for another image list');
+  let bytes: Uint8Array;
+  if (existsSync(file)) bytes = new Uint8Array(readFileSync(file));
+  else {
+    const t0 = Date.now();
+    const usable = index.ok.filter(Boolean).length;
+    bytes = new Uint8Array(usable * dim);
+    let row = 0;
+    for (const [i, source] of images.entries()) {
+      if (!index.ok[i]) continue;
+      const image = await decodeImage(source, { decoder: 'sharp' });
+      const crop = nucleusCrop(image, segmentNucleus(image).nucleus, { size, window });
+      for (let k = 0; k < dim; k++) bytes[row * dim + k] = Math.round(crop[k]! * 255);
+      row++;
+      if ((i + 1) % 1000 === 0) process.stderr.write(`crops ${i + 1}/${images.length} ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    }
+    writeFileSync(`${file}.tmp`, bytes);
+    renameSync(`${file}.tmp`, file);
+  }
+  let row = 0;
+  return bags.map((b) => {
+    const n = b.handmade!.rows;
+    const data = new Float32Array(n * dim);
+    for (let k = 0; k < n * dim; k++) data[k] = bytes[row * dim + k]! / 255;
+    row += n;
+    return { id: b.id, label: b.label, age: b.age, lymphCount: b.lymphCount, images: { data, rows: n, cols: dim } };
+  });
+}
+
+/**
  * Keeps the first `cols` columns of each bag's `handmade` matrix.
  * @param bags - bags with at least `cols` columns
  * @param cols - columns to keep
@@ -196,7 +323,14 @@ export function keepColumns(bags: readonly PatientBag[], cols: number): PatientB
  * @param args - parsed arguments
  * @returns the estimator
  */
-export function estimatorOf(args: AccuracyStudyArgs): Estimator<BagPrediction> {
+export function estimatorOf(args: AccuracyStudyArgs, cache?: CellScoreCache): Estimator<BagPrediction> {
+  const single = singleEstimatorOf(args, cache);
+  if (args.ensemble === 'fold') return foldEnsembleEstimator(single, { folds: args.ensembleSize });
+  if (args.ensemble === 'bag') return baggingEstimator(single, { members: args.ensembleSize, fraction: args.bagFraction });
+  return single;
+}
+
+function singleEstimatorOf(args: AccuracyStudyArgs, cache?: CellScoreCache): Estimator<BagPrediction> {
   if (args.model === 'metadata') return logisticRegressionEstimator({ inputs: ['metadata'] });
   if (args.model === 'means') return logisticRegressionEstimator({ inputs: ['handmade', 'metadata'] });
   const gbdt = gbdtInstanceLearner({ rounds: args.rounds, maxDepth: args.depth, learningRate: args.eta });
@@ -208,6 +342,31 @@ export function estimatorOf(args: AccuracyStudyArgs): Estimator<BagPrediction> {
       : args.learner === 'gbdt'
         ? gbdt
         : mlpInstanceLearner({ hidden: args.hidden, epochs: args.epochs });
+  if (args.model === 'cnn') {
+    return cropCnnEstimator({
+      model: { size: args.cropSize, multitask: args.multitask, frozenBackbone: args.frozen },
+      epochs: args.cnnEpochs,
+      cellsPerBag: args.cellsPerBag,
+      learningRate: args.cnnLr,
+    });
+  }
+  if (args.model === 'mixture') {
+    return cellScoresMixtureEstimator({
+      learner,
+      finalModel: args.final,
+      innerFolds: args.innerFolds,
+      mixture: {
+        experts: args.experts === 'both' ? ['image', 'scalar'] : args.experts === 'cells' ? ['image'] : ['scalar'],
+        combination: args.combination,
+        multitask: args.multitask,
+        imageAggregator: args.aggregator,
+        imageHiddenUnits: args.hiddenImage,
+      },
+      training: args.training,
+      fit: { learningRate: args.lr, l2: args.l2, epochs: args.mixEpochs, validationFraction: args.validation, modelsPerFold: args.members },
+      ...(cache === undefined ? {} : { cache }),
+    });
+  }
   return cellScoresEstimator({
     learner,
     pooling: args.pooling,
@@ -216,6 +375,23 @@ export function estimatorOf(args: AccuracyStudyArgs): Estimator<BagPrediction> {
     innerFolds: args.innerFolds,
     stackerC: args.stackerC,
   });
+}
+
+/**
+ * A content-keyed store of fitted per-cell stages in a folder (one JSON file per key, written then renamed).
+ * @param dir - the folder (created)
+ * @returns the cache
+ */
+export function folderStageCache(dir: string): CellScoreCache {
+  mkdirSync(dir, { recursive: true });
+  return {
+    get: (key) => (existsSync(join(dir, `${key}.json`)) ? (JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as CellScoreStageState) : undefined),
+    set: (key, value) => {
+      const tmp = join(dir, `${key}.${process.pid}.tmp`);
+      writeFileSync(tmp, JSON.stringify(value));
+      renameSync(tmp, join(dir, `${key}.json`));
+    },
+  };
 }
 
 const meanSd = (xs: readonly number[]): string => {
@@ -231,15 +407,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const { bags: all, unusable } = await loadCellBags(args.cohortDir, args.cacheDir);
-  const bags = keepColumns(all, args.texture ? HANDMADE + TEXTURE : HANDMADE);
-  const estimator = estimatorOf(args);
-  const cellsTotal = bags.reduce((s, b) => s + b.handmade!.rows, 0);
+  const bags = args.model === 'cnn' ? await loadCropBags(args.cohortDir, args.cacheDir, all, args.cropSize, args.cropWindow) : keepColumns(all, args.texture ? HANDMADE + TEXTURE : HANDMADE);
+  const estimator = estimatorOf(args, args.model === 'mixture' ? folderStageCache(join(args.cacheDir, 'cell-stages')) : undefined);
+  const cellsTotal = bags.reduce((s, b) => s + (b.handmade ?? b.images)!.rows, 0);
   console.log(`${bags.length} patients (${bags.filter((b) => b.label === 1).length} malignant), ${cellsTotal} cells, ${unusable} images without a nucleus`);
-  console.log(`${estimator.name}, ${bags[0]!.handmade!.cols} features per cell; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
+  console.log(`${estimator.name}, ${(bags[0]!.handmade ?? bags[0]!.images)!.cols} values per cell; ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
   const ba: number[] = [];
   const auc: number[] = [];
   const cellsBa: number[] = [];
   const seconds: number[] = [];
+  const gateByClass: [number[], number[]] = [[], []];
   for (const seed of args.seeds) {
     const t0 = performance.now();
     const cv = await crossValidate(estimator, bags, { folds: 5, repeats: 1, seed });
@@ -248,19 +425,33 @@ async function main(argv: readonly string[]): Promise<number> {
     const experts = oof.experts;
     const foldBa = (p: Float32Array | null | undefined): number =>
       p ? cv.folds.reduce((sum, f) => sum + balancedAccuracy(f.test.map((i) => bags[i]!.label!), f.test.map((i) => p[i]!)), 0) / cv.folds.length : NaN;
-    const cb = foldBa(experts?.['cells']);
+    const cb = foldBa(experts?.['cells'] ?? experts?.['image']);
+    const gate = oof.gate;
+    let gateText = '';
+    if (gate) {
+      const byClass = [0, 1].map((y) => {
+        const g = bags.map((b, i) => (b.label === y ? gate[i]! : NaN)).filter((x) => !Number.isNaN(x));
+        return g.reduce((a, x) => a + x, 0) / g.length;
+      });
+      const all = Array.from(gate);
+      const sd = Math.sqrt(all.reduce((a, x) => a + (x - all.reduce((m, v) => m + v, 0) / all.length) ** 2, 0) / (all.length - 1));
+      gateByClass[0].push(byClass[0]!);
+      gateByClass[1].push(byClass[1]!);
+      gateText = `, π reactive ${byClass[0]!.toFixed(3)} malignant ${byClass[1]!.toFixed(3)} (sd over patients ${sd.toFixed(3)})`;
+    }
     ba.push(cv.mean.balancedAccuracy);
     auc.push(cv.mean.auc);
     cellsBa.push(cb);
     seconds.push(s);
     console.log(
       `reshuffle ${seed}: balanced accuracy ${cv.mean.balancedAccuracy.toFixed(3)}, AUC ${cv.mean.auc.toFixed(3)}, ` +
-        `cells-only ${cb.toFixed(3)}, metadata-only ${foldBa(experts?.['metadata']).toFixed(3)}, ${s.toFixed(1)} s`,
+        `cells-only ${cb.toFixed(3)}, metadata-only ${foldBa(experts?.['metadata']).toFixed(3)}, ${s.toFixed(1)} s${gateText}`,
     );
   }
   console.log(
     `seeds ${args.seeds.join(',')}: balanced accuracy ${meanSd(ba)}, AUC ${meanSd(auc)}, cells-only ${meanSd(cellsBa)}, ` +
-      `wall ${meanSd(seconds)} s per 5-fold run`,
+      `wall ${meanSd(seconds)} s per 5-fold run` +
+      (gateByClass[0].length > 0 ? `, mean π reactive ${meanSd(gateByClass[0])}, malignant ${meanSd(gateByClass[1])}` : ''),
   );
   return 0;
 }
