@@ -4,11 +4,11 @@
  * overlays, and predicts the patient with the same `LymphocytosisPipeline` the CLI saved.
  */
 import {
+  createRgbImage,
   decodeImage,
   drawOverlay,
   initBackend,
   LymphocytosisPipeline,
-  createRgbImage,
   segmentNucleus,
   synthesizeCohort,
   type BackendName,
@@ -51,7 +51,7 @@ function sample(seed: number): void {
   const patient = patients[seed % 2]!;
   const images = [...patient.images()].map((cell, i) => {
     const [height, width] = cell.image.shape as [number, number, number];
-    return { name: `${patient.id}-${String(i).padStart(2, '0')}.png`, width, height, rgb: cell.image.data };
+    return { name: `synthetic ${patient.id} cell ${i + 1}`, width, height, rgb: cell.image.data };
   });
   post({ type: 'sample', images, age: patient.age, lymphCount: patient.lymphCount, label: patient.label }, images.map((image) => image.rgb.buffer));
 }
