@@ -1,7 +1,8 @@
 // What a new user meets: packs the built package, installs the tarball in a scratch project in a temp folder, runs
-// the guide's walkthrough (docs/guide.md: the lymphomix commands as written, synthetic cohort to a prediction),
-// type-checks the README's "30-second example" and the guide's snippets under a strict tsconfig (strict,
-// exactOptionalPropertyTypes, noUncheckedIndexedAccess; no casts needed), and compiles and runs them on that cohort.
+// a Vite production build of a browser page that imports `lymphomix` and `lymphomix/segmentation`, runs the guide's
+// walkthrough (docs/guide.md: the lymphomix commands as written, synthetic cohort to a prediction), type-checks the
+// README's "30-second example" and the guide's snippets under a strict tsconfig (strict, exactOptionalPropertyTypes,
+// noUncheckedIndexedAccess; no casts needed), and compiles and runs them on that cohort.
 //
 // Usage: npm run build && node scripts/check-scratch-project.mjs [--keep]
 // Offline: the tarball is installed with `npm install --offline` (dependencies from the npm cache); when the cache
@@ -68,10 +69,19 @@ if (!existsSync(join(root, 'dist', 'index.js')) || !existsSync(join(root, 'dist'
 const tmp = await mkdtemp(join(tmpdir(), 'lymphomix-scratch-'));
 try {
   // 1. The tarball, as `npm publish` would upload it.
-  const packed = run('npm', ['pack', '--silent', '--pack-destination', tmp], root).output.trim().split('\n').pop();
+  // prepack builds dist/ and the API reference (typedoc): minutes on a loaded machine.
+  // (Its output mixes in prepack's, so the tarball is found in the destination folder.)
+  const packOutput = run('npm', ['pack', '--silent', '--pack-destination', tmp], root, { timeout: 600_000 }).output;
+  const packed = (await readdir(tmp)).find((f) => f.endsWith('.tgz'));
+  if (packed === undefined) fail(`npm pack wrote no tarball in ${tmp}:\n${packOutput.slice(-4000)}`);
   const tarball = join(tmp, packed);
-  if (!existsSync(tarball)) fail(`npm pack did not write ${tarball}`);
-  log(`packed ${packed}`);
+  // The package carries the HTML API reference of every entry point with its docs.
+  const listing = new Set(run('tar', ['-tzf', tarball], tmp).output.split('\n'));
+  const pages = ['index.html', 'modules/lymphomix.html', 'modules/segmentation.html', 'modules/backbones.html', 'modules/node.html', 'modules/cli.html'];
+  const missingPages = pages.filter((p) => !listing.has(`package/docs/api/${p}`));
+  if (missingPages.length > 0) fail(`the tarball lacks the API reference page(s) docs/api/${missingPages.join(', docs/api/')}`);
+  if ([...listing].some((f) => /^package\/(test|\.\.\/shared)\//.test(f))) fail('the tarball carries test/ or ../shared files');
+  log(`packed ${packed} (${listing.size - 1} files, the API reference in docs/api/ included)`);
 
   // 2. A scratch ESM project that installs it.
   const project = join(tmp, 'project');
@@ -103,6 +113,36 @@ try {
     await symlink(join(root, 'node_modules', name), target, 'dir');
   }
   log(`installed with ${how}`);
+
+  // 2b. A browser app of the user's: a Vite production build of a page that imports the root and a subpath (Vite is
+  // the user's tool, linked from this repository's devDependencies). Fails on any error of the build (resolution of
+  // the exports map, a Node-only import the browser build cannot stub, syntax).
+  const vite = join(project, 'node_modules', 'vite');
+  if (!existsSync(vite)) await symlink(join(root, 'node_modules', 'vite'), vite, 'dir');
+  const web = join(project, 'web');
+  await mkdir(web);
+  await writeFile(
+    join(web, 'index.html'),
+    '<!doctype html>\n<html><head><meta charset="utf-8"><title>lymphomix in a Vite build</title></head>\n' +
+      '<body><pre id="out"></pre><script type="module" src="./main.js"></script></body></html>\n',
+  );
+  await writeFile(
+    join(web, 'main.js'),
+    `import { createRgbImage, segmentNucleus, extractCellFeatures } from 'lymphomix/segmentation';
+import { LymphocytosisPipeline, initBackend } from 'lymphomix';
+const image = createRgbImage(32, 32);
+const out = document.getElementById('out');
+out.textContent = [segmentNucleus(image).status, extractCellFeatures(image).status, typeof LymphocytosisPipeline].join(' ');
+initBackend('cpu').then(({ backend }) => { out.textContent += ' ' + backend; });
+`,
+  );
+  const viteBuild = run(process.execPath, [join(vite, 'bin', 'vite.js'), 'build', '--logLevel', 'warn', '--outDir', join(project, 'web-dist'), web], project, {
+    allowFailure: true,
+    timeout: 300_000,
+  });
+  if (!viteBuild.ok) fail(`vite build of a page importing lymphomix and lymphomix/segmentation fails:\n${viteBuild.output.slice(-6000)}`);
+  const assets = (await readdir(join(project, 'web-dist', 'assets'))).filter((f) => f.endsWith('.js'));
+  log(`vite build of a page importing lymphomix and lymphomix/segmentation: ${assets.length} JS file(s)`);
 
   // 3. The README's examples as the user's files, plus what "typed for users" means, under a strict tsconfig.
   const readme = await readFile(join(root, 'README.md'), 'utf8');
