@@ -53,6 +53,27 @@ describe('loadOnnxEmbedder: agreement with PyTorch (test/fixtures/onnx)', () => 
   });
 });
 
+describe('loadOnnxEmbedder: session settings', () => {
+  it('spinning: false reaches onnxruntime-node as session.intra_op.allow_spinning = 0, same embeddings, same cache key', async () => {
+    const ort = (await import('onnxruntime-node')) as unknown as { InferenceSession: { create: (...a: unknown[]) => Promise<unknown> } };
+    const create = vi.spyOn(ort.InferenceSession, 'create');
+    const f = onnxFixture('resnet_small');
+    const quiet = await loadOnnxEmbedder(f.path, { mean: f.mean, std: f.std, runtime: 'node', threads: 2, spinning: false });
+    const spinning = await loadOnnxEmbedder(f.path, { mean: f.mean, std: f.std, runtime: 'node', threads: 2 });
+    try {
+      expect(create).toHaveBeenCalledTimes(2);
+      expect(create.mock.calls[0]![1]).toMatchObject({ intraOpNumThreads: 2, extra: { session: { intra_op: { allow_spinning: '0' } } } });
+      expect(create.mock.calls[1]![1]).not.toHaveProperty('extra');
+      const z = await quiet.embedPixels(Float32Array.from(f.input), f.n);
+      expect(maxAbsDiff(z, f.output)).toBeLessThan(1e-4);
+      expect(await backboneFingerprint(quiet)).toBe(await backboneFingerprint(spinning));
+    } finally {
+      await quiet.dispose();
+      await spinning.dispose();
+    }
+  });
+});
+
 describe('OnnxEmbedder: identity, outputs, errors', () => {
   it('has a content id from the model bytes and the preprocessing, not from runtime or threads', async () => {
     const f = onnxFixture('tiny_cnn');
@@ -111,6 +132,8 @@ describe('OnnxEmbedder: identity, outputs, errors', () => {
     expect(() => checkOnnxEmbedderOptions({ std: [1, 0, 1] }, 'f')).toThrow('f: options.std must be 3 finite positive numbers');
     expect(() => checkOnnxEmbedderOptions({ size: 3 } as never, 'f')).toThrow('f: options.size must be absent');
     expect(() => checkOnnxEmbedderOptions({ executionProviders: [] }, 'f')).toThrow('options.executionProviders');
+    expect(() => checkOnnxEmbedderOptions({ spinning: 'no' as never }, 'f')).toThrow('f: options.spinning');
+    expect(checkOnnxEmbedderOptions({}, 'f').spinning).toBe(true);
   });
 
   it('embed (sync tfjs) says to use the async path; a disposed embedder says it was disposed', async () => {

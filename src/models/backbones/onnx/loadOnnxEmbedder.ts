@@ -62,6 +62,7 @@ export async function loadOnnxEmbedder(
     session = await loaded.ort.InferenceSession.create(bytes, {
       executionProviders,
       ...(!web && o.threads !== undefined ? { intraOpNumThreads: o.threads, interOpNumThreads: 1 } : {}),
+      ...(!web && !o.spinning ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
       graphOptimizationLevel: 'all',
     });
   } catch (e) {

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInteger, checkOneOf, checkOptions, checkString } from '../../../core/index.js';
+import { ArgumentError, checkBoolean, checkInteger, checkOneOf, checkOptions, checkString } from '../../../core/index.js';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../backbone.js';
 import { checkChannelTriple } from '../checkChannelTriple.js';
 import type { ImageEmbedder } from '../imageEmbedder.js';
@@ -45,6 +45,14 @@ export interface OnnxEmbedderOptions {
   executionProviders?: string[];
   /** Intra-op threads (onnxruntime-node) or wasm threads (onnxruntime-web). Defaults to onnxruntime's (all cores); 1 in `embedImagesPool`'s threads. */
   threads?: number;
+  /**
+   * Whether onnxruntime-node's intra-op threads spin while they wait for work (its session setting
+   * `session.intra_op.allow_spinning`). Spinning saves a little latency on cores nobody else needs; on a machine
+   * shared with other work, `false` leaves the cores to it between operators (and can be faster there: see
+   * docs/backends.md). Matters only with more than one thread; ignored by onnxruntime-web. Defaults to `true`
+   * (onnxruntime's default).
+   */
+  spinning?: boolean;
 }
 
 /** {@link OnnxEmbedderOptions} checked; the model-dependent ones stay undefined until the model is read. */
@@ -60,12 +68,14 @@ export interface CheckedOnnxEmbedderOptions {
   runtime: OnnxRuntimeChoice;
   executionProviders: string[] | undefined;
   threads: number | undefined;
+  spinning: boolean;
 }
 
 const LAYOUTS = ['NCHW', 'NHWC'] as const;
 const POOLINGS = ['mean', 'max', 'cls'] as const;
 const KNOWN = new Set([
   'inputSize', 'mean', 'std', 'layout', 'inputName', 'outputName', 'pooling', 'outputLayout', 'runtime', 'executionProviders', 'threads',
+  'spinning',
 ]);
 
 /**
@@ -98,6 +108,7 @@ export function checkOnnxEmbedderOptions(options: OnnxEmbedderOptions | undefine
     runtime: o.runtime === undefined ? 'auto' : checkOneOf(fn, `${prefix}.runtime`, o.runtime, ['auto', 'node', 'web'] as const),
     executionProviders: eps === undefined ? undefined : [...eps],
     threads: o.threads === undefined ? undefined : checkInteger(fn, `${prefix}.threads`, o.threads, { min: 1 }),
+    spinning: o.spinning === undefined ? true : checkBoolean(fn, `${prefix}.spinning`, o.spinning),
   };
 }
 
@@ -200,7 +211,7 @@ export class OnnxEmbedder implements ImageEmbedder {
   }
 
   /**
-   * The model file's bytes and the preprocessing and output settings (not the runtime, providers or threads).
+   * The model file's bytes and the preprocessing and output settings (not the runtime, providers, threads or spinning).
    *
    * @returns byte chunks
    */
