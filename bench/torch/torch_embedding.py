@@ -28,7 +28,9 @@ serves timing requests, one JSON line each on stdin, one JSON line answered on s
 - {"run": true}: one timed forward pass of the prepared model and format. Answers {"ms", "cpu_ms"} (wall time, and
   the process CPU time: at one thread, the compute time without the time other processes held the core).
 
-The Node side (bench/suites/onnxVsTorch.ts) alternates these runs with onnxruntime's, so both see the same load.
+The Node side (bench/suites/onnxVsTorch.ts) alternates these runs with onnxruntime's, so both see the same load. It
+also starts a second server with --no-export (same seeded models, nothing written) under OMP_WAIT_POLICY=PASSIVE and
+keeps, per model and thread count above 1, whichever of the two is faster.
 """
 import argparse
 import ctypes
@@ -218,6 +220,7 @@ def main():
     p.add_argument('--models', default='resnet18,convnext_tiny')
     p.add_argument('--batch', type=int, default=8)
     p.add_argument('--size', type=int, default=224)
+    p.add_argument('--no-export', action='store_true', help='build and serve the models only (a second server)')
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     OPENBLAS = find_openblas()
@@ -228,6 +231,9 @@ def main():
         model = MODELS[name]().eval()
         if isinstance(model, ConvNextTiny):
             randomise_layer_scale(model)
+        models[name] = model
+        if a.no_export:
+            continue
         with torch.no_grad():
             ref = model(x_check)
             exports = {name: model}
@@ -244,7 +250,6 @@ def main():
                 f.write(ref.numpy().astype('<f4').tobytes())
             checks[name] = check
             dims[name] = ref.shape[1]
-        models[name] = model
     blas = 'OpenBLAS, its threads set with torch\'s' if OPENBLAS is not None else 'no OpenBLAS loaded'
     print(json.dumps({'torch': torch.__version__, 'blas': blas, 'onnx': onnx, 'check': checks, 'D': dims}), flush=True)
 
