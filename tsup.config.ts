@@ -1,13 +1,17 @@
 import { defineConfig } from 'tsup';
 
-// One build for every entry, split into shared chunks (dist/chunk-*.js, dist/chunk-*.cjs): each entry imports the
-// chunks it needs, so the entries share one copy of the library at run time (one estimator registry, one ArgumentError
-// class for `lymphomix`, `lymphomix/cli` and the subpaths) and a bundler only pulls in the chunks an entry reaches
-// (`lymphomix/segmentation` reaches no tfjs). The chunks sit in dist/ itself, beside index.js, so that a worker
-// module resolved relative to the calling code (`./features/batch/featureWorker.js`) is found from a chunk as from
-// index.js. CommonJS splitting is tsup's (esbuild splits ESM only, and tsup converts the split ESM to CommonJS, which
-// leaves `import.meta` as it is: a syntax error in CommonJS). So in the CommonJS build `import.meta.url` is
-// `undefined`, as esbuild makes it in an unsplit CommonJS build, and the code falls back to `__filename` there.
+// The ESM build (what `import`, bundlers and the `lymphomix` command use) is split into shared chunks
+// (dist/chunk-*.js): each entry imports the chunks it needs, so the entries share one copy of the library at run time
+// (one estimator registry, one ArgumentError class for `lymphomix`, `lymphomix/cli` and the subpaths) and a bundler
+// only pulls in the chunks an entry reaches (`lymphomix/segmentation` reaches no tfjs). The chunks sit in dist/
+// itself, beside index.js, so that a worker module resolved relative to the calling code
+// (`./features/batch/featureWorker.js`) is found from a chunk as from index.js.
+// The CommonJS build stays one self-contained file per entry (tsup's default): tsup splits CommonJS by converting
+// split ESM with an interop helper that loses non-enumerable exports (piscina's `Piscina`: 'Piscina is not a
+// constructor'), where esbuild's own CommonJS output imports them right. So under `require`, each entry has its own
+// copy of the library (a kind registered through `require('lymphomix')` is not seen by `require('lymphomix/cli')`).
+// `import.meta.url` is `undefined` in CommonJS (as esbuild makes it, without its warning): the code falls back to
+// `__filename` there.
 export default defineConfig({
   // Output paths mirror src/ (src/entries/segmentation.ts → dist/entries/segmentation.js, …).
   entry: [
@@ -26,7 +30,6 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'neutral',
-  splitting: true,
   esbuildOptions(options, { format }) {
     if (format === 'cjs') options.define = { ...options.define, 'import.meta.url': 'undefined' };
   },

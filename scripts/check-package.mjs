@@ -1,6 +1,6 @@
 // Imports the built package through its exports map, as ESM and as CJS, every entry (the root and the subpaths), and
-// checks a few public names of each, that the subpaths share the root's code (every name of a subpath is the root's
-// same value, e.g. one ArgumentError class), and that
+// checks a few public names of each, that each subpath is a part of the root (in ESM the same values: one copy of the
+// library, e.g. one ArgumentError class), and that
 // `lymphomix/segmentation` loads no tfjs.
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -66,15 +66,28 @@ for (const kind of ['ESM', 'CJS']) {
       fail(`${kind} createRgbImage(0, 1) threw ${e?.constructor?.name}, not the build's ArgumentError (a TypeError)`);
     }
   }
-  // The entries share one copy of the code (split chunks), so a class or registry is the same from every entry.
+  // Each subpath is a part of the root entry. In ESM the entries share one copy of the code (split chunks), so every
+  // name of a subpath is the root's very same value (one ArgumentError class, one registry); in CJS each entry is a
+  // self-contained file (see tsup.config.ts), so the names are the root's names.
   for (const sub of ['lymphomix/segmentation', 'lymphomix/backbones', 'lymphomix/node']) {
-    if (loaded[`${kind} ${sub}`].ArgumentError !== mod.ArgumentError) fail(`${kind} ${sub} has its own copy of ArgumentError (entries do not share chunks)`);
+    const subMod = loaded[`${kind} ${sub}`];
+    const names = Object.keys(subMod).filter((n) => n !== 'default' && n !== '__esModule');
+    const notRoot = names.filter((n) => (kind === 'ESM' ? subMod[n] !== mod[n] : !(n in mod)));
+    if (notRoot.length > 0) fail(`${kind} ${sub} exports ${notRoot.length} name(s) that are not the root's: ${notRoot.slice(0, 8).join(', ')}`);
   }
-  // Each subpath is a part of the root entry: every name it exports is the root's very same value.
-  for (const sub of ['lymphomix/segmentation', 'lymphomix/backbones', 'lymphomix/node']) {
-    const own = Object.keys(loaded[`${kind} ${sub}`]).filter((n) => n !== 'default' && loaded[`${kind} ${sub}`][n] !== mod[n]);
-    if (own.length > 0) fail(`${kind} ${sub} exports ${own.length} name(s) that are not the root's: ${own.slice(0, 8).join(', ')}`);
+}
+// The worker pool from each build: a thread imports the worker module that the build locates beside its own code
+// (in ESM from a shared chunk, in CJS from the entry's file), through piscina imported as that format does.
+for (const kind of ['ESM', 'CJS']) {
+  const mod = loaded[`${kind} lymphomix`];
+  const png = await mod.encodePng(mod.createRgbImage(16, 16));
+  try {
+    const { results } = await loaded[`${kind} lymphomix/node`].extractFeaturesBatch([png, png], { workers: 2 });
+    if (results.length !== 2) fail(`${kind} extractFeaturesBatch with 2 workers returned ${results.length} results for 2 images`);
+    else console.log(`check-package: ${kind} extractFeaturesBatch runs on a pool of 2 worker threads`);
+  } catch (e) {
+    fail(`${kind} extractFeaturesBatch with 2 workers fails: ${e?.message ?? e}`);
   }
 }
 if (failed) process.exit(1);
-console.log('check-package: every entry shares one copy of the library, in ESM and in CJS');
+console.log('check-package: every subpath is a part of the root (in ESM the same objects: one copy of the library)');
