@@ -29,6 +29,10 @@ export const SUITES: Readonly<Record<string, BenchSuiteEntry>> = {
     description: 'ms/cell of the nucleus texture descriptors (area, GLCM, uniform LBP) on real cells, with a breakdown',
     load: async () => (await import('./texture.js')).textureSuite,
   },
+  'crop-cnn': {
+    description: 'images/s of a training step (forward + backward + Adam) and of the forward pass of the crop CNN at 48 and 64 px (wasm); its CPU-fallback kernels',
+    load: async () => (await import('./cropCnn.js')).cropCnnSuite,
+  },
   memory: {
     description: 'peak RSS (child process) and wall time of features with texture + embeddings over the whole cohort (or --images N)',
     load: async () => (await import('./memory.js')).memorySuite,
