@@ -158,6 +158,8 @@ export function registerEmbed(program: Command, ctx: CommandContext): void {
           backboneId: result.backboneId,
           shard: `${shard.index}/${shard.count}`,
           cache: opts.cache,
+          // The library already warned once on stderr; --json readers get it here too.
+          cacheWarning: result.cacheWarning ?? null,
         },
         formatTable([{ images: sources.length, embedded: result.results.length, cached, failed: result.failures.length, D: result.embeddingSize }]) +
           `backbone ${result.backboneId}; embeddings in ${opts.cache}\n`,
