@@ -149,7 +149,7 @@ export class OnnxEmbedder implements ImageEmbedder {
   private session: Session | null;
 
   /**
-   * @param runtime - the loaded onnxruntime
+   * @param loaded - the loaded onnxruntime
    * @param session - an inference session of the model (owned: `dispose` releases it)
    * @param modelBytes - the model file, hashed by `fingerprintBytes`
    * @param config - the resolved preprocessing and output settings
