@@ -6,6 +6,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^lymphomix\/cli$/, replacement: fileURLToPath(new URL('./src/cli/index.ts', import.meta.url)) },
+      { find: /^lymphomix\/(segmentation|backbones|node)$/, replacement: fileURLToPath(new URL('./src/entries/$1.ts', import.meta.url)) },
       { find: /^lymphomix$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],
   },

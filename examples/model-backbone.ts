@@ -18,9 +18,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BackboneSpec } from '../src/models/backbones/index.js';
-import { checkBackboneSpec, embedImagesPool } from '../src/models/backbones/index.js';
-import type { FrozenModelBackboneOptions, SavedModelKind } from '../src/models/backbones/index.js';
+import { checkBackboneSpec, embedImagesPool, type BackboneSpec, type FrozenModelBackboneOptions, type SavedModelKind } from 'lymphomix';
 import { runIfMain } from './runIfMain.js';
 import { listImages } from './segment-folder.js';
 

@@ -1,7 +1,7 @@
 /**
  * Segment every cell image of a folder and write its handmade features and overlays.
  *
- * Usage: `npx tsx examples/segment-folder.ts <imagesDir> <outDir>` (or `npm start -- <imagesDir> <outDir>`)
+ * Usage: `npx tsx examples/segment-folder.ts <imagesDir> <outDir>` 
  *
  * - Reads every `.jpg`, `.jpeg` and `.png` under `imagesDir`, at any depth (sorted by path; `outDir`
  *   is skipped when it lies inside `imagesDir`).
@@ -17,10 +17,7 @@
  */
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { decodeImage, encodePng } from '../src/io/index.js';
-import { drawOverlay } from '../src/report/index.js';
-import { segmentNucleus } from '../src/segmentation/index.js';
-import { FEATURE_NAMES, MEASUREMENT_NAMES, cellFeaturesFromSegmentation } from '../src/features/index.js';
+import { FEATURE_NAMES, MEASUREMENT_NAMES, cellFeaturesFromSegmentation, decodeImage, drawOverlay, encodePng, segmentNucleus } from 'lymphomix/segmentation';
 import { runIfMain } from './runIfMain.js';
 
 const IMAGE_EXTENSION = /\.(jpe?g|png)$/i;

@@ -18,10 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Jimp, loadFont } from 'jimp';
 import { SANS_16_BLACK } from 'jimp/fonts';
-import { synthesizeCohort } from '../src/data/synthetic/index.js';
-import { loadCohort } from '../src/data/cohort/index.js';
-import { decodeImage, toContiguousRgb } from '../src/io/index.js';
-import type { RgbImage } from '../src/io/index.js';
+import { decodeImage, loadCohort, synthesizeCohort, toContiguousRgb, type RgbImage } from 'lymphomix';
 import { runIfMain } from './runIfMain.js';
 
 /** Crops per row. */

@@ -13,10 +13,15 @@
  * @module
  */
 import { parseArgs } from 'node:util';
-import { synthesizeCohort } from '../src/data/index.js';
-import { extractCellFeatures } from '../src/features/index.js';
-import { buildPatientBags, type PatientBag } from '../src/models/index.js';
-import { crossValidate, logisticRegressionEstimator, type LogisticRegressionInput } from '../src/training/index.js';
+import {
+  buildPatientBags,
+  crossValidate,
+  extractCellFeatures,
+  logisticRegressionEstimator,
+  synthesizeCohort,
+  type LogisticRegressionInput,
+  type PatientBag,
+} from 'lymphomix';
 import { runIfMain } from './runIfMain.js';
 
 /**
