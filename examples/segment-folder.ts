@@ -1,7 +1,7 @@
 /**
  * Segment every cell image of a folder and write its handmade features and overlays.
  *
- * Usage: `npx tsx examples/segment-folder.ts <imagesDir> <outDir>` 
+ * Usage: `npx tsx examples/segment-folder.ts <imagesDir> <outDir>`
  *
  * - Reads every `.jpg`, `.jpeg` and `.png` under `imagesDir`, at any depth (sorted by path; `outDir`
  *   is skipped when it lies inside `imagesDir`).
