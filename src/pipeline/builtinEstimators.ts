@@ -18,6 +18,9 @@ import {
   type LogisticRegressionEstimatorOptions,
   type LogisticRegressionInput,
   type MixtureOfExpertsEstimatorOptions,
+  cellScoresMixtureEstimator,
+  loadCellScoresMixture,
+  type CellScoresMixtureOptions,
 } from '../training/index.js';
 import type { EstimatorKind, SavableModel } from './estimatorRegistry.js';
 
@@ -100,6 +103,12 @@ export interface MixtureKindOptions {
   readonly modelsPerFold?: number;
 }
 
+/** The options of the `'cell-scores-mixture'` kind (JSON): `cellScoresMixtureEstimator`'s, with learners by name. */
+export interface CellScoresMixtureKindOptions extends Omit<CellScoresMixtureOptions, 'learner' | 'cache'> {
+  /** The per-cell models, one score column each. Defaults to `[{ kind: 'gbdt' }]`. */
+  readonly learners?: readonly CellLearnerConfig[];
+}
+
 /** The model kinds every pipeline knows, by name (the registry starts with them; `registerEstimator` adds more). */
 export const BUILTIN_ESTIMATORS: Readonly<Record<string, EstimatorKind>> = {
   'mixture-of-experts': {
@@ -140,6 +149,16 @@ export const BUILTIN_ESTIMATORS: Readonly<Record<string, EstimatorKind>> = {
       });
       return savableLogistic(fittedLogisticRegression(regression, p.inputs));
     },
+  },
+  'cell-scores-mixture': {
+    create: (options) => {
+      const { learners = [{ kind: 'gbdt' }], ...rest } = options as CellScoresMixtureKindOptions;
+      if (!Array.isArray(learners) || learners.length === 0) {
+        throw new ArgumentError('LymphocytosisPipeline', 'config.model.options.learners', 'a non-empty array of { kind, options }', learners);
+      }
+      return cellScoresMixtureEstimator({ ...rest, learner: learners.map(cellLearner) });
+    },
+    load: (dir) => loadCellScoresMixture(dir),
   },
   'cell-scores': {
     create: (options) => {
