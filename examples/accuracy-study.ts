@@ -49,21 +49,33 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { loadCohort } from '../src/data/index.js';
-import { cellFeaturesFromSegmentation, FEATURE_NAMES } from '../src/features/cell/index.js';
-import { extractTextureFeatures, TEXTURE_FEATURE_NAMES } from '../src/features/texture/index.js';
-import { decodeImage } from '../src/io/index.js';
-import type { PatientBag } from '../src/models/index.js';
-import { segmentNucleus } from '../src/segmentation/index.js';
-import { logisticRegressionEstimator } from '../src/training/baselines/index.js';
-import { cellScoresEstimator, gbdtInstanceLearner, logisticInstanceLearner, mlpInstanceLearner, type CellPooling } from '../src/training/cellScores/index.js';
-import { crossValidate } from '../src/training/crossValidate/index.js';
-import type { BagPrediction, Estimator } from '../src/training/estimator/index.js';
-import { baggingEstimator, foldEnsembleEstimator } from '../src/training/ensembles/index.js';
-import { cropCnnEstimator } from '../src/training/cropCnn/index.js';
-import { nucleusCrop } from '../src/models/nucleusCrop.js';
-import { cellScoresMixtureEstimator, type CellScoreCache, type CellScoreStageState } from '../src/training/cellMixture/index.js';
-import { balancedAccuracy } from '../src/training/metrics/index.js';
+import {
+  baggingEstimator,
+  type BagPrediction,
+  balancedAccuracy,
+  cellFeaturesFromSegmentation,
+  type CellPooling,
+  type CellScoreCache,
+  cellScoresEstimator,
+  cellScoresMixtureEstimator,
+  type CellScoreStageState,
+  cropCnnEstimator,
+  crossValidate,
+  decodeImage,
+  type Estimator,
+  extractTextureFeatures,
+  FEATURE_NAMES,
+  foldEnsembleEstimator,
+  gbdtInstanceLearner,
+  loadCohort,
+  logisticInstanceLearner,
+  logisticRegressionEstimator,
+  mlpInstanceLearner,
+  nucleusCrop,
+  type PatientBag,
+  segmentNucleus,
+  TEXTURE_FEATURE_NAMES,
+} from 'lymphomix';
 import { runIfMain } from './runIfMain.js';
 
 /** Parsed command line. */

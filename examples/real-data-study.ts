@@ -30,12 +30,17 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import { loadCohort } from '../src/data/index.js';
-import { FEATURE_NAMES, extractFeaturesBatch } from '../src/features/index.js';
-import { buildPatientBags, type PatientBag } from '../src/models/index.js';
-import { logisticRegressionEstimator } from '../src/training/baselines/index.js';
-import { crossValidate, type CrossValidationResult } from '../src/training/crossValidate/index.js';
-import { mixtureOfExpertsEstimator } from '../src/training/estimator/index.js';
+import {
+  buildPatientBags,
+  crossValidate,
+  type CrossValidationResult,
+  extractFeaturesBatch,
+  FEATURE_NAMES,
+  loadCohort,
+  logisticRegressionEstimator,
+  mixtureOfExpertsEstimator,
+  type PatientBag,
+} from 'lymphomix';
 import { runIfMain } from './runIfMain.js';
 
 /** Parsed command line. */
