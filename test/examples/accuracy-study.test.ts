@@ -20,7 +20,7 @@ function runExample(args: readonly string[]): Promise<{ code: number; stdout: st
   });
 }
 
-/** The numbers of `label X` in a line, e.g. `balanced accuracy 0.700`. */
+/** The number printed after `label` in a line, e.g. 0.7 for `balanced accuracy 0.700`. */
 function numberAfter(text: string, label: string): number {
   const m = new RegExp(`${label} (-?[0-9.]+|NaN)`).exec(text);
   expect(m, `"${label}" in:\n${text}`).not.toBeNull();
