@@ -138,6 +138,11 @@ beforeAll(async () => {
       },
     }),
   );
+  // The same for `train`, with early stopping off and 600 epochs: one fit lasts ~2 s on an idle machine (with early
+  // stopping, 300 epochs stop after ~0.5 s), so a kill 300 ms into it lands in the fit.
+  const slow = JSON.parse(await readFile(join(work, 'slow.json'), 'utf8')) as { model: { options: { fit: Record<string, number> } } };
+  slow.model.options.fit = { ...slow.model.options.fit, epochs: 600, patience: 100_000 };
+  await writeFile(join(work, 'slow-train.json'), JSON.stringify(slow));
 }, 240_000);
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -198,7 +203,7 @@ describe('kill -9 and resume, the built CLI', () => {
   }, 300_000);
 
   it('train: killed during features, during the fit and while saving over a model, rerun: the same model; never a half-written model folder', async () => {
-    const args = (out: string): string[] => ['--json', 'train', '--config', 'slow.json', '--data', 'cohort', '--cache', 'train-cache', '--out', out, '--workers', '0'];
+    const args = (out: string): string[] => ['--json', 'train', '--config', 'slow-train.json', '--data', 'cohort', '--cache', 'train-cache', '--out', out, '--workers', '0'];
     const predict = async (model: string): Promise<string> => {
       const run = await lymphomix(['predict', '--data', 'cohort', '--model', model, '--out', `preds-${model}.csv`, '--cache', 'train-cache', '--workers', '0']);
       expect(run.code, run.stderr).toBe(0);
@@ -206,14 +211,15 @@ describe('kill -9 and resume, the built CLI', () => {
     };
     const leftovers = async (): Promise<string[]> => (await readdir(work)).filter((n) => /^model\.(tmp|old)-/.test(n));
     await killAt(args('model'), ['train-cache'], async () => (await count('train-cache')) >= 10, 'train during features');
-    // Killed while fitting: every feature cached, then 1.5 s into the fit (300 epochs take longer).
+    // Killed while fitting: 300 ms after every feature is cached (the fit takes ~2 s; a fixed 1.5 s into the old
+    // early-stopped fit was longer than the whole fit on an idle machine, and the run finished before the kill).
     let all: number | undefined;
     await killAt(
       args('model'),
       ['train-cache'],
       async () => {
         if (all === undefined && (await count('train-cache')) >= IMAGES) all = Date.now();
-        return all !== undefined && Date.now() - all > 1500;
+        return all !== undefined && Date.now() - all > 300;
       },
       'train during the fit',
     );
