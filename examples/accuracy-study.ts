@@ -408,7 +408,8 @@ export function folderStageCache(dir: string): CellScoreCache {
 
 const meanSd = (xs: readonly number[]): string => {
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1)) : NaN;
+  if (xs.length < 2) return `${m.toFixed(3)} (one reshuffle: no sd)`;
+  const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
   return `${m.toFixed(3)} ± ${sd.toFixed(3)}`;
 };
 
