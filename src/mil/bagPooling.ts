@@ -22,7 +22,8 @@ export interface BagPoolingArgs {
   readonly name?: string;
 }
 
-const METHODS: readonly BagPoolingMethod[] = ['mean', 'max', 'logSumExp', 'topKMean'];
+/** Every {@link BagPoolingMethod}, in the order the docs list them. */
+export const BAG_POOLING_METHODS: readonly BagPoolingMethod[] = ['mean', 'max', 'logSumExp', 'topKMean'];
 
 /**
  * The parameter-free poolings ({@link meanPooling}, {@link maxPooling}, {@link logSumExpPooling},
@@ -50,7 +51,7 @@ export class BagPooling extends tf.layers.Layer {
 
   constructor(args: BagPoolingArgs = {}) {
     super(args.name === undefined ? {} : { name: args.name });
-    this.method = checkOneOf('BagPooling', 'args.method', args.method ?? 'mean', METHODS);
+    this.method = checkOneOf('BagPooling', 'args.method', args.method ?? 'mean', BAG_POOLING_METHODS);
     this.temperature = checkNumber('BagPooling', 'args.temperature', args.temperature ?? 1, { min: 0, minExclusive: true });
     this.k = checkInteger('BagPooling', 'args.k', args.k ?? 3, { min: 1 });
   }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { segmentsFromKwargs } from './attentionPooling.js';
 import { asRaggedBatch, type BagBatch } from './bagBatch.js';
-import { BagPooling, type BagPoolingMethod } from './bagPooling.js';
+import { BAG_POOLING_METHODS, BagPooling, type BagPoolingMethod } from './bagPooling.js';
 import { checkInteger, checkNumber, checkOneOf, checkOptions } from '../core/index.js';
 
 /** Constructor arguments (and serialised config) of {@link InstanceScorePooling}. */
@@ -27,8 +27,6 @@ export interface InstanceScorePoolingOutput {
   /** [ΣN] float32 score of each instance: which instances drove the bag's score. */
   readonly scores: tf.Tensor1D;
 }
-
-const METHODS: readonly BagPoolingMethod[] = ['mean', 'max', 'logSumExp', 'topKMean'];
 
 /**
  * Instance-score pooling ("aggregation after prediction", the challenge report's future work; the per-cell expert
@@ -68,7 +66,7 @@ export class InstanceScorePooling extends tf.layers.Layer {
   constructor(args: InstanceScorePoolingArgs = {}) {
     checkOptions('InstanceScorePooling', args, 'args');
     super({ ...(args.name === undefined ? {} : { name: args.name }), ...(args.trainable === undefined ? {} : { trainable: args.trainable }) });
-    this.method = checkOneOf('InstanceScorePooling', 'args.method', args.method ?? 'mean', METHODS);
+    this.method = checkOneOf('InstanceScorePooling', 'args.method', args.method ?? 'mean', BAG_POOLING_METHODS);
     this.k = checkInteger('InstanceScorePooling', 'args.k', args.k ?? 3, { min: 1 });
     this.temperature = checkNumber('InstanceScorePooling', 'args.temperature', args.temperature ?? 1, { min: 0, minExclusive: true });
     this.seed = args.seed === undefined ? undefined : checkInteger('InstanceScorePooling', 'args.seed', args.seed);
