@@ -1,5 +1,6 @@
 import { ArgumentError, optionalInteger, optionalNumber } from '../../core/index.js';
 import type { CellMatrix } from './cellMatrix.js';
+import { checkInstanceInputs } from './checkInstanceInputs.js';
 import { checkInstanceValidation } from './checkInstanceValidation.js';
 import type { InstanceFitHistory, InstanceLearner, InstanceScorer, InstanceValidation } from './instanceLearner.js';
 import { weightedLogLoss } from './weightedLogLoss.js';
@@ -109,25 +110,7 @@ export function fitWeightedLogistic(
   const maxIterations = optionalInteger(fn, 'options.maxIterations', options.maxIterations, 50, { min: 1 });
   const tolerance = optionalNumber(fn, 'options.tolerance', options.tolerance, 1e-7, { min: 0 });
   const { rows: m, cols: f, data } = cells;
-  if (m < 2 || f < 1 || data.length !== m * f) throw new ArgumentError(fn, 'cells', '[n ≥ 2, F ≥ 1] with n·F values', cells);
-  if (labels.length !== m) throw new ArgumentError(fn, 'labels', `${m} labels`, labels);
-  if (weights.length !== m) throw new ArgumentError(fn, 'weights', `${m} weights`, weights);
-  let pos = 0;
-  let neg = 0;
-  for (let i = 0; i < m; i++) {
-    const y = labels[i];
-    if (y !== 0 && y !== 1) throw new ArgumentError(fn, `labels[${i}]`, '0 or 1', y);
-    const w = weights[i]!;
-    if (!(w >= 0) || !Number.isFinite(w)) throw new ArgumentError(fn, `weights[${i}]`, 'a finite number ≥ 0', w);
-    if (w > 0) {
-      if (y === 1) pos++;
-      else neg++;
-    }
-  }
-  if (pos === 0 || neg === 0) throw new ArgumentError(fn, 'labels', 'both classes present with positive weight', `${pos} positives, ${neg} negatives`);
-  for (let k = 0; k < m * f; k++) {
-    if (!Number.isFinite(data[k])) throw new ArgumentError(fn, `cells row ${Math.floor(k / f)} column ${k % f}`, 'a finite number', data[k]);
-  }
+  checkInstanceInputs(fn, cells, labels, weights);
 
   const validation = checkInstanceValidation(fn, options.validation, f);
   const mean = new Float64Array(f);
