@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkArray, checkOptions, deriveSeed, optionalInteger } from '../core/index.js';
-import { createAggregator, type Aggregator, type RaggedBatch } from '../mil/index.js';
+import { createAggregator, type Aggregator, type AggregatorName, type RaggedBatch } from '../mil/index.js';
 import { MixtureGate } from './mixtureGate.js';
 import { resolveMixtureHandler, type ModelLocation } from './mixtureIoHandler.js';
 import { resolveMixtureConfig, type MixtureOfExpertsConfig, type ResolvedMixtureConfig } from './mixtureOfExpertsConfig.js';
@@ -67,7 +67,9 @@ function sigmoidArray(logits: Float32Array): Float32Array {
  * Shape key: B patients, ΣN images with D-dimensional instance embeddings, ΣM images with F handmade features.
  * - Image expert: embeddings [ΣN, D] → aggregator → [B, D] → optional linear [B, H] → linear → ℓ_image [B];
  *   multitask head: linear on the same embedding → log(1 + lymphocyte count) [B] (training signal only).
- * - Handmade branch: standardised features [ΣM, F] → dense + ReLU (optional) → aggregator → [B, F′].
+ *   The `'instanceScore'` aggregator scores each image and pools the scores: its embedding is [B, 1], not [B, D].
+ * - Handmade branch: standardised features [ΣM, F] → dense + ReLU (optional) → aggregator → [B, F′] ([B, 1] with
+ *   `'instanceScore'`).
  * - Scalar expert: [handmade embedding, standardised age, standardised log count] → dense + ReLU (omitted with
  *   `scalarUnits: 0`: a linear expert) → linear → ℓ_scalar.
  * - Gate ({@link MixtureGate}): linear on [age, log count, wᵢᵀ image embedding, w_hᵀ handmade embedding] → π;
@@ -112,16 +114,21 @@ export class MixtureOfExperts extends tf.serialization.Serializable {
     const gated = c.experts.length === 2 && c.combination !== 'concat';
     const concat = c.experts.length === 2 && c.combination === 'concat';
     this.slots.set('metadata.standardize', new Standardize({ units: 2 }));
+    const aggregator = (name: AggregatorName): Aggregator => {
+      const seed = deriveSeed(c.seed, seedOffset++);
+      if (name !== 'instanceScore') return createAggregator(name, { units: c.attentionUnits, seed });
+      return createAggregator(name, { method: c.instanceScoreMethod, k: c.instanceScoreK, temperature: c.instanceScoreTemperature, seed });
+    };
     let handmadeAgg: Aggregator | null = null;
     if (c.handmadeDim > 0) {
       this.slots.set('handmade.standardize', new Standardize({ units: c.handmadeDim }));
       if (c.handmadeUnits > 0) dense('handmade.embed', c.handmadeUnits, 'relu');
-      handmadeAgg = createAggregator(c.handmadeAggregator, { units: c.attentionUnits, seed: deriveSeed(c.seed, seedOffset++) });
+      handmadeAgg = aggregator(c.handmadeAggregator);
     }
     let imageAgg: Aggregator | null = null;
     if (c.imageDim > 0) {
       if (c.standardizeImages) this.slots.set('image.standardize', new Standardize({ units: c.imageDim }));
-      imageAgg = createAggregator(c.imageAggregator, { units: c.attentionUnits, seed: deriveSeed(c.seed, seedOffset++) });
+      imageAgg = aggregator(c.imageAggregator);
       if (c.imageHiddenUnits > 0) dense('image.hidden', c.imageHiddenUnits);
       if (c.multitask) dense('image.count', 1);
     }

@@ -1,5 +1,5 @@
-import { ArgumentError, checkArray, checkBoolean, checkInteger, checkOneOf, checkOptions } from '../core/index.js';
-import { AGGREGATOR_NAMES, type AggregatorName } from '../mil/index.js';
+import { ArgumentError, checkArray, checkBoolean, checkInteger, checkNumber, checkOneOf, checkOptions } from '../core/index.js';
+import { AGGREGATOR_NAMES, BAG_POOLING_METHODS, type AggregatorName, type BagPoolingMethod } from '../mil/index.js';
 
 /** The experts a {@link MixtureOfExpertsConfig} can hold. */
 export const EXPERT_NAMES = ['image', 'scalar'] as const;
@@ -32,12 +32,25 @@ export interface MixtureOfExpertsConfig {
   readonly imageDim?: number;
   /** Number F of handmade features per image (0: the scalar expert sees metadata only). Defaults to `0`. */
   readonly handmadeDim?: number;
-  /** Aggregator of the image branch (see `createAggregator`). Defaults to `'mean'` (the report). */
+  /**
+   * Aggregator of the image branch (see `createAggregator`); `'instanceScore'` scores each image with a trainable
+   * linear layer and pools the scores (see `instanceScoreMethod`), so the branch's embedding is one score per patient
+   * ([B, 1]) instead of [B, D]. Defaults to `'mean'` (the report).
+   */
   readonly imageAggregator?: AggregatorName;
-  /** Aggregator of the handmade branch. Defaults to `'mean'` (the report). */
+  /** Aggregator of the handmade branch (`'instanceScore'`: one pooled score per patient, [B, 1]). Defaults to `'mean'` (the report). */
   readonly handmadeAggregator?: AggregatorName;
   /** Hidden size of attention aggregators. Defaults to `64`. */
   readonly attentionUnits?: number;
+  /**
+   * How the `'instanceScore'` aggregators pool their instance scores per patient: `'mean'`, `'max'`, `'logSumExp'` or
+   * `'topKMean'` (see `InstanceScorePooling`). Defaults to `'mean'`.
+   */
+  readonly instanceScoreMethod?: BagPoolingMethod;
+  /** k ≥ 1 of the `'instanceScore'` aggregators with `instanceScoreMethod: 'topKMean'`. Defaults to `3`. */
+  readonly instanceScoreK?: number;
+  /** Temperature T > 0 of the `'instanceScore'` aggregators with `instanceScoreMethod: 'logSumExp'`. Defaults to `1`. */
+  readonly instanceScoreTemperature?: number;
   /**
    * Width of an intermediate linear layer between the aggregated image embedding and the classification and
    * regression heads (the report's frozen-backbone case: it gives the two heads a shared trainable layer); `0`: none.
@@ -115,6 +128,9 @@ export function resolveMixtureConfig(config: MixtureOfExpertsConfig = {}): Resol
   const imageAggregator = checkOneOf(FN, 'config.imageAggregator', config.imageAggregator ?? 'mean', AGGREGATOR_NAMES);
   const handmadeAggregator = checkOneOf(FN, 'config.handmadeAggregator', config.handmadeAggregator ?? 'mean', AGGREGATOR_NAMES);
   const attentionUnits = checkInteger(FN, 'config.attentionUnits', config.attentionUnits ?? 64, { min: 1 });
+  const instanceScoreMethod = checkOneOf(FN, 'config.instanceScoreMethod', config.instanceScoreMethod ?? 'mean', BAG_POOLING_METHODS);
+  const instanceScoreK = checkInteger(FN, 'config.instanceScoreK', config.instanceScoreK ?? 3, { min: 1 });
+  const instanceScoreTemperature = checkNumber(FN, 'config.instanceScoreTemperature', config.instanceScoreTemperature ?? 1, { min: 0, minExclusive: true });
   const scalarUnits = nonNegativeInt('scalarUnits', config.scalarUnits ?? 16);
   const seed = checkInteger(FN, 'config.seed', config.seed ?? 0);
   return {
@@ -126,6 +142,9 @@ export function resolveMixtureConfig(config: MixtureOfExpertsConfig = {}): Resol
     imageAggregator,
     handmadeAggregator,
     attentionUnits,
+    instanceScoreMethod,
+    instanceScoreK,
+    instanceScoreTemperature,
     imageHiddenUnits: nonNegativeInt('imageHiddenUnits', config.imageHiddenUnits ?? 0),
     handmadeUnits: nonNegativeInt('handmadeUnits', config.handmadeUnits ?? 16),
     scalarUnits,

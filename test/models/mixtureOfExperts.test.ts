@@ -12,6 +12,8 @@ import {
   loadMixtureOfExperts,
   resolveMixtureConfig,
 } from '../../src/models/index.js';
+import { ArgumentError, seededRandom } from '../../src/core/index.js';
+import type { PatientBag } from '../../src/models/index.js';
 import { randomBags, useCpu } from './modelTestUtils.js';
 
 const bags = randomBags({ patients: 6, imageDim: 5, handmadeDim: 4, seed: 3 });
@@ -193,6 +195,104 @@ describe('MixtureOfExperts', () => {
     model.dispose();
     expect(tf.memory().numTensors).toBe(start);
     await expect(model.predict(bags)).rejects.toThrow(/MixtureOfExperts.predict: the model has been disposed/);
+  });
+
+  it("trains, saves, loads and disposes 'instanceScore' aggregators: [B, 1] embeddings, trainable scorers", async () => {
+    // malignant patients have one or two abnormal images (large first embedding dimension): a max-like pooling finds them
+    const random = seededRandom(11).next;
+    const matrix = (rows: number, cols: number, abnormal: number): { data: Float32Array; rows: number; cols: number } => {
+      const data = Float32Array.from({ length: rows * cols }, () => random() * 2 - 1);
+      for (let r = 0; r < abnormal; r++) data[r * cols] = (data[r * cols] as number) + 3;
+      return { data, rows, cols };
+    };
+    const cohort: PatientBag[] = Array.from({ length: 16 }, (_, i) => {
+      const label = (i % 2) as 0 | 1;
+      const n = 3 + Math.floor(random() * 4);
+      return {
+        id: `S${i}`,
+        label,
+        age: 40 + 40 * random(),
+        lymphCount: 2 + 30 * random(),
+        images: matrix(n, 4, label === 1 ? 1 + (i % 4 === 1 ? 1 : 0) : 0),
+        handmade: matrix(n, 3, 0),
+      };
+    });
+    const start = tf.memory().numTensors;
+    const config = {
+      imageDim: 4,
+      handmadeDim: 3,
+      handmadeUnits: 5,
+      imageAggregator: 'instanceScore',
+      handmadeAggregator: 'instanceScore',
+      instanceScoreMethod: 'topKMean',
+      instanceScoreK: 2,
+      multitask: false,
+      seed: 6,
+    } as const;
+    const model = new MixtureOfExperts(config);
+    model.adaptNormalization(cohort);
+    const shapes = new Map(model.namedWeights().map((w) => [w.name, w.variable.shape]));
+    expect(shapes.get('image.pool/kernel')).toEqual([4, 1]);
+    expect(shapes.get('image.pool/bias')).toEqual([1]);
+    expect(shapes.get('handmade.pool/kernel')).toEqual([5, 1]);
+    expect(shapes.get('image.head/kernel')).toEqual([1, 1]); // the expert and the gate see one score, not D dimensions
+    expect(shapes.get('gate.image/kernel')).toEqual([1, 1]);
+    expect(shapes.get('gate.handmade/kernel')).toEqual([1, 1]);
+    expect(shapes.get('scalar.hidden/kernel')).toEqual([1 + 2, 16]);
+    const scorer = model.namedWeights().find((w) => w.name === 'image.pool/kernel')?.variable.read() as tf.Variable;
+    const handScorer = model.namedWeights().find((w) => w.name === 'handmade.pool/kernel')?.variable.read() as tf.Variable;
+    const trainable = model.trainableVariables.map((v) => v.id);
+    expect(trainable).toContain(scorer.id);
+    expect(trainable).toContain(handScorer.id);
+    const scorerBefore = scorer.arraySync();
+
+    const batch = model.createBatch(cohort);
+    const labels = tf.tensor1d(cohort.map((b) => b.label as number));
+    const optimizer = tf.train.adam(0.05);
+    const loss = (): tf.Scalar => {
+      const out = model.call(batch);
+      expect(out.attention.image).toBeNull();
+      const l = tf.losses.sigmoidCrossEntropy(labels, out.logit) as tf.Scalar;
+      disposeMixtureOutput(out);
+      return l;
+    };
+    const losses: number[] = [];
+    for (let step = 0; step < 60; step++) {
+      const l = optimizer.minimize(loss, true, model.trainableVariables) as tf.Scalar;
+      losses.push(l.dataSync()[0] as number);
+      l.dispose();
+    }
+    expect(losses.at(-1) as number).toBeLessThan(0.5 * (losses[0] as number));
+    expect(scorer.arraySync()).not.toEqual(scorerBefore);
+    optimizer.dispose();
+    labels.dispose();
+    disposeMixtureBatch(batch);
+
+    const before = await model.predict(cohort);
+    expect(before.attention).toEqual({ image: null, handmade: null });
+    const loaded = await loadMixtureOfExperts(tf.io.fromMemory(await saveToMemory(model)));
+    expect(loaded.config).toEqual(model.config);
+    expect([loaded.config.instanceScoreMethod, loaded.config.instanceScoreK]).toEqual(['topKMean', 2]);
+    const after = await loaded.predict(cohort);
+    after.probability.forEach((p, i) => expect(Math.abs(p - (before.probability[i] as number))).toBeLessThanOrEqual(1e-6));
+    after.gate?.forEach((g, i) => expect(Math.abs(g - (before.gate?.[i] as number))).toBeLessThanOrEqual(1e-6));
+    loaded.dispose();
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it('rejects invalid instance-score options naming the option', () => {
+    const bad = [
+      [{ instanceScoreMethod: 'median' as 'mean' }, /^MixtureOfExperts: config\.instanceScoreMethod must be one of "mean", "max", "logSumExp", "topKMean", got "median"$/],
+      [{ instanceScoreK: 0 }, /^MixtureOfExperts: config\.instanceScoreK must be an integer ≥ 1, got 0$/],
+      [{ instanceScoreTemperature: -1 }, /^MixtureOfExperts: config\.instanceScoreTemperature must be a finite number > 0, got -1$/],
+      [{ imageAggregator: 'instanceScores' as 'mean' }, /^MixtureOfExperts: config\.imageAggregator must be one of .*"instanceScore", got "instanceScores"$/],
+    ] as const;
+    for (const [config, message] of bad) {
+      expect(() => resolveMixtureConfig({ imageDim: 2, ...config })).toThrow(ArgumentError);
+      expect(() => resolveMixtureConfig({ imageDim: 2, ...config })).toThrow(message);
+    }
+    expect(resolveMixtureConfig({ imageDim: 2 })).toMatchObject({ instanceScoreMethod: 'mean', instanceScoreK: 3, instanceScoreTemperature: 1 });
   });
 
   it('leaks no tensor when predict fails in the forward pass or while reading results', async () => {
