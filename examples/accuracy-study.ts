@@ -8,10 +8,12 @@
  *   [--pooling mean] [--texture]
  *   [--no-metadata] [--final refit|innerAverage] [--inner-folds 5] [--stacker-c 1]
  *   [--model mixture [--combination sigmoid|softmax|concat] [--experts both|cells|metadata] [--no-multitask]
- *    [--aggregator mean|max|logSumExp|topKMean|attention|gatedAttention] [--hidden-image 0] [--lr 0.01] [--l2 0.01]
+ *    [--aggregator mean|max|logSumExp|topKMean|attention|gatedAttention|instanceScore] [--hidden-image 0] [--lr 0.01] [--l2 0.01]
  *    [--mix-epochs 100] [--validation 0] [--members 1] [--training joint|stagewise]] [--ensemble none|fold|bag] [--ensemble-size 5] [--bag-fraction 0.8]
  *   [--model cnn [--crop-size 48] [--crop-window 128] [--cnn-epochs 10] [--cells-per-bag 16] [--cnn-lr 0.003]
- *    [--no-multitask] [--frozen]]`
+ *    [--no-multitask] [--frozen]]
+ *   [--model mil [--aggregator mean] [--score-method mean|max|logSumExp|topKMean] [--handmade-units 16] [--scalar-units 0]
+ *    [--lr 0.01] [--l2 0.01] [--mix-epochs 100] [--validation 0] [--members 1]]`
  *
  * - Per image: decode (sharp), `segmentNucleus`, the 51 handmade features (`cellFeaturesFromSegmentation`) and the
  *   17 texture descriptors of the nucleus (`extractTextureFeatures`), cached in `<cacheDir>` (one file for the
@@ -37,6 +39,12 @@
  *   random flips and 90° rotations, Adam `--cnn-lr`; its mean-pooled embedding → image expert, plus a linear term on
  *   age and log count; MultiTask (count head) unless `--no-multitask`; `--frozen`: the conv blocks keep their random
  *   weights (the control). "cells-only" is then the image expert alone.
+ * - `--model mil`: the report's fourth block trained end to end (`mixtureOfExpertsEstimator` with the scalar expert
+ *   only): each cell's features go through a per-cell MLP (`--handmade-units` ReLU units; 0: the standardised features
+ *   themselves), the patient's cells are pooled by `--aggregator` (`instanceScore`: a trainable linear score per cell
+ *   pooled by `--score-method`), and the scalar expert (`--scalar-units` hidden units; 0: linear) sees the pooled
+ *   embedding, age and log count; AdamW `--lr`, coupled `--l2`, `--mix-epochs`, `--validation`, `--members` as for
+ *   `--model mixture`.
  * - `--ensemble fold`: `foldEnsembleEstimator` of the model with `--ensemble-size` K folds (K members, each fitted
  *   without one stratified fold of the training patients, predictions averaged); `--ensemble bag`:
  *   `baggingEstimator` with `--ensemble-size` members, each on a stratified `--bag-fraction` of the training
@@ -50,6 +58,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import {
+  AGGREGATOR_NAMES,
+  type AggregatorName,
+  BAG_POOLING_METHODS,
+  type BagPoolingMethod,
   baggingEstimator,
   type BagPrediction,
   balancedAccuracy,
@@ -61,6 +73,7 @@ import {
   type CellScoreStageState,
   cropCnnEstimator,
   crossValidate,
+  mixtureOfExpertsEstimator,
   decodeImage,
   type Estimator,
   extractTextureFeatures,
@@ -83,11 +96,14 @@ export interface AccuracyStudyArgs {
   cohortDir: string;
   cacheDir: string;
   seeds: number[];
-  model: 'cells' | 'means' | 'metadata' | 'mixture' | 'cnn';
+  model: 'cells' | 'means' | 'metadata' | 'mixture' | 'cnn' | 'mil';
   combination: 'sigmoid' | 'softmax' | 'concat';
   experts: 'both' | 'cells' | 'metadata';
   multitask: boolean;
-  aggregator: 'mean' | 'max' | 'logSumExp' | 'topKMean' | 'attention' | 'gatedAttention';
+  aggregator: AggregatorName;
+  scoreMethod: BagPoolingMethod;
+  handmadeUnits: number;
+  scalarUnits: number;
   hiddenImage: number;
   lr: number;
   l2: number;
@@ -137,6 +153,9 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
     experts: 'both',
     multitask: true,
     aggregator: 'mean',
+    scoreMethod: 'mean',
+    handmadeUnits: 16,
+    scalarUnits: 0,
     hiddenImage: 0,
     lr: 0.01,
     l2: 0.01,
@@ -168,10 +187,11 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
     stackerC: 1,
   };
   const choices: Record<string, readonly string[]> = {
-    model: ['cells', 'means', 'metadata', 'mixture', 'cnn'],
+    model: ['cells', 'means', 'metadata', 'mixture', 'cnn', 'mil'],
     combination: ['sigmoid', 'softmax', 'concat'],
     experts: ['both', 'cells', 'metadata'],
-    aggregator: ['mean', 'max', 'logSumExp', 'topKMean', 'attention', 'gatedAttention'],
+    aggregator: AGGREGATOR_NAMES,
+    'score-method': BAG_POOLING_METHODS,
     learner: ['logistic', 'gbdt', 'mlp', 'logistic+gbdt'],
     pooling: ['mean', 'quantiles', 'meanQuantiles', 'topk', 'lse'],
     final: ['refit', 'innerAverage'],
@@ -179,7 +199,7 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
     training: ['joint', 'stagewise'],
   };
   const numbers: Record<string, keyof typeof out> = { c: 'c', rounds: 'rounds', depth: 'depth', eta: 'eta', hidden: 'hidden', epochs: 'epochs', 'inner-folds': 'innerFolds', 'stacker-c': 'stackerC', lr: 'lr', 'mix-epochs': 'mixEpochs', members: 'members', 'ensemble-size': 'ensembleSize', 'bag-fraction': 'bagFraction', 'crop-size': 'cropSize', 'crop-window': 'cropWindow', 'cnn-epochs': 'cnnEpochs', 'cells-per-bag': 'cellsPerBag', 'cnn-lr': 'cnnLr' };
-  const zeroOk: Record<string, keyof typeof out> = { l2: 'l2', validation: 'validation', 'hidden-image': 'hiddenImage' };
+  const zeroOk: Record<string, keyof typeof out> = { l2: 'l2', validation: 'validation', 'hidden-image': 'hiddenImage', 'handmade-units': 'handmadeUnits', 'scalar-units': 'scalarUnits' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--texture') out.texture = true;
@@ -198,7 +218,7 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
     } else if (a.startsWith('--') && a.slice(2) in choices) {
       const v = argv[++i] ?? '';
       if (!choices[a.slice(2)]!.includes(v)) return `bad ${a} ${v}: one of ${choices[a.slice(2)]!.join(', ')}`;
-      (out as unknown as Record<string, string>)[a.slice(2)] = v;
+      (out as unknown as Record<string, string>)[a === '--score-method' ? 'scoreMethod' : a.slice(2)] = v;
     } else if (a.startsWith('--') && a.slice(2) in numbers) {
       const v = Number(argv[++i]);
       if (!(v > 0) || !Number.isFinite(v)) return `bad ${a} ${argv[i]}: a number > 0`;
@@ -361,6 +381,20 @@ function singleEstimatorOf(args: AccuracyStudyArgs, cache?: CellScoreCache): Est
       cellsPerBag: args.cellsPerBag,
       learningRate: args.cnnLr,
     });
+  }
+  if (args.model === 'mil') {
+    return mixtureOfExpertsEstimator(
+      {
+        experts: ['scalar'],
+        handmadeDim: args.texture ? HANDMADE + TEXTURE : HANDMADE,
+        handmadeUnits: args.handmadeUnits,
+        handmadeAggregator: args.aggregator,
+        instanceScoreMethod: args.scoreMethod,
+        scalarUnits: args.scalarUnits,
+        multitask: false,
+      },
+      { learningRate: args.lr, l2: args.l2, epochs: args.mixEpochs, validationFraction: args.validation, modelsPerFold: args.members },
+    );
   }
   if (args.model === 'mixture') {
     return cellScoresMixtureEstimator({

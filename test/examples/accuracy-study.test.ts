@@ -71,12 +71,22 @@ describe('examples/accuracy-study', () => {
     expect(means.stderr).not.toMatch(/features \d+\/\d+/);
     const ba = numberAfter(means.stdout.split('\n').find((l) => l.startsWith('reshuffle 0: '))!, 'balanced accuracy');
     expect(ba >= 0 && ba <= 1).toBe(true);
-  }, 60_000);
+
+    // The report's fourth block end to end (per-cell MLP → aggregator → scalar expert with the metadata).
+    const mil = await runExample([cohort, cache, '--seeds', '0', '--model', 'mil', '--aggregator', 'instanceScore', '--score-method', 'topKMean', '--mix-epochs', '3']);
+    expect(mil.code, mil.stderr).toBe(0);
+    expect(mil.stdout).toContain('mixture-of-experts, 51 values per cell');
+    const milBa = numberAfter(mil.stdout.split('\n').find((l) => l.startsWith('reshuffle 0: '))!, 'balanced accuracy');
+    expect(milBa >= 0 && milBa <= 1).toBe(true);
+  }, 90_000);
 
   it('exits 2 with a message on a bad option and writes nothing', async () => {
     const run = await runExample([join(root, 'cohort'), join(root, 'cache-bad'), '--model', 'forest']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('accuracy-study: bad --model forest');
     expect(existsSync(join(root, 'cache-bad'))).toBe(false);
+    const agg = await runExample([join(root, 'cohort'), join(root, 'cache-bad'), '--model', 'mil', '--aggregator', 'median']);
+    expect(agg.code).toBe(2);
+    expect(agg.stderr).toContain('accuracy-study: bad --aggregator median: one of mean, max, logSumExp, topKMean, attention, gatedAttention, instanceScore');
   }, 30_000);
 });
