@@ -90,9 +90,9 @@ function conv2dConv(x: tf.Tensor4D, kernel: tf.Tensor2D, bias: tf.Tensor1D, relu
     ) as tf.Tensor4D;
   // Gradients of y = act(conv(x, K) + b) from dy: g = dy ⊙ act′ (ReLU: step(y), as tf.relu's own gradient).
   const gradients = (dy: tf.Tensor4D, xi: tf.Tensor4D, ki: tf.Tensor2D, y: tf.Tensor4D | null): tf.Tensor[] => {
-    const g = y === null ? dy : tf.mul(dy, tf.step(y));
+    const g: tf.Tensor4D = y === null ? dy : tf.mul(dy, tf.step(y));
     const grads: tf.Tensor[] = [kernelGradient(xi, g), tf.sum(g, [0, 1, 2])]; // [9C, C′], [C′]
-    if (withInputGradient) grads.unshift(inputGradient(g, tf.reshape(ki, [3, 3, c, cOut]))); // [N, H, W, C]
+    if (withInputGradient) grads.unshift(inputGradient(g, tf.reshape(ki, [3, 3, c, cOut]) as tf.Tensor4D)); // [N, H, W, C]
     return grads;
   };
   if (withInputGradient) {

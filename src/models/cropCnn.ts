@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkArray, checkBoolean, checkInteger, checkOptions, deriveSeed } from '../core/index.js';
+import { ArgumentError, checkArray, checkBoolean, checkInteger, checkOneOf, checkOptions, deriveSeed } from '../core/index.js';
+import { avgPool2x2 } from './avgPool2x2.js';
+import { CONV3X3_METHODS, conv3x3, type Conv3x3Method } from './conv3x3.js';
 
 /** Configuration of a {@link CropCnn}. */
 export interface CropCnnConfig {
@@ -15,6 +17,13 @@ export interface CropCnnConfig {
   readonly frozenBackbone?: boolean;
   /** Seed of the initial weights. Defaults to `0`. */
   readonly seed?: number;
+  /**
+   * The kernels the conv blocks run (see `conv3x3` and `avgPool2x2`): `'conv2d'` (FusedConv2D forward with a custom
+   * gradient made of Conv2D and transposes; AvgPool with a custom gradient) or `'im2col'` (the first implementation:
+   * pad, nine slices, concat and matMul per convolution, reshape and mean for pooling; several times slower on wasm). Same values up to float
+   * rounding, same weights. Defaults to `'conv2d'`.
+   */
+  readonly implementation?: Conv3x3Method;
 }
 
 /** A {@link CropCnnConfig} with its defaults filled in. */
@@ -51,33 +60,8 @@ export function resolveCropCnnConfig(config: CropCnnConfig = {}): ResolvedCropCn
     metadata: checkBoolean(FN, 'config.metadata', config.metadata ?? true),
     frozenBackbone: checkBoolean(FN, 'config.frozenBackbone', config.frozenBackbone ?? false),
     seed: checkInteger(FN, 'config.seed', config.seed ?? 0),
+    implementation: checkOneOf(FN, 'config.implementation', config.implementation ?? 'conv2d', CONV3X3_METHODS),
   };
-}
-
-/**
- * 3×3 convolution with 'same' zero padding as one matrix product: the nine shifted copies of the padded input are
- * concatenated on the channel axis (im2col) and multiplied by the [9·C, C′] kernel. Its gradient needs only pad,
- * slice, concat, reshape and matMul, which every tfjs backend has natively (wasm lacks `Conv2DBackpropFilter`, whose
- * CPU fallback would copy every activation to the CPU and back at each step).
- */
-function conv3x3(x: tf.Tensor4D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
-  const padded = tf.pad(x, [
-    [0, 0],
-    [1, 1],
-    [1, 1],
-    [0, 0],
-  ]); // [N, H+2, W+2, C]
-  const shifts: tf.Tensor4D[] = [];
-  for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) shifts.push(tf.slice(padded, [0, dy, dx, 0], [n, h, w, c]));
-  const cols = tf.reshape(tf.concat(shifts, 3), [n * h * w, 9 * c]); // [N·H·W, 9C]
-  return tf.reshape(tf.add(tf.matMul(cols, kernel), bias), [n, h, w, kernel.shape[1]]); // [N, H, W, C′]
-}
-
-/** 2×2 average pooling by reshape and mean (native gradient on every backend; wasm's `MaxPoolGrad` is wrong). */
-function avgPool2(x: tf.Tensor4D): tf.Tensor4D {
-  const [n, h, w, c] = x.shape;
-  return tf.mean(tf.reshape(x, [n, h / 2, 2, w / 2, 2, c]), [2, 4]) as tf.Tensor4D; // [N, H/2, W/2, C]
 }
 
 /**
@@ -87,8 +71,8 @@ function avgPool2(x: tf.Tensor4D): tf.Tensor4D {
  * expert's logit, an optional linear term on the standardised metadata is added for the final logit (the experts
  * combined by concatenation, no gate), and an optional head regresses the standardised log count (MultiTask).
  *
- * Shape key: N crops of S × S × 3, B patients, E = last channel count. Only natively differentiable ops (see
- * `conv3x3`): no CPU fallback kernel in training on wasm. Owns tf.Variables: call `dispose()`.
+ * Shape key: N crops of S × S × 3, B patients, E = last channel count. Only native kernels in training (see
+ * `conv3x3`): no CPU fallback kernel on wasm. Owns tf.Variables: call `dispose()`.
  *
  * @example
  * ```ts
@@ -163,8 +147,11 @@ export class CropCnn {
         throw new ArgumentError('CropCnn.embed', 'crops', `[N, ${s}, ${s}, 3]`, `[${crops.shape.join(', ')}]`);
       }
       let x = tf.div(tf.sub(crops, 0.5), 0.25) as tf.Tensor4D; // [N, S, S, 3], roughly zero-centred
+      const method = this.config.implementation;
       this.config.channels.forEach((_, i) => {
-        x = avgPool2(tf.relu(conv3x3(x, this.v(`conv${i}/kernel`), this.v(`conv${i}/bias`)))); // [N, S/2^(i+1), …, C_i]
+        // The first block's input is data: no gradient is computed for it.
+        const y = conv3x3(x, this.v(`conv${i}/kernel`), this.v(`conv${i}/bias`), { method, relu: true, inputGradient: i > 0 }); // [N, S/2^i, …, C_i]
+        x = avgPool2x2(y, { method: method === 'conv2d' ? 'avgPool' : 'mean' }); // [N, S/2^(i+1), …, C_i]
       });
       return tf.mean(x, [1, 2]) as tf.Tensor2D; // [N, E]
     });
