@@ -1,12 +1,16 @@
 /**
- * `npm run bench -- crop-cnn [--sizes 48,64] [--batch 128] [--reps 3] [--backend wasm]`
+ * `npm run bench -- crop-cnn [--sizes 48,64] [--batch 128] [--reps 5] [--backend wasm]`
  * (or `npx tsx bench/suites/cropCnn.ts [options]`)
  *
  * Images/s of one training step (forward + backward + Adam update) of the crop CNN (`CropCnn`, channels 8-16-32,
  * MultiTask, metadata term) on a batch of `batch` random crops of S × S × 3 in 8 bags, and of the forward pass alone
- * (embedding, as at prediction), per backend (wasm: one thread, as the library runs it in Node). Median of `reps`
- * timed runs after one warm-up. Also lists the kernels a training step runs that the backend lacks or has wrong
- * (its CPU fallbacks): the crop CNN is built so that there are none.
+ * (embedding, as at prediction), per backend (wasm: one thread, as the library runs it in Node), for both
+ * implementations of its conv blocks side by side: `im2col` (pad + nine slices + concat + matMul, reshape-and-mean
+ * pooling: the first implementation) and `conv2d` (FusedConv2D with a custom gradient, AvgPool: the default). Both
+ * models start from the same weights; the reps are interleaved (old step, new step, old forward, new forward, …) so
+ * that both see the same machine load; median of `reps` timed runs after one warm-up. The loss of the warm-up step
+ * of each implementation is printed (equal up to float rounding), and the load average before and after. Also lists
+ * the kernels a training step runs that have a CPU fallback on the backend or are known wrong there: none.
  * @module
  */
 import { cpus, loadavg } from 'node:os';
@@ -16,8 +20,9 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { CPU_FALLBACK_KERNEL_CANDIDATES, WRONG_NATIVE_KERNELS } from '../../src/backend/index.js';
+import { listCpuFallbackKernels, WRONG_NATIVE_KERNELS } from '../../src/backend/index.js';
 import { CropCnn } from '../../src/models/cropCnn.js';
+import type { Conv3x3Method } from '../../src/models/conv3x3.js';
 import type { BenchSuite } from '../suite.js';
 import { formatTable, intOption, parseOptions } from '../table.js';
 
@@ -27,71 +32,125 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? (s[m] ?? NaN) : ((s[m - 1] ?? NaN) + (s[m] ?? NaN)) / 2;
 }
 
-async function timeMs(reps: number, fn: () => Promise<void>): Promise<number> {
+async function timeOnce(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
   await fn();
-  const runs: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    await fn();
-    runs.push(performance.now() - t0);
-  }
-  return median(runs);
+  return performance.now() - t0;
+}
+
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+const IMPLEMENTATIONS: readonly Conv3x3Method[] = ['im2col', 'conv2d'];
+
+interface Runner {
+  readonly implementation: Conv3x3Method;
+  readonly step: () => Promise<number>;
+  readonly forward: () => Promise<void>;
+  readonly dispose: () => void;
+  readonly train: number[];
+  readonly embed: number[];
 }
 
 async function run(args: readonly string[]): Promise<void> {
   const options = parseOptions(args);
   const sizes = (options.get('sizes') ?? '48,64').split(',').map(Number);
   const batch = intOption(options, 'batch', 128);
-  const reps = intOption(options, 'reps', 3);
+  const reps = intOption(options, 'reps', 5);
   const backends = (options.get('backend') ?? 'wasm').split(',');
   setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
   const rows: (string | number)[][] = [];
-  console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average (1, 5, 15 min) before: ${load()}`);
   for (const backend of backends) {
     await tf.setBackend(backend);
     await tf.ready();
+    const avoid = new Set([...listCpuFallbackKernels(backend), ...(WRONG_NATIVE_KERNELS[backend] ?? []), 'Conv2DBackpropFilter']);
     for (const size of sizes) {
-      const model = new CropCnn({ size });
-      const optimizer = tf.train.adam(1e-3);
       const bags = 8;
       const x = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
       const assignment = tf.tensor2d(Array.from({ length: bags * batch }, (_, k) => (Math.floor((k % batch) / (batch / bags)) === Math.floor(k / batch) ? bags / batch : 0)), [bags, batch]);
       const metadata = tf.zeros([bags, 2]) as tf.Tensor2D;
       const target = tf.zeros([bags]);
-      const step = async (): Promise<void> => {
-        const loss = optimizer.minimize(
-          () => {
-            const out = model.call(x, assignment, metadata);
-            return tf.add(tf.mean(tf.square(tf.sub(out.logit, target))), tf.mean(tf.square(out.logLymphCount!))) as tf.Scalar;
+      const runners: Runner[] = IMPLEMENTATIONS.map((implementation) => {
+        const model = new CropCnn({ size, implementation, seed: 0 });
+        const optimizer = tf.train.adam(1e-3);
+        return {
+          implementation,
+          train: [],
+          embed: [],
+          step: async () => {
+            const loss = optimizer.minimize(
+              () => {
+                const out = model.call(x, assignment, metadata);
+                const l = tf.add(tf.mean(tf.square(tf.sub(out.logit, target))), tf.mean(tf.square(out.logLymphCount!))) as tf.Scalar;
+                tf.dispose([out.logit, out.imageLogit, out.logLymphCount!]);
+                return l;
+              },
+              true,
+              model.trainableVariables,
+            );
+            const value = (await loss!.data())[0]!;
+            loss!.dispose();
+            return value;
           },
-          true,
-          model.trainableVariables,
-        );
-        await loss!.data();
-        loss!.dispose();
-      };
-      const forward = async (): Promise<void> => {
-        const e = model.embed(x);
-        await e.data();
-        e.dispose();
-      };
-      const kernels = (await tf.profile(step)).kernelNames;
-      const avoid = new Set([...CPU_FALLBACK_KERNEL_CANDIDATES, ...(WRONG_NATIVE_KERNELS[backend] ?? [])]);
-      const fallbacks = [...new Set(kernels.filter((k) => avoid.has(k)))];
-      const trainMs = await timeMs(reps, step);
-      const forwardMs = await timeMs(reps, forward);
-      rows.push([backend, size, batch, (batch / trainMs) * 1000, (batch / forwardMs) * 1000, trainMs, fallbacks.length === 0 ? 'none' : fallbacks.join(' ')]);
-      console.log(`${backend} ${size} px: ${rows[rows.length - 1]!.slice(3, 6).map((v) => (v as number).toFixed(1)).join(', ')}`);
+          forward: async () => {
+            const e = model.embed(x);
+            await e.data();
+            e.dispose();
+          },
+          dispose: () => {
+            optimizer.dispose();
+            model.dispose();
+          },
+        };
+      });
+      // Warm-up (one step and one forward each, from the same weights) and the kernels of one profiled step.
+      const firstLoss = new Map<Conv3x3Method, number>();
+      const fallbacks = new Map<Conv3x3Method, string[]>();
+      for (const r of runners) {
+        firstLoss.set(r.implementation, await r.step());
+        await r.forward();
+        const kernels = (await tf.profile(async () => void (await r.step()))).kernelNames;
+        fallbacks.set(r.implementation, [...new Set(kernels.filter((k) => avoid.has(k)))]);
+      }
+      for (let rep = 0; rep < reps; rep++) {
+        for (const r of runners) r.train.push(await timeOnce(r.step));
+        for (const r of runners) r.embed.push(await timeOnce(r.forward));
+      }
+      const reference = runners[0]!;
+      for (const r of runners) {
+        const trainMs = median(r.train);
+        const forwardMs = median(r.embed);
+        const f = fallbacks.get(r.implementation)!;
+        rows.push([
+          backend,
+          size,
+          r.implementation,
+          batch,
+          (batch / trainMs) * 1000,
+          (batch / forwardMs) * 1000,
+          trainMs,
+          median(reference.train) / trainMs,
+          median(reference.embed) / forwardMs,
+          firstLoss.get(r.implementation)!.toPrecision(7),
+          f.length === 0 ? 'none' : f.join(' '),
+        ]);
+        console.log(`${backend} ${size} px ${r.implementation}: train ${((batch / trainMs) * 1000).toFixed(1)} img/s, forward ${((batch / forwardMs) * 1000).toFixed(1)} img/s`);
+        r.dispose();
+      }
       tf.dispose([x, assignment, metadata, target]);
-      optimizer.dispose();
-      model.dispose();
     }
   }
-  console.log(formatTable(['backend', 'S px', 'batch', 'train img/s', 'forward img/s', 'train ms/batch', 'fallback kernels'], rows));
+  console.log(`load average (1, 5, 15 min) after: ${load()}`);
+  console.log(
+    formatTable(
+      ['backend', 'S px', 'conv', 'batch', 'train img/s', 'forward img/s', 'train ms/batch', 'train speed-up', 'forward speed-up', 'first loss', 'fallback kernels'],
+      rows,
+    ),
+  );
 }
 
 export const cropCnnSuite: BenchSuite = {
-  usage: '[--sizes 48,64] [--batch 128] [--reps 3] [--backend wasm] (cpu: tfjs\'s JavaScript backend, minutes per step)',
+  usage: '[--sizes 48,64] [--batch 128] [--reps 5] [--backend wasm] (cpu: tfjs\'s JavaScript backend, minutes per step)',
   run,
 };
 
