@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- crop-cnn [--sizes 48,64] [--batch 128] [--reps 5] [--backend wasm]`
- * (or `npx tsx bench/suites/cropCnn.ts [options]`)
+ * `npm run bench -- crop-cnn [--sizes 48,64] [--batch 128] [--reps 5] [--backend wasm] [--implementations im2col,conv2d]
+ * [--threads N]` (or `npx tsx bench/suites/cropCnn.ts [options]`)
  *
  * Images/s of one training step (forward + backward + Adam update) of the crop CNN (`CropCnn`, channels 8-16-32,
  * MultiTask, metadata term) on a batch of `batch` random crops of S × S × 3 in 8 bags, and of the forward pass alone
@@ -11,6 +11,10 @@
  * that both see the same machine load; median of `reps` timed runs after one warm-up. The loss of the warm-up step
  * of each implementation is printed (equal up to float rounding), and the load average before and after. Also lists
  * the kernels a training step runs that have a CPU fallback on the backend or are known wrong there: none.
+ *
+ * `--threads N` asks tfjs-backend-wasm for N XNNPACK threads (forcing its `WASM_HAS_MULTITHREAD_SUPPORT` flag, which
+ * tfjs sets to false in Node, and leaving the binaries' location to tfjs, as the threaded build needs) and prints the
+ * thread count it got, or the initialisation error.
  * @module
  */
 import { cpus, loadavg } from 'node:os';
@@ -19,7 +23,7 @@ import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { listCpuFallbackKernels, WRONG_NATIVE_KERNELS } from '../../src/backend/index.js';
 import { CropCnn } from '../../src/models/cropCnn.js';
 import type { Conv3x3Method } from '../../src/models/conv3x3.js';
@@ -40,7 +44,6 @@ async function timeOnce(fn: () => Promise<unknown>): Promise<number> {
 
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-const IMPLEMENTATIONS: readonly Conv3x3Method[] = ['im2col', 'conv2d'];
 
 interface Runner {
   readonly implementation: Conv3x3Method;
@@ -57,12 +60,20 @@ async function run(args: readonly string[]): Promise<void> {
   const batch = intOption(options, 'batch', 128);
   const reps = intOption(options, 'reps', 5);
   const backends = (options.get('backend') ?? 'wasm').split(',');
-  setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+  const implementations = (options.get('implementations') ?? 'im2col,conv2d').split(',') as Conv3x3Method[];
+  const threads = intOption(options, 'threads', 0);
+  if (threads > 0) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+    setThreadsCount(threads);
+  } else {
+    setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+  }
   const rows: (string | number)[][] = [];
   console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average (1, 5, 15 min) before: ${load()}`);
   for (const backend of backends) {
-    await tf.setBackend(backend);
+    if (!(await tf.setBackend(backend))) throw new Error(`crop-cnn bench: backend '${backend}' failed to initialise${threads > 0 ? ` with --threads ${threads}` : ''} (see the error above)`);
     await tf.ready();
+    if (backend === 'wasm') console.log(`wasm: ${getThreadsCount()} thread(s)`);
     const avoid = new Set([...listCpuFallbackKernels(backend), ...(WRONG_NATIVE_KERNELS[backend] ?? []), 'Conv2DBackpropFilter']);
     for (const size of sizes) {
       const bags = 8;
@@ -70,7 +81,7 @@ async function run(args: readonly string[]): Promise<void> {
       const assignment = tf.tensor2d(Array.from({ length: bags * batch }, (_, k) => (Math.floor((k % batch) / (batch / bags)) === Math.floor(k / batch) ? bags / batch : 0)), [bags, batch]);
       const metadata = tf.zeros([bags, 2]) as tf.Tensor2D;
       const target = tf.zeros([bags]);
-      const runners: Runner[] = IMPLEMENTATIONS.map((implementation) => {
+      const runners: Runner[] = implementations.map((implementation) => {
         const model = new CropCnn({ size, implementation, seed: 0 });
         const optimizer = tf.train.adam(1e-3);
         return {
@@ -150,7 +161,7 @@ async function run(args: readonly string[]): Promise<void> {
 }
 
 export const cropCnnSuite: BenchSuite = {
-  usage: '[--sizes 48,64] [--batch 128] [--reps 5] [--backend wasm] (cpu: tfjs\'s JavaScript backend, minutes per step)',
+  usage: '[--sizes 48,64] [--batch 128] [--reps 5] [--backend wasm] [--implementations im2col,conv2d] [--threads N] (cpu: tfjs\'s JavaScript backend, minutes per step)',
   run,
 };
 
