@@ -30,7 +30,7 @@ export const SUITES: Readonly<Record<string, BenchSuiteEntry>> = {
     load: async () => (await import('./texture.js')).textureSuite,
   },
   'crop-cnn': {
-    description: 'images/s of a training step (forward + backward + Adam) and of the forward pass of the crop CNN at 48 and 64 px (wasm); its CPU-fallback kernels',
+    description: 'images/s of a training step (forward + backward + Adam) and of the forward pass of the crop CNN at 48 and 64 px (wasm), old im2col vs conv2d implementation side by side; its CPU-fallback kernels',
     load: async () => (await import('./cropCnn.js')).cropCnnSuite,
   },
   memory: {
