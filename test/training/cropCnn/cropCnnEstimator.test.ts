@@ -141,6 +141,19 @@ describe('cropCnnEstimator', () => {
     tf.dispose([x, a, m]);
   });
 
+  it('fits to the same predictions with the conv2d and im2col implementations (float rounding only)', async () => {
+    const probabilities = [];
+    for (const implementation of ['conv2d', 'im2col'] as const) {
+      const model = await cropCnnEstimator({ model: { ...small, implementation }, epochs: 3, batchSize: 4, cellsPerBag: 4 }).fit(train, { seed: 5 });
+      const p = await model.predict(test);
+      probabilities.push({ probability: Array.from(p.probability), count: Array.from(p.lymphCount!) });
+      model.dispose();
+    }
+    const [fast, reference] = probabilities as [(typeof probabilities)[0], (typeof probabilities)[0]];
+    reference.probability.forEach((v, i) => expect(Math.abs(v - fast.probability[i]!)).toBeLessThan(1e-4));
+    reference.count.forEach((v, i) => expect(Math.abs(v - fast.count[i]!) / v).toBeLessThan(1e-4));
+  });
+
   it('refuses bags without crops of the configured size, and bad options, naming them', async () => {
     expect(() => cropCnnEstimator({ epochs: 0 })).toThrow(/cropCnnEstimator.*epochs/);
     expect(() => cropCnnEstimator({ model: { size: 20 } })).toThrow(/CropCnn.*size/);
