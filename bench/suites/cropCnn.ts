@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- crop-cnn [--sizes 48,64] [--batch 128] [--reps 5] [--backend wasm] [--implementations im2col,conv2d]
- * [--threads N]` (or `npx tsx bench/suites/cropCnn.ts [options]`)
+ * [--threads N] [--profile]` (or `npx tsx bench/suites/cropCnn.ts [options]`)
  *
  * Images/s of one training step (forward + backward + Adam update) of the crop CNN (`CropCnn`, channels 8-16-32,
  * MultiTask, metadata term) on a batch of `batch` random crops of S × S × 3 in 8 bags, and of the forward pass alone
@@ -11,6 +11,8 @@
  * that both see the same machine load; median of `reps` timed runs after one warm-up. The loss of the warm-up step
  * of each implementation is printed (equal up to float rounding), and the load average before and after. Also lists
  * the kernels a training step runs that have a CPU fallback on the backend or are known wrong there: none.
+ *
+ * `--profile` prints the milliseconds per kernel of one profiled training step of each implementation.
  *
  * `--threads N` asks tfjs-backend-wasm for N XNNPACK threads (forcing its `WASM_HAS_MULTITHREAD_SUPPORT` flag, which
  * tfjs sets to false in Node, and leaving the binaries' location to tfjs, as the threaded build needs) and prints the
@@ -62,6 +64,7 @@ async function run(args: readonly string[]): Promise<void> {
   const backends = (options.get('backend') ?? 'wasm').split(',');
   const implementations = (options.get('implementations') ?? 'im2col,conv2d').split(',') as Conv3x3Method[];
   const threads = intOption(options, 'threads', 0);
+  const profile = options.get('profile') === 'true';
   if (threads > 0) {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
     setThreadsCount(threads);
@@ -120,8 +123,24 @@ async function run(args: readonly string[]): Promise<void> {
       for (const r of runners) {
         firstLoss.set(r.implementation, await r.step());
         await r.forward();
-        const kernels = (await tf.profile(async () => void (await r.step()))).kernelNames;
-        fallbacks.set(r.implementation, [...new Set(kernels.filter((k) => avoid.has(k)))]);
+        const info = await tf.profile(async () => void (await r.step()));
+        fallbacks.set(r.implementation, [...new Set(info.kernelNames.filter((k) => avoid.has(k)))]);
+        if (profile) {
+          // Milliseconds per kernel name over the profiled step ('unnamed scope' = custom-gradient wrappers, whose
+          // time includes the kernels they run: left out of the total).
+          const byKernel = new Map<string, { ms: number; calls: number }>();
+          for (const k of info.kernels) {
+            if (k.name === 'unnamed scope') continue;
+            const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+            entry.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+            entry.calls++;
+            byKernel.set(k.name, entry);
+          }
+          const sorted = [...byKernel].sort((a, b) => b[1].ms - a[1].ms);
+          const total = sorted.reduce((a, [, e]) => a + e.ms, 0);
+          console.log(`${backend} ${size} px ${r.implementation}: one profiled training step, ${info.kernels.length} kernels, ${total.toFixed(1)} ms in kernels`);
+          console.log(sorted.map(([name, e]) => `  ${name} ×${e.calls}: ${e.ms.toFixed(1)} ms`).join('\n'));
+        }
       }
       for (let rep = 0; rep < reps; rep++) {
         for (const r of runners) r.train.push(await timeOnce(r.step));
@@ -161,7 +180,7 @@ async function run(args: readonly string[]): Promise<void> {
 }
 
 export const cropCnnSuite: BenchSuite = {
-  usage: '[--sizes 48,64] [--batch 128] [--reps 5] [--backend wasm] [--implementations im2col,conv2d] [--threads N] (cpu: tfjs\'s JavaScript backend, minutes per step)',
+  usage: '[--sizes 48,64] [--batch 128] [--reps 5] [--backend wasm] [--implementations im2col,conv2d] [--threads N] [--profile] (cpu: tfjs\'s JavaScript backend, minutes per step)',
   run,
 };
 
