@@ -7,8 +7,8 @@ export type AvgPool2x2Method = 'avgPool' | 'mean';
 export interface AvgPool2x2Options {
   /**
    * - `'avgPool'`: the `AvgPool` kernel forward and a custom gradient that spreads dy / 4 over each window by one
-   *   broadcast multiplication (on wasm 4× faster than the native `AvgPoolGrad` kernel and 3× faster than the gradient
-   *   of `'mean'`).
+   *   broadcast multiplication (on wasm faster than both the native `AvgPoolGrad` kernel and the gradient of
+   *   `'mean'`).
    * - `'mean'`: reshape to [N, H/2, 2, W/2, 2, C] and mean over the window axes, differentiated by tfjs.
    *
    * Both give the same values up to float rounding and the same gradient exactly. Defaults to `'avgPool'`.

@@ -15,8 +15,8 @@ export interface Conv3x3Options {
    *   input gradient as a `Conv2D` of the output gradient with the flipped, transposed kernel. Kernels used: Conv2D /
    *   FusedConv2D, Transpose, Reverse, Reshape, Sum, Step, Multiply, all native on cpu, wasm, webgl and webgpu.
    * - `'im2col'`: the nine shifted copies of the padded input concatenated on the channel axis times the [9·C, C′]
-   *   kernel (pad, slice, concat, matMul, each natively differentiable). 10–40× slower on wasm, kept as the
-   *   reference the `'conv2d'` gradients are tested against.
+   *   kernel (pad, slice, concat, matMul, each natively differentiable): on wasm the crop CNN's training step is about
+   *   9× slower with it (`npm run bench -- crop-cnn`). Kept as the reference the `'conv2d'` gradients are tested against.
    *
    * Both give the same values up to float rounding. Defaults to `'conv2d'`.
    */
