@@ -84,9 +84,11 @@ describe('conv3x3', () => {
     { shape: [1, 4, 7, 5], cOut: 2, relu: true },
   ];
 
-  for (const [index, testCase] of cases.entries()) {
+  for (const [index, testCase] of [...cases.entries(), [3, { ...cases[1]!, backend: 'cpu' }] as const]) {
     const { shape, cOut, relu } = testCase;
-    it(`matches a float64 reference and its numerical gradients, both methods (x [${shape.join(', ')}] → ${cOut}${relu ? ', ReLU' : ''})`, () => {
+    const backend = 'backend' in testCase ? testCase.backend : 'wasm';
+    it(`matches a float64 reference and its numerical gradients, both methods (x [${shape.join(', ')}] → ${cOut}${relu ? ', ReLU' : ''}, ${backend})`, async () => {
+      await tf.setBackend(backend);
       const size = shape.reduce((a, v) => a * v, 1);
       const xs = randomArray(size, 10 + index);
       const ks = randomArray(9 * shape[3] * cOut, 20 + index).map((v) => v * 0.3);
@@ -104,6 +106,7 @@ describe('conv3x3', () => {
         for (const key of ['y', 'dx', 'dk', 'db'] as const) expect(maxAbsDiff(r[key], expected[key])).toBeLessThan(TOL);
       }
       for (const key of ['y', 'dx', 'dk', 'db'] as const) expect(maxAbsDiff(results.conv2d[key], results.im2col[key])).toBeLessThan(TOL);
+      await tf.setBackend('wasm');
     });
   }
 
