@@ -20,8 +20,9 @@ export interface CropCnnConfig {
   /**
    * The kernels the conv blocks run (see `conv3x3` and `avgPool2x2`): `'conv2d'` (FusedConv2D forward with a custom
    * gradient made of Conv2D and transposes; AvgPool with a custom gradient) or `'im2col'` (the first implementation:
-   * pad, nine slices, concat and matMul per convolution, reshape and mean for pooling; several times slower on wasm). Same values up to float
-   * rounding, same weights. Defaults to `'conv2d'`.
+   * pad, nine slices, concat and matMul per convolution, reshape and mean for pooling; on wasm about 9× slower per
+   * training step and 15–18× per forward pass, see docs/backends.md). Same values up to float rounding, same weights.
+   * Defaults to `'conv2d'`.
    */
   readonly implementation?: Conv3x3Method;
 }

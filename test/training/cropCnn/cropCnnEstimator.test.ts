@@ -157,6 +157,7 @@ describe('cropCnnEstimator', () => {
   it('refuses bags without crops of the configured size, and bad options, naming them', async () => {
     expect(() => cropCnnEstimator({ epochs: 0 })).toThrow(/cropCnnEstimator.*epochs/);
     expect(() => cropCnnEstimator({ model: { size: 20 } })).toThrow(/CropCnn.*size/);
+    expect(() => cropCnnEstimator({ model: { implementation: 'fft' as 'conv2d' } })).toThrow(/CropCnn.*implementation/);
     const bad = train.map((b, i) => (i === 3 ? { ...b, images: { data: new Float32Array(12), rows: 1, cols: 12 } } : b));
     await expect(cropCnnEstimator({ model: small }).fit(bad, { seed: 0 })).rejects.toThrow(/cropCnnEstimator.fit.*P3.*images/);
   });
