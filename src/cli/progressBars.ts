@@ -30,9 +30,16 @@ function formatSeconds(seconds: number | null): string {
   return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-function unitOf(stage: string): string {
+/**
+ * The unit of a stage's bar. Training counts epochs, except for estimators that report one event per model fit (the
+ * per-cell expert's inner and final fits: their `detail.step`, e.g. `'gbdt(…): inner 2/5'`), which count fits.
+ */
+function unitOf(stage: string, detail: unknown): string {
   if (stage === 'features' || stage === 'embedding' || stage === 'segmentation') return 'img';
-  if (stage === 'training') return 'epoch';
+  if (stage === 'training') {
+    const step = typeof detail === 'object' && detail !== null ? (detail as { step?: unknown }).step : undefined;
+    return typeof step === 'string' ? 'fit' : 'epoch';
+  }
   if (stage === 'cross-validation') return 'fold';
   if (stage === 'synthetic-cohort') return 'img';
   return 'step';
@@ -68,7 +75,7 @@ export function createProgressBars(io: CliIo, options: ProgressBarsOptions = {})
   );
   const bars = new Map<string, cliProgress.SingleBar>();
   const listener = (event: ProgressEvent): void => {
-    const unit = unitOf(event.stage);
+    const unit = unitOf(event.stage, event.detail);
     const rate = event.elapsedSeconds > 0 ? event.done / event.elapsedSeconds : 0;
     const payload = {
       stage: event.stage,
