@@ -440,6 +440,9 @@ export function folderStageCache(dir: string): CellScoreCache {
   };
 }
 
+/** Three decimals, or '–' for a figure the model does not give (NaN: no such expert). */
+const fixed = (x: number): string => (Number.isNaN(x) ? '–' : x.toFixed(3));
+
 const meanSd = (xs: readonly number[]): string => {
   const m = xs.reduce((a, b) => a + b, 0) / xs.length;
   if (xs.length < 2) return `${m.toFixed(3)} (one reshuffle: no sd)`;
@@ -492,11 +495,11 @@ async function main(argv: readonly string[]): Promise<number> {
     seconds.push(s);
     console.log(
       `reshuffle ${seed}: balanced accuracy ${cv.mean.balancedAccuracy.toFixed(3)}, AUC ${cv.mean.auc.toFixed(3)}, ` +
-        `cells-only ${cb.toFixed(3)}, metadata-only ${foldBa(experts?.['metadata']).toFixed(3)}, ${s.toFixed(1)} s${gateText}`,
+        `cells-only ${fixed(cb)}, metadata-only ${fixed(foldBa(experts?.['metadata']))}, ${s.toFixed(1)} s${gateText}`,
     );
   }
   console.log(
-    `seeds ${args.seeds.join(',')}: balanced accuracy ${meanSd(ba)}, AUC ${meanSd(auc)}, cells-only ${meanSd(cellsBa)}, ` +
+    `seeds ${args.seeds.join(',')}: balanced accuracy ${meanSd(ba)}, AUC ${meanSd(auc)}, cells-only ${cellsBa.every(Number.isNaN) ? '– (the model has no cells expert)' : meanSd(cellsBa)}, ` +
       `wall ${meanSd(seconds)} s per 5-fold run` +
       (gateByClass[0].length > 0 ? `, mean π reactive ${meanSd(gateByClass[0])}, malignant ${meanSd(gateByClass[1])}` : ''),
   );

@@ -78,6 +78,8 @@ describe('examples/accuracy-study', () => {
     expect(mil.stdout).toContain('mixture-of-experts, 51 values per cell');
     const milBa = numberAfter(mil.stdout.split('\n').find((l) => l.startsWith('reshuffle 0: '))!, 'balanced accuracy');
     expect(milBa >= 0 && milBa <= 1).toBe(true);
+    expect(mil.stdout).toContain('cells-only –, metadata-only –');
+    expect(mil.stdout).toContain('cells-only – (the model has no cells expert)');
   }, 90_000);
 
   it('exits 2 with a message on a bad option and writes nothing', async () => {
