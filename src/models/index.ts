@@ -17,5 +17,7 @@ export * from './loadMixtureEnsemble.js';
 export * from './mixtureIoHandler.js';
 export * from './buildPatientBags.js';
 export * from './backbones/index.js';
+export * from './conv3x3.js';
+export * from './avgPool2x2.js';
 export * from './cropCnn.js';
 export * from './nucleusCrop.js';
