@@ -11,7 +11,7 @@
  *    [--aggregator mean|max|logSumExp|topKMean|attention|gatedAttention|instanceScore] [--hidden-image 0] [--lr 0.01] [--l2 0.01]
  *    [--mix-epochs 100] [--validation 0] [--members 1] [--training joint|stagewise]] [--ensemble none|fold|bag] [--ensemble-size 5] [--bag-fraction 0.8]
  *   [--model cnn [--crop-size 48] [--crop-window 128] [--cnn-epochs 10] [--cells-per-bag 16] [--cnn-lr 0.003]
- *    [--no-multitask] [--frozen]]
+ *    [--no-multitask] [--frozen] [--stack [--inner-folds 5] [--final refit|innerAverage]]]
  *   [--model mil [--aggregator mean] [--score-method mean|max|logSumExp|topKMean] [--handmade-units 16] [--scalar-units 0]
  *    [--lr 0.01] [--l2 0.01] [--mix-epochs 100] [--validation 0] [--members 1]]`
  *
@@ -38,7 +38,10 @@
  *   cached in `<cacheDir>` as uint8), `--cells-per-bag` crops per patient drawn afresh each of `--cnn-epochs` epochs,
  *   random flips and 90° rotations, Adam `--cnn-lr`; its mean-pooled embedding → image expert, plus a linear term on
  *   age and log count; MultiTask (count head) unless `--no-multitask`; `--frozen`: the conv blocks keep their random
- *   weights (the control). "cells-only" is then the image expert alone.
+ *   weights (the control). "cells-only" is then the image expert alone. `--stack`: the CNN without its metadata term,
+ *   cross-fitted inside each training fold (`--inner-folds`; `--final innerAverage` scores new patients with the
+ *   inner models averaged instead of a refit) and its probability stacked with age and log count by a logistic
+ *   regression (`metadataStackEstimator`), as the default stacks its cell scores; "cells-only" is then the CNN alone.
  * - `--model mil`: the report's fourth block trained end to end (`mixtureOfExpertsEstimator` with the scalar expert
  *   only): each cell's features go through a per-cell MLP (`--handmade-units` ReLU units; 0: the standardised features
  *   themselves), the patient's cells are pooled by `--aggregator` (`instanceScore`: a trainable linear score per cell
@@ -73,6 +76,7 @@ import {
   type CellScoreStageState,
   cropCnnEstimator,
   crossValidate,
+  metadataStackEstimator,
   mixtureOfExpertsEstimator,
   decodeImage,
   type Estimator,
@@ -118,6 +122,7 @@ export interface AccuracyStudyArgs {
   cellsPerBag: number;
   cnnLr: number;
   frozen: boolean;
+  stack: boolean;
   ensembleSize: number;
   bagFraction: number;
   learner: 'logistic' | 'gbdt' | 'mlp' | 'logistic+gbdt';
@@ -170,6 +175,7 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
     cellsPerBag: 16,
     cnnLr: 0.003,
     frozen: false,
+    stack: false,
     ensembleSize: 5,
     bagFraction: 0.8,
     learner: 'logistic',
@@ -206,6 +212,7 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
     else if (a === '--no-metadata') out.metadata = false;
     else if (a === '--no-multitask') out.multitask = false;
     else if (a === '--frozen') out.frozen = true;
+    else if (a === '--stack') out.stack = true;
     else if (a.startsWith('--') && a.slice(2) in zeroOk) {
       const v = Number(argv[++i]);
       if (!(v >= 0) || !Number.isFinite(v)) return `bad ${a} ${argv[i]}: a number ≥ 0`;
@@ -375,12 +382,13 @@ function singleEstimatorOf(args: AccuracyStudyArgs, cache?: CellScoreCache): Est
         ? gbdt
         : mlpInstanceLearner({ hidden: args.hidden, epochs: args.epochs });
   if (args.model === 'cnn') {
-    return cropCnnEstimator({
-      model: { size: args.cropSize, multitask: args.multitask, frozenBackbone: args.frozen },
+    const cnn = cropCnnEstimator({
+      model: { size: args.cropSize, multitask: args.multitask, frozenBackbone: args.frozen, metadata: !args.stack },
       epochs: args.cnnEpochs,
       cellsPerBag: args.cellsPerBag,
       learningRate: args.cnnLr,
     });
+    return args.stack ? metadataStackEstimator(cnn, { innerFolds: args.innerFolds, final: args.final }) : cnn;
   }
   if (args.model === 'mil') {
     return mixtureOfExpertsEstimator(
@@ -475,7 +483,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const experts = oof.experts;
     const foldBa = (p: Float32Array | null | undefined): number =>
       p ? cv.folds.reduce((sum, f) => sum + balancedAccuracy(f.test.map((i) => bags[i]!.label!), f.test.map((i) => p[i]!)), 0) / cv.folds.length : NaN;
-    const cb = foldBa(experts?.['cells'] ?? experts?.['image']);
+    const cb = foldBa(experts?.['cells'] ?? experts?.['image'] ?? experts?.['base']);
     const gate = oof.gate;
     let gateText = '';
     if (gate) {

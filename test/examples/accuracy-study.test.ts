@@ -80,6 +80,16 @@ describe('examples/accuracy-study', () => {
     expect(milBa >= 0 && milBa <= 1).toBe(true);
     expect(mil.stdout).toContain('cells-only –, metadata-only –');
     expect(mil.stdout).toContain('cells-only – (the model has no cells expert)');
+
+    // The crop CNN stacked with the metadata (cross-fitted inside each training fold): tiny crops, one epoch.
+    const stack = await runExample([cohort, cache, '--seeds', '0', '--model', 'cnn', '--stack', '--cnn-epochs', '1', '--cells-per-bag', '2', '--inner-folds', '2', '--final', 'innerAverage', '--crop-size', '16', '--crop-window', '64']);
+    expect(stack.code, stack.stderr).toBe(0);
+    expect(stack.stdout).toContain('metadata-stack(crop-cnn(16 px, MultiTask)), 768 values per cell');
+    const stackLine = stack.stdout.split('\n').find((l) => l.startsWith('reshuffle 0: '))!;
+    for (const label of ['balanced accuracy', 'AUC', 'cells-only', 'metadata-only']) {
+      const v = numberAfter(stackLine, label);
+      expect(v >= 0 && v <= 1).toBe(true);
+    }
   }, 90_000);
 
   it('exits 2 with a message on a bad option and writes nothing', async () => {
