@@ -95,29 +95,26 @@ function conv2dConv(x: tf.Tensor4D, kernel: tf.Tensor2D, bias: tf.Tensor1D, relu
     if (withInputGradient) grads.unshift(inputGradient(g, tf.reshape(ki, [3, 3, c, cOut]) as tf.Tensor4D)); // [N, H, W, C]
     return grads;
   };
+  // The custom gradient's body: the forward pass, what the backward pass needs saved, and the backward pass.
+  const body = (xi: tf.Tensor4D, ki: tf.Tensor2D, bi: tf.Tensor1D, save: tf.GradSaveFunc): { value: tf.Tensor4D; gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => tf.Tensor[] } => {
+    const value = forward(xi, ki, bi);
+    save(relu ? [xi, ki, value] : [xi, ki]);
+    return {
+      value,
+      gradFunc: (dy, saved) => gradients(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor2D, relu ? (saved[2] as tf.Tensor4D) : null),
+    };
+  };
   if (withInputGradient) {
     return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const [xi, ki, bi, save] = args as [tf.Tensor4D, tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-      const value = forward(xi, ki, bi);
-      save(relu ? [xi, ki, value] : [xi, ki]);
-      return {
-        value,
-        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
-          gradients(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor2D, relu ? (saved[2] as tf.Tensor4D) : null),
-      };
+      return body(xi, ki, bi, save);
     })(x, kernel, bias) as tf.Tensor4D;
   }
   // x is a constant here: captured (and saved, as the caller may dispose it before the backward pass), not an input
   // of the custom gradient, so no gradient is computed for it.
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [ki, bi, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
-    const value = forward(x, ki, bi);
-    save(relu ? [x, ki, value] : [x, ki]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) =>
-        gradients(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor2D, relu ? (saved[2] as tf.Tensor4D) : null),
-    };
+    return body(x, ki, bi, save);
   })(kernel, bias) as tf.Tensor4D;
 }
 
