@@ -235,6 +235,7 @@ export function parseArgs(argv: readonly string[]): AccuracyStudyArgs | string {
   }
   const [cohortDir, cacheDir] = positional;
   if (cohortDir === undefined || cacheDir === undefined || positional.length !== 2) return 'expected <cohortDir> <cacheDir>';
+  if (out.stack && out.model !== 'cnn') return `--stack goes with --model cnn (not ${out.model})`;
   return { cohortDir, cacheDir, ...out };
 }
 

@@ -100,5 +100,9 @@ describe('examples/accuracy-study', () => {
     const agg = await runExample([join(root, 'cohort'), join(root, 'cache-bad'), '--model', 'mil', '--aggregator', 'median']);
     expect(agg.code).toBe(2);
     expect(agg.stderr).toContain('accuracy-study: bad --aggregator median: one of mean, max, logSumExp, topKMean, attention, gatedAttention, instanceScore');
+    const stack = await runExample([join(root, 'cohort'), join(root, 'cache-bad'), '--stack']);
+    expect(stack.code).toBe(2);
+    expect(stack.stderr).toContain('accuracy-study: --stack goes with --model cnn (not cells)');
+    expect(existsSync(join(root, 'cache-bad'))).toBe(false);
   }, 30_000);
 });
