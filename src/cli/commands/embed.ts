@@ -120,7 +120,7 @@ export function registerEmbed(program: Command, ctx: CommandContext): void {
     .option('--kind <layers|graph>', 'the saved tfjs model kind', 'layers')
     .option('--input-size <px>', 'input side in pixels (default: the backbone\'s)')
     .option('--cache <dir>', 'content-keyed cache', '.lymphomix-cache')
-    .option('--workers <n>', 'worker threads, one backbone each (0: in this thread; default: all cores)')
+    .option('--workers <n>', 'worker threads, one backbone each (0: in this thread; default: all cores); with --onnx, the intra-op threads of one onnxruntime session in this thread')
     .option('--batch <n>', 'images per forward pass', '8')
     .action(async (opts: EmbedCommandOptions) => {
       const spec = backboneSpec(opts);

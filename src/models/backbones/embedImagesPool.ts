@@ -11,6 +11,7 @@ import { buildBackbone, checkBackboneSpec, describeBackboneSpec, isModelBackbone
 import type { BackboneSpec } from './backboneSpec.js';
 import { checkEmbedOptions, embedImagesAs, embeddingResults, openEmbeddingCacheOrWarn } from './embedImages.js';
 import type { EmbedImagesResult } from './embedImages.js';
+import type { ImageEmbedder } from './imageEmbedder.js';
 import { loadDecoderModule } from './loadDecoderModule.js';
 import { decodeFailure } from './embeddingWorker.js';
 import type { EmbeddingWorkerItem, EmbeddingWorkerReply, EmbeddingWorkerSetup, EmbeddingWorkerTask } from './embeddingWorker.js';
@@ -21,6 +22,8 @@ export interface EmbedImagesPoolOptions {
    * Worker threads, each with its own tfjs wasm backend (one wasm thread each) and its own copy of the
    * backbone. They all start at once (start-up: load tfjs, build the backbone, fingerprint it), also when every
    * image turns out to be cached. `0` embeds in the calling thread with `embedImages` on the active tfjs backend.
+   * An ONNX spec never starts threads: it runs in the calling thread as one onnxruntime session with this many
+   * intra-op threads (unless its `options.threads` says otherwise).
    * Defaults to the number of cores (`os.availableParallelism()`), capped at the number of forward passes.
    */
   workers?: number;
@@ -62,7 +65,8 @@ export interface EmbedImagesPoolOptions {
   /**
    * How long each worker thread may take to start (load tfjs, build the backbone, e.g. fetch an http model,
    * fingerprint it), in ms. A thread that has not started by then is terminated: when no thread starts, the
-   * call throws naming the spec. `Infinity`: no limit. Defaults to 120000 (2 minutes).
+   * call throws naming the spec. An ONNX model loads in the calling thread within the same limit. `Infinity`: no
+   * limit. Defaults to 120000 (2 minutes).
    */
   startTimeoutMs?: number;
   /**
@@ -87,13 +91,16 @@ const FN = 'embedImagesPool';
  * is given), resize, normalise and embed. Each thread rebuilds the backbone from `spec` and reports its content id
  * (`backboneFingerprint`), the cache key. One bad image never aborts the run: it lands in `failures` with a message
  * naming it. A thread that crashes fails only the images of its forward pass in flight (the message says it exited
- * and its code) and is replaced for the next pass.
+ * and its code) and is replaced for the next pass. An ONNX model is the exception: it runs in the calling thread,
+ * one onnxruntime session using the cores itself (see `spec`).
  *
  * On wasm the embeddings equal `embedImages`'s with the same backbone (same steps, same kernels).
  *
  * @param spec - the backbone by value, see {@link BackboneSpec}: a built-in architecture `{ name, options?, weights? }`
- *   or a saved tfjs layers / graph model `{ model: { url, kind }, options? }` or an ONNX model `{ onnx: { url }, options? }`
- *   (on onnxruntime, one intra-op thread per worker unless `options.threads` says otherwise) that each thread loads itself
+ *   or a saved tfjs layers / graph model `{ model: { url, kind }, options? }` that each thread loads itself, or an
+ *   ONNX model `{ onnx: { url }, options? }`, run in the calling thread as one onnxruntime session with `workers`
+ *   intra-op threads (unless `options.threads` says otherwise): onnxruntime-node loaded in several threads of one
+ *   process can abort it
  * @param images - the image sources (paths, URLs, bytes, blobs); caller-owned bytes are copied, never detached
  * @param options - see {@link EmbedImagesPoolOptions}
  * @returns `{ results, failures, embeddingSize, backboneId, decoder, invalidCacheEntries }`, as `embedImages`
@@ -134,6 +141,14 @@ export async function embedImagesPool(
   const threads = workers === -1 ? (await import('node:os')).availableParallelism() : workers;
 
   if (threads === 0) return embedHere(spec, images, batchSize, cacheDir, options, decoderModule);
+  if (isOnnxBackboneSpec(spec)) {
+    // onnxruntime-node runs in the calling thread, never in worker threads: with a session in the main thread and
+    // sessions in threads, a later pool's threads loading it after an earlier pool's threads exited aborted the whole
+    // process ("terminate called after throwing an instance of 'Napi::Error'", about 1 process in 40). One session
+    // with `threads` intra-op threads uses the cores instead.
+    const own = spec.options?.threads === undefined ? { ...spec, options: { ...spec.options, threads } } : spec;
+    return embedHere(own, images, batchSize, cacheDir, options, decoderModule, startTimeoutMs);
+  }
 
   const resolved = decoderModule === undefined && options.decode === undefined ? (await resolveDecoder(decoderOption ?? 'auto')).name : undefined;
   const decoderName = options.decode !== undefined ? 'custom' : decoderModule !== undefined ? `module:${decoderModule}` : (resolved as string);
@@ -255,9 +270,14 @@ async function embedHere(
   cacheDir: string | null,
   options: EmbedImagesPoolOptions,
   decoderModule: string | undefined,
+  startTimeoutMs?: number,
 ): Promise<EmbedImagesResult> {
   const decode = decoderModule === undefined ? options.decode : await loadDecoderModule(decoderModule);
-  const backbone = await buildBackbone(spec);
+  const backbone = startTimeoutMs === undefined ? await buildBackbone(spec) : await buildWithin(spec, startTimeoutMs);
+  if (options.signal?.aborted === true) {
+    backbone.dispose();
+    throw options.signal.reason;
+  }
   try {
     return await embedImagesAs(FN, decoderModule === undefined ? undefined : `module:${decoderModule}`, backbone, images, {
       batchSize,
@@ -269,5 +289,31 @@ async function embedHere(
     });
   } finally {
     backbone.dispose();
+  }
+}
+
+/**
+ * Builds the backbone in the calling thread for the pool: its errors name the pool and the spec, and it gives up
+ * after `ms` (`startTimeoutMs`, e.g. a stalled http model); a backbone built too late is disposed.
+ */
+async function buildWithin(spec: BackboneSpec, ms: number): Promise<ImageEmbedder> {
+  const what = `${FN}: cannot build the ${describeBackboneSpec(spec)} backbone`;
+  const building = buildBackbone(spec);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    if (Number.isFinite(ms)) timer = setTimeout(() => reject(new Error(`${what}: not built within ${ms} ms (startTimeoutMs)`)), ms);
+  });
+  try {
+    return await Promise.race([
+      building.catch((e: unknown) => {
+        throw new Error(`${what}: ${message(e)}`, { cause: e });
+      }),
+      late,
+    ]);
+  } catch (e) {
+    void building.then((b) => b.dispose(), () => undefined);
+    throw e;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -12,7 +12,7 @@ import type { RgbImage } from '../../io/image/rgbImage.js';
 import { createRgbImage, toContiguousRgb } from '../../io/image/rgbImage.js';
 import { stableStringify } from '../../io/cache/contentCache.js';
 import { backboneFingerprint } from './backboneFingerprint.js';
-import { buildBackbone, isOnnxBackboneSpec } from './backboneSpec.js';
+import { buildBackbone } from './backboneSpec.js';
 import type { BackboneSpec } from './backboneSpec.js';
 import type { ImageEmbedder } from './imageEmbedder.js';
 import { embedPixelBatch } from './embedPixelBatch.js';
@@ -76,10 +76,8 @@ async function build(setup: EmbeddingWorkerSetup): Promise<Built> {
     const { decodeImageBytes } = await import('../../io/image/decodeImageBytes.js');
     decode = (bytes, name) => decodeImageBytes(bytes, { decoder: setup.decoder, name });
   }
-  const spec = setup.spec;
-  // One onnxruntime thread per worker (the pool runs one worker per core) unless the spec says otherwise.
-  const threaded = isOnnxBackboneSpec(spec) && spec.options?.threads === undefined ? { ...spec, options: { ...spec.options, threads: 1 } } : spec;
-  const backbone = await buildBackbone(threaded);
+  // Never an ONNX spec: embedImagesPool runs onnxruntime in the calling thread.
+  const backbone = await buildBackbone(setup.spec);
   return { backbone, decode, backboneId: await backboneFingerprint(backbone) };
 }
 

@@ -1,6 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../../src/core/index.js';
 import { ArgumentError } from '../../../src/core/index.js';
@@ -68,15 +71,17 @@ describe('an ONNX backbone through embedImages / embedImagesPool', () => {
     }
   });
 
-  it('the pool (one onnxruntime thread per worker) equals the in-process run and shares its cache', async () => {
+  it('the pool runs onnxruntime in the calling thread (no worker thread), equals the in-process run and shares its cache', async () => {
     const cacheDir = join(dir, 'cache-b');
     const here = await embedImagesPool(SPEC, paths, { workers: 0, cacheDir, batchSize: 2 });
-    const pooled = await embedImagesPool(SPEC, paths, { workers: 2, batchSize: 1 });
+    // A worker entry that does not exist: any thread started would fail to load it.
+    const noThread = { workerUrl: pathToFileURL(join(dir, 'no-such-worker.js')) };
+    const pooled = await embedImagesPool(SPEC, paths, { workers: 2, batchSize: 1, ...noThread });
     expect(pooled.backboneId).toBe(here.backboneId);
     expect(pooled.results.map((r) => r.index)).toEqual(here.results.map((r) => r.index));
     expect(maxAbsDiff(embeddings(pooled), embeddings(here))).toBeLessThan(1e-6);
     expect(pooled.failures.map((f) => f.index)).toEqual([4]);
-    const cached = await embedImagesPool(SPEC, paths, { workers: 2, batchSize: 1, cacheDir });
+    const cached = await embedImagesPool(SPEC, paths, { workers: 2, batchSize: 1, cacheDir, ...noThread });
     expect(cached.results.every((r) => r.cached)).toBe(true);
     expect(embeddings(cached)).toEqual(embeddings(here));
   });
@@ -103,7 +108,37 @@ describe('an ONNX backbone through embedImages / embedImagesPool', () => {
 
   it('a model that cannot be read fails embedImagesPool naming the spec', async () => {
     await expect(embedImagesPool({ onnx: { url: join(dir, 'missing.onnx') } }, paths, { workers: 1 })).rejects.toThrow(
-      /embedImagesPool: cannot build the ONNX model .*missing\.onnx backbone in a worker thread: buildBackbone: cannot read the ONNX model/,
+      /embedImagesPool: cannot build the ONNX model .*missing\.onnx backbone: buildBackbone: cannot read the ONNX model/,
     );
+  });
+
+  it('gives up on a model that does not load within startTimeoutMs (a stalled http server), naming the spec', async () => {
+    const server = createServer(() => undefined); // accepts the request, never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/model.onnx`;
+      await expect(embedImagesPool({ onnx: { url } }, paths.slice(0, 1), { workers: 2, startTimeoutMs: 300 })).rejects.toThrow(
+        `embedImagesPool: cannot build the ONNX model ${url} backbone: not built within 300 ms (startTimeoutMs)`,
+      );
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('an aborted run rejects with the signal\'s reason and keeps the cached work', async () => {
+    const cacheDir = join(dir, 'cache-abort');
+    const controller = new AbortController();
+    const run = embedImagesPool(SPEC, paths, {
+      workers: 2,
+      batchSize: 1,
+      cacheDir,
+      signal: controller.signal,
+      onProgress: () => controller.abort(new Error('enough')),
+    });
+    await expect(run).rejects.toThrow('enough');
+    const again = await embedImagesPool(SPEC, paths, { workers: 2, batchSize: 1, cacheDir });
+    expect(again.results.filter((r) => r.cached).length).toBeGreaterThanOrEqual(1);
+    expect(again.results.filter((r) => !r.cached).length).toBeGreaterThanOrEqual(1);
   });
 });
