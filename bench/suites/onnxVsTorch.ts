@@ -14,8 +14,8 @@
  * engine's spinning threads run into the other's timing). Under load from other processes both see the same load;
  * the table gives the best (min-of-N) and the median images/s of each and the ratio of each, and for one thread
  * the ratio of the best process CPU times (the compute without the time other processes held the core). At the largest thread
- * count it also times as many one-thread sessions running at once (what `embedImagesPool` does with an `{ onnx }`
- * spec), each on its own batch.
+ * count it also times as many one-thread sessions running at once from this thread, each on its own batch
+ * (`embedImagesPool` does not: with an `{ onnx }` spec it runs one session with that many intra-op threads).
  *
  * Last it prints the table as markdown with the command, the machine and the load average before and after.
  * @module
