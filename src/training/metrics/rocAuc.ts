@@ -1,4 +1,4 @@
-import { checkBinaryInputs } from './binaryInputs.js';
+import { scoreRuns } from './binaryInputs.js';
 import type { NumberArray } from './binaryInputs.js';
 
 /**
@@ -22,34 +22,15 @@ import type { NumberArray } from './binaryInputs.js';
  * ```
  */
 export function rocAuc(labels: NumberArray, scores: NumberArray): number {
-  checkBinaryInputs('rocAuc', labels, scores, 'scores');
-  const n = labels.length;
-  let positives = 0;
-  for (let i = 0; i < n; i++) positives += labels[i] as number;
-  const negatives = n - positives;
-  if (positives === 0 || negatives === 0) {
-    throw new RangeError(
-      `rocAuc: only one class present in labels (${positives} positive, ${negatives} negative), ROC AUC is undefined`,
-    );
-  }
-  // Comparison, not subtraction: Infinity − Infinity is NaN and would break the sort.
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
-    const sa = scores[a] as number;
-    const sb = scores[b] as number;
-    return sa < sb ? -1 : sa > sb ? 1 : 0;
-  });
-  // Sum of mid-ranks (1-based) of the positives; a run of equal scores from position i to j-1 shares rank (i+1+j)/2.
+  const { positives, negatives, runs } = scoreRuns('rocAuc', labels, scores, 'ROC AUC is undefined');
+  // Sum of mid-ranks (1-based, increasing scores) of the positives: a run of m tied scores after `below` lower ones
+  // shares rank below + (m + 1)/2.
   let rankSumPositives = 0;
-  let i = 0;
-  while (i < n) {
-    const value = scores[order[i] as number] as number;
-    let j = i + 1;
-    while (j < n && scores[order[j] as number] === value) j++;
-    const midRank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) {
-      if (labels[order[k] as number] === 1) rankSumPositives += midRank;
-    }
-    i = j;
+  let below = 0;
+  for (let r = runs.length - 1; r >= 0; r--) {
+    const { positives: p, negatives: q } = runs[r]!;
+    rankSumPositives += p * (below + (p + q + 1) / 2);
+    below += p + q;
   }
   return (rankSumPositives - (positives * (positives + 1)) / 2) / (positives * negatives);
 }

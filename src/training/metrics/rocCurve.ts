@@ -1,4 +1,4 @@
-import { checkBinaryInputs } from './binaryInputs.js';
+import { scoreRuns } from './binaryInputs.js';
 import type { NumberArray } from './binaryInputs.js';
 
 /** The points of a ROC curve, from (0, 0) to (1, 1). */
@@ -31,36 +31,18 @@ export interface RocCurve {
  * ```
  */
 export function rocCurve(labels: NumberArray, scores: NumberArray): RocCurve {
-  checkBinaryInputs('rocCurve', labels, scores, 'scores');
-  const n = labels.length;
-  let positives = 0;
-  for (let i = 0; i < n; i++) positives += labels[i] as number;
-  const negatives = n - positives;
-  if (positives === 0 || negatives === 0) {
-    throw new RangeError(`rocCurve: only one class present in labels (${positives} positive, ${negatives} negative), the ROC curve is undefined`);
-  }
-  // Decreasing scores; comparison, not subtraction (Infinity − Infinity is NaN).
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
-    const sa = scores[a] as number;
-    const sb = scores[b] as number;
-    return sa > sb ? -1 : sa < sb ? 1 : 0;
-  });
+  const { positives, negatives, runs } = scoreRuns('rocCurve', labels, scores, 'the ROC curve is undefined');
   const fpr = [0];
   const tpr = [0];
   const thresholds = [Number.POSITIVE_INFINITY];
   let tp = 0;
   let fp = 0;
-  let i = 0;
-  while (i < n) {
-    const value = scores[order[i] as number] as number;
-    while (i < n && scores[order[i] as number] === value) {
-      if (labels[order[i] as number] === 1) tp++;
-      else fp++;
-      i++;
-    }
+  for (const run of runs) {
+    tp += run.positives;
+    fp += run.negatives;
     fpr.push(fp / negatives);
     tpr.push(tp / positives);
-    thresholds.push(value);
+    thresholds.push(run.value);
   }
   return { fpr, tpr, thresholds };
 }
