@@ -376,6 +376,18 @@ export class LymphocytosisPipeline {
     return pipeline;
   }
 
+  /**
+   * Whether an image enters the model: segmented (`status` `'ok'`) and, when the pipeline has a backbone, embedded.
+   * Attention and per-cell weights follow these images in order. Works after `dispose()` (it reads only the config).
+   *
+   * @param record - one image's record, from `featurize` or `crossValidate`'s `images`
+   * @example
+   * const used = records.filter((r) => pipeline.isUsable(r)); // the images the model weighed, in order
+   */
+  isUsable(record: ImageRecord): boolean {
+    return isUsable(record, this.config.backbone !== null);
+  }
+
   /** The manifest the pipeline was loaded from, `null` for one trained in this process. */
   get loadedManifest(): PipelineManifest | null {
     return this.manifest;

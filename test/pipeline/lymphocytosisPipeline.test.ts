@@ -146,6 +146,17 @@ describe('LymphocytosisPipeline', () => {
     await expect(LymphocytosisPipeline.load(join(root, 'no-such-folder'))).rejects.toThrow(PipelineManifestError);
   });
 
+  it('isUsable: a segmented image, and with a backbone also an embedded one (works after dispose)', () => {
+    const record = { source: 'a.png', status: 'ok', features: {}, error: null, cached: false, embedding: null };
+    const handmade = new LymphocytosisPipeline(config, { workers: 0 });
+    handmade.dispose();
+    expect(handmade.isUsable(record)).toBe(true);
+    expect(handmade.isUsable({ ...record, status: 'no-nucleus', features: null })).toBe(false);
+    const embedded = new LymphocytosisPipeline({ ...config, backbone: { name: 'resnet18' } }, { workers: 0 });
+    expect(embedded.isUsable(record)).toBe(false);
+    expect(embedded.isUsable({ ...record, embedding: new Float32Array(4) })).toBe(true);
+  });
+
   it('needs labels to train and a model to predict', async () => {
     const pipeline = new LymphocytosisPipeline(config, { workers: 0 });
     await expect(pipeline.fit([{ ...patients[0]!, label: undefined }])).rejects.toThrow(/LymphocytosisPipeline\.fit: .*label of patient/);

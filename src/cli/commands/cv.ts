@@ -56,7 +56,7 @@ export function registerCv(program: Command, ctx: CommandContext): void {
           const records = cv.images[index.get(id) ?? -1];
           const w = weights[j];
           if (records === undefined || w === undefined || w === null) return;
-          const usable = records.filter((r) => r.status === 'ok' && (pipeline.config.backbone === null || r.embedding !== null));
+          const usable = records.filter((r) => pipeline.isUsable(r));
           if (usable.length !== w.length) return;
           candidates.push({ id, label: byId.get(id)?.label === 1 ? 1 : 0, probability: first.probability[j]!, images: usable.map((r, k) => ({ source: r.source, weight: w[k]! })) });
         });
