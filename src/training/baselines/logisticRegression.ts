@@ -7,6 +7,8 @@ import {
   optionalInteger,
   optionalNumber,
 } from '../../core/index.js';
+import { sigmoid, softplus } from '../linear/logistic.js';
+import { solveSpd } from '../linear/solveSpd.js';
 
 const FN = 'fitLogisticRegression';
 
@@ -57,47 +59,6 @@ export interface LogisticRegressionModel {
 }
 
 /** σ(z) without overflow for large |z|. */
-function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
-
-/** log(1 + e^z) without overflow: max(z, 0) + log1p(e^−|z|). */
-function softplus(z: number): number {
-  return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-}
-
-/** Solves A·x = b for a symmetric positive-definite A [n×n] (row-major) by Cholesky; A and b are not modified. */
-function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
-      if (i === j) {
-        if (!(s > 0)) throw new Error('fitLogisticRegression: the Hessian is not positive definite (increase regularisation)');
-        l[i * n + i] = Math.sqrt(s);
-      } else {
-        l[i * n + j] = s / l[j * n + j]!;
-      }
-    }
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
-    y[i] = s / l[i * n + i]!;
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i]!;
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
-    x[i] = s / l[i * n + i]!;
-  }
-  return x;
-}
-
 /**
  * Fits an L2-regularised binary logistic regression by Newton's method (with step halving), the classical baseline
  * for tabular inputs such as metadata + mean-aggregated handmade features. Matches scikit-learn's
@@ -213,7 +174,7 @@ export function fitLogisticRegression(
       converged = true;
       break;
     }
-    const step = solveSpd(hess, grad, n);
+    const step = solveSpd(hess, grad, n, 'fitLogisticRegression: the Hessian is not positive definite (increase regularisation)');
     // Step halving until the objective decreases (Newton on a convex objective; rarely needed).
     let t = 1;
     let next = beta;

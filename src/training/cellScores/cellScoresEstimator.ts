@@ -17,6 +17,7 @@ import { gbdtInstanceLearner } from './fitGradientBoostedTrees.js';
 import type { InstanceFitHistory, InstanceLearner, InstanceScorer, InstanceScorerState } from './instanceLearner.js';
 import { averageScorer, instanceScorerFromState, scorerState } from './instanceScorerState.js';
 import { CELL_POOLINGS, poolScores, type CellPooling, type PoolScoresOptions } from './poolScores.js';
+import { sigmoid } from '../linear/logistic.js';
 
 /** Options of {@link cellScoresEstimator}. */
 export interface CellScoresOptions {
@@ -90,10 +91,6 @@ function checkBags(fn: string, bags: readonly PatientBag[], cols: number | null,
 
 function metadataOf(bag: PatientBag): number[] {
   return [bag.age, Math.log1p(bag.lymphCount)];
-}
-
-function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
 }
 
 /**

@@ -1,4 +1,6 @@
 import { ArgumentError, optionalInteger, optionalNumber } from '../../core/index.js';
+import { sigmoid, softplus } from '../linear/logistic.js';
+import { solveSpd } from '../linear/solveSpd.js';
 import type { CellMatrix } from './cellMatrix.js';
 import { checkInstanceInputs } from './checkInstanceInputs.js';
 import { checkInstanceValidation } from './checkInstanceValidation.js';
@@ -41,44 +43,6 @@ export interface WeightedLogisticModel extends InstanceScorer {
    * training cells and on `options.validation`. Only a fitted model has it.
    */
   readonly history?: InstanceFitHistory;
-}
-
-function softplus(z: number): number {
-  return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-}
-
-function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
-
-/** Solves the SPD system A·x = b by Cholesky (A row-major n×n, lower triangle read). */
-function solveSpd(a: Float64Array, b: Float64Array, n: number): Float64Array {
-  const l = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j]!;
-      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
-      if (i === j) {
-        if (!(s > 0)) throw new RangeError('fitWeightedLogistic: the Hessian is not positive definite (decrease c)');
-        l[i * n + i] = Math.sqrt(s);
-      } else l[i * n + j] = s / l[j * n + j]!;
-    }
-  }
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
-    y[i] = s / l[i * n + i]!;
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i]!;
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
-    x[i] = s / l[i * n + i]!;
-  }
-  return x;
 }
 
 /**
@@ -174,7 +138,7 @@ export function fitWeightedLogistic(
     let maxGrad = 0;
     for (let k = 0; k < n; k++) maxGrad = Math.max(maxGrad, Math.abs(grad[k]!));
     if (maxGrad < tolerance) break;
-    const step = solveSpd(hess, grad, n);
+    const step = solveSpd(hess, grad, n, 'fitWeightedLogistic: the Hessian is not positive definite (decrease c)');
     let next: Float64Array | null = null;
     let value = current;
     for (let t = 1, tries = 0; tries < 30; tries++, t /= 2) {
