@@ -8,6 +8,7 @@ import {
   optionalNumber,
 } from '../../core/index.js';
 import { sigmoid, softplus } from '../linear/logistic.js';
+import { halvingStep } from '../linear/halvingStep.js';
 import { solveSpd } from '../linear/solveSpd.js';
 
 const FN = 'fitLogisticRegression';
@@ -176,23 +177,12 @@ export function fitLogisticRegression(
     }
     const step = solveSpd(hess, grad, n, 'fitLogisticRegression: the Hessian is not positive definite (increase regularisation)');
     // Step halving until the objective decreases (Newton on a convex objective; rarely needed).
-    let t = 1;
-    let next = beta;
-    let value = current;
-    for (let tries = 0; tries < 30; tries++, t /= 2) {
-      const cand = new Float64Array(n);
-      for (let k = 0; k < n; k++) cand[k] = beta[k]! - t * step[k]!;
-      const v = objective(cand);
-      if (v <= current) {
-        next = cand;
-        value = v;
-        break;
-      }
-    }
-    if (next === beta) {
+    const moved = halvingStep(beta, step, current, objective);
+    if (moved === null) {
       converged = true; // no decrease possible at float64 precision
       break;
     }
+    const { next, value } = moved;
     beta = next;
     current = value;
   }

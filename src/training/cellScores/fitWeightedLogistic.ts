@@ -1,5 +1,6 @@
 import { ArgumentError, optionalInteger, optionalNumber } from '../../core/index.js';
 import { sigmoid, softplus } from '../linear/logistic.js';
+import { halvingStep } from '../linear/halvingStep.js';
 import { solveSpd } from '../linear/solveSpd.js';
 import type { CellMatrix } from './cellMatrix.js';
 import { checkInstanceInputs } from './checkInstanceInputs.js';
@@ -139,19 +140,9 @@ export function fitWeightedLogistic(
     for (let k = 0; k < n; k++) maxGrad = Math.max(maxGrad, Math.abs(grad[k]!));
     if (maxGrad < tolerance) break;
     const step = solveSpd(hess, grad, n, 'fitWeightedLogistic: the Hessian is not positive definite (decrease c)');
-    let next: Float64Array | null = null;
-    let value = current;
-    for (let t = 1, tries = 0; tries < 30; tries++, t /= 2) {
-      const cand = new Float64Array(n);
-      for (let k = 0; k < n; k++) cand[k] = beta[k]! - t * step[k]!;
-      const v = objective(cand);
-      if (v <= current) {
-        next = cand;
-        value = v;
-        break;
-      }
-    }
-    if (next === null) break;
+    const moved = halvingStep(beta, step, current, objective);
+    if (moved === null) break;
+    const { next, value } = moved;
     const improvement = current - value;
     beta = next;
     current = value;
