@@ -59,7 +59,6 @@ export interface LogisticRegressionModel {
   predictProbability(rows: readonly ArrayLike<number>[]): Float64Array;
 }
 
-/** σ(z) without overflow for large |z|. */
 /**
  * Fits an L2-regularised binary logistic regression by Newton's method (with step halving), the classical baseline
  * for tabular inputs such as metadata + mean-aggregated handmade features. Matches scikit-learn's
