@@ -51,6 +51,11 @@ export interface LogisticRegressionModel {
   /** Whether the gradient tolerance was reached within `maxIterations`. */
   readonly converged: boolean;
   /**
+   * [S] the class-weighted log-loss per row (weights normalised, without the L2 penalty) on the training rows after
+   * each Newton step taken. Only a fitted model has it (not one made from saved parameters).
+   */
+  readonly history?: { readonly train: readonly number[] };
+  /**
    * Probability of class 1 for each row.
    * @param rows - [M][F] feature rows (the training columns, in order)
    * @returns [M] probabilities in (0, 1)
@@ -128,17 +133,23 @@ export function fitLogisticRegression(
   for (let i = 0; i < m; i++) weights[i] = balanced ? m / (2 * (labels[i] === 1 ? positives : m - positives)) : 1;
 
   // Objective J(β) = ½‖β₁..‖² + C·Σ sᵢ·[softplus(zᵢ) − yᵢ·zᵢ], z = Xβ (the BCE from logits).
-  const objective = (beta: Float64Array): number => {
+  const dataLoss = (beta: Float64Array): number => {
     let loss = 0;
     for (let i = 0; i < m; i++) {
       let z = 0;
       for (let k = 0; k < n; k++) z += x[i * n + k]! * beta[k]!;
       loss += weights[i]! * (softplus(z) - labels[i]! * z);
     }
+    return loss;
+  };
+  const objective = (beta: Float64Array): number => {
     let reg = 0;
     for (let k = 1; k < n; k++) reg += beta[k]! ** 2;
-    return 0.5 * reg + c * loss;
+    return 0.5 * reg + c * dataLoss(beta);
   };
+  let weightSum = 0;
+  for (let i = 0; i < m; i++) weightSum += weights[i]!;
+  const train: number[] = [];
 
   let beta = new Float64Array(n);
   let current = objective(beta);
@@ -184,15 +195,16 @@ export function fitLogisticRegression(
     const { next, value } = moved;
     beta = next;
     current = value;
+    train.push(dataLoss(beta) / weightSum);
   }
 
   const coefficients = beta.slice(1);
   const intercept = beta[0]!;
-  return logisticRegressionModel({ coefficients, intercept, mean, scale, iterations, converged });
+  return { ...logisticRegressionModel({ coefficients, intercept, mean, scale, iterations, converged }), history: { train } };
 }
 
 /** The numbers that make a {@link LogisticRegressionModel} (all of it but `predictProbability`): what a saved model holds. */
-export type LogisticRegressionParameters = Omit<LogisticRegressionModel, 'predictProbability'>;
+export type LogisticRegressionParameters = Omit<LogisticRegressionModel, 'predictProbability' | 'history'>;
 
 /**
  * A logistic-regression model from its parameters (e.g. read back from JSON), predicting as the fitted one did.

@@ -1,6 +1,6 @@
 import { ArgumentError, checkArray, checkOptions } from '../../core/index.js';
 import { checkFiniteBags, type PatientBag } from '../../models/index.js';
-import type { BagPrediction, Estimator, FittedModel } from '../estimator/index.js';
+import type { BagPrediction, Estimator, FittedModel, LossCurve } from '../estimator/index.js';
 import { fitLogisticRegression, type LogisticRegressionModel, type LogisticRegressionOptions } from './logisticRegression.js';
 
 /** The inputs of the {@link logisticRegressionEstimator}'s rows. */
@@ -29,12 +29,17 @@ export interface FittedLogisticRegression extends FittedModel<BagPrediction> {
  *
  * @param regression - The regression on the rows of `inputs`.
  * @param inputs - What each row holds.
- * @returns The model, predicting bags.
+ * @returns The model, predicting bags; its `history` is the regression's loss curve when it was fitted (not restored).
  */
 export function fittedLogisticRegression(regression: LogisticRegressionModel, inputs: readonly LogisticRegressionInput[]): FittedLogisticRegression {
+  const curve: LossCurve | undefined =
+    regression.history === undefined
+      ? undefined
+      : { name: 'logistic regression', unit: 'Newton iteration', loss: 'class-weighted log-loss per patient', train: [...regression.history.train], validation: null };
   return {
     regression,
     inputs: [...inputs],
+    ...(curve === undefined ? {} : { history: [curve] }),
     async predict(test: readonly PatientBag[]): Promise<BagPrediction> {
       return { probability: Float32Array.from(regression.predictProbability(patientRows(test, inputs, 'FittedLogisticRegression.predict'))) };
     },

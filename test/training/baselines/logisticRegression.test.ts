@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fitLogisticRegression, logisticRegressionModel } from '../../../src/training/baselines/logisticRegression.js';
+import { fittedLogisticRegression } from '../../../src/training/baselines/logisticRegressionEstimator.js';
 
 describe('fitLogisticRegression', () => {
   it('solves a 1-D symmetric problem: w = 2σ(−w) (root found independently by bisection), intercept 0', () => {
@@ -81,6 +82,35 @@ describe('fitLogisticRegression', () => {
     expect(() => fitLogisticRegression([[1], [2]], [0, 1], { c: 0 })).toThrow('fitLogisticRegression: c must be a finite number > 0, got 0');
     const model = fitLogisticRegression([[1], [2]], [0, 1]);
     expect(() => model.predictProbability([[1, 2]])).toThrow('LogisticRegressionModel.predictProbability: rows[0] must be a row of 1 columns (as the training rows), got an array of 2');
+  });
+});
+
+describe('fitLogisticRegression: loss curve', () => {
+  it('records the class-weighted log-loss after each Newton step, ending at the fitted model\'s own', () => {
+    const rows = [[0, 1], [1, 0], [2, 2], [3, 1], [4, 3], [5, 2], [6, 5]];
+    const labels = [0, 0, 1, 0, 1, 1, 1];
+    const fitted = fitLogisticRegression(rows, labels, { c: 0.5 });
+    const train = fitted.history!.train;
+    expect(train.length).toBe(fitted.iterations);
+    expect(train.length).toBeGreaterThan(1);
+    // Balanced weights: each class weighs half; at β = 0 the loss is log 2, and it falls from there.
+    const p = fitted.predictProbability(rows);
+    const positives = labels.filter((y) => y === 1).length;
+    const w = labels.map((y) => (y === 1 ? 1 / (2 * positives) : 1 / (2 * (labels.length - positives))));
+    const own = labels.reduce((sum, y, i) => sum - w[i]! * (y === 1 ? Math.log(p[i]!) : Math.log(1 - p[i]!)), 0);
+    expect(train.at(-1)!).toBeCloseTo(own, 9);
+    expect(train[0]!).toBeLessThan(Math.log(2));
+    expect(train.at(-1)!).toBeLessThanOrEqual(train[0]!);
+  });
+
+  it('the estimator\'s fitted model carries it as a Newton-iteration LossCurve; one restored from parameters has none', () => {
+    const fitted = fitLogisticRegression([[0], [1], [2], [3], [4], [5]], [0, 0, 1, 0, 1, 1]);
+    const model = fittedLogisticRegression(fitted, ['metadata']);
+    expect(model.history).toEqual([
+      { name: 'logistic regression', unit: 'Newton iteration', loss: 'class-weighted log-loss per patient', train: fitted.history!.train, validation: null },
+    ]);
+    const { history: _history, predictProbability: _predict, ...parameters } = fitted;
+    expect(fittedLogisticRegression(logisticRegressionModel(parameters), ['metadata']).history).toBeUndefined();
   });
 });
 
