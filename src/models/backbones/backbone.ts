@@ -271,10 +271,13 @@ export abstract class Backbone extends tf.layers.Layer implements ImageEmbedder 
   async fingerprintBytes(): Promise<Uint8Array[]> {
     const { name: _name, trainable: _trainable, ...config } = this.getConfig();
     const header = new TextEncoder().encode(JSON.stringify(config));
-    const weights = [...this.parameters.values()].map((v) => {
-      const a = v.read().dataSync() as Float32Array;
-      return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-    });
+    // Read asynchronously: WebGPU in a Web Worker cannot read a tensor synchronously.
+    const weights = await Promise.all(
+      [...this.parameters.values()].map(async (v) => {
+        const a = (await v.read().data()) as Float32Array;
+        return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      }),
+    );
     return [header, ...weights];
   }
 
