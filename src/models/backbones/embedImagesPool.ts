@@ -143,9 +143,9 @@ export async function embedImagesPool(
   if (threads === 0) return embedHere(spec, images, batchSize, cacheDir, options, decoderModule);
   if (isOnnxBackboneSpec(spec)) {
     // onnxruntime-node runs in the calling thread, never in worker threads: with a session in the main thread and
-    // sessions in threads, a later pool's threads loading it after an earlier pool's threads exited aborted the whole
-    // process ("terminate called after throwing an instance of 'Napi::Error'", about 1 process in 40). One session
-    // with `threads` intra-op threads uses the cores instead.
+    // sessions in threads, a later pool's threads loading it after an earlier pool's threads exited now and then
+    // aborted the whole process ("terminate called after throwing an instance of 'Napi::Error'"). One session with
+    // `threads` intra-op threads uses the cores instead.
     const own = spec.options?.threads === undefined ? { ...spec, options: { ...spec.options, threads } } : spec;
     return embedHere(own, images, batchSize, cacheDir, options, decoderModule, startTimeoutMs);
   }
@@ -273,7 +273,7 @@ async function embedHere(
   startTimeoutMs?: number,
 ): Promise<EmbedImagesResult> {
   const decode = decoderModule === undefined ? options.decode : await loadDecoderModule(decoderModule);
-  const backbone = startTimeoutMs === undefined ? await buildBackbone(spec) : await buildWithin(spec, startTimeoutMs);
+  const backbone = startTimeoutMs === undefined ? await buildBackbone(spec) : await buildWithin(spec, startTimeoutMs, options.signal);
   if (options.signal?.aborted === true) {
     backbone.dispose();
     throw options.signal.reason;
@@ -294,26 +294,31 @@ async function embedHere(
 
 /**
  * Builds the backbone in the calling thread for the pool: its errors name the pool and the spec, and it gives up
- * after `ms` (`startTimeoutMs`, e.g. a stalled http model); a backbone built too late is disposed.
+ * after `ms` (`startTimeoutMs`, e.g. a stalled http model) or when `signal` aborts; a backbone built too late is
+ * disposed.
  */
-async function buildWithin(spec: BackboneSpec, ms: number): Promise<ImageEmbedder> {
+async function buildWithin(spec: BackboneSpec, ms: number, signal: AbortSignal | undefined): Promise<ImageEmbedder> {
   const what = `${FN}: cannot build the ${describeBackboneSpec(spec)} backbone`;
   const building = buildBackbone(spec);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
     if (Number.isFinite(ms)) timer = setTimeout(() => reject(new Error(`${what}: not built within ${ms} ms (startTimeoutMs)`)), ms);
+    onAbort = () => reject(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([
       building.catch((e: unknown) => {
         throw new Error(`${what}: ${message(e)}`, { cause: e });
       }),
-      late,
+      stopped,
     ]);
   } catch (e) {
     void building.then((b) => b.dispose(), () => undefined);
     throw e;
   } finally {
     clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -112,13 +112,18 @@ describe('an ONNX backbone through embedImages / embedImagesPool', () => {
     );
   });
 
-  it('gives up on a model that does not load within startTimeoutMs (a stalled http server), naming the spec', async () => {
+  it('gives up on a model that does not load within startTimeoutMs (a stalled http server), naming the spec, or when aborted', async () => {
     const server = createServer(() => undefined); // accepts the request, never answers
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/model.onnx`;
       await expect(embedImagesPool({ onnx: { url } }, paths.slice(0, 1), { workers: 2, startTimeoutMs: 300 })).rejects.toThrow(
         `embedImagesPool: cannot build the ONNX model ${url} backbone: not built within 300 ms (startTimeoutMs)`,
+      );
+      // Without a limit, an abort still ends the wait.
+      const signal = AbortSignal.timeout(200);
+      await expect(embedImagesPool({ onnx: { url } }, paths.slice(0, 1), { workers: 2, startTimeoutMs: Infinity, signal })).rejects.toThrow(
+        /timeout|aborted/i,
       );
     } finally {
       server.closeAllConnections();
