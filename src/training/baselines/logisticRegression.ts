@@ -142,11 +142,12 @@ export function fitLogisticRegression(
     }
     return loss;
   };
-  const objective = (beta: Float64Array): number => {
+  const penalty = (beta: Float64Array): number => {
     let reg = 0;
     for (let k = 1; k < n; k++) reg += beta[k]! ** 2;
-    return 0.5 * reg + c * dataLoss(beta);
+    return 0.5 * reg;
   };
+  const objective = (beta: Float64Array): number => penalty(beta) + c * dataLoss(beta);
   let weightSum = 0;
   for (let i = 0; i < m; i++) weightSum += weights[i]!;
   const train: number[] = [];
@@ -195,7 +196,7 @@ export function fitLogisticRegression(
     const { next, value } = moved;
     beta = next;
     current = value;
-    train.push(dataLoss(beta) / weightSum);
+    train.push((value - penalty(beta)) / (c * weightSum)); // the data term of the objective just computed
   }
 
   const coefficients = beta.slice(1);
